@@ -1,0 +1,19 @@
+"""Shared pytest fixtures: the personas every view and API test checks access with."""
+
+from __future__ import annotations
+
+import pytest
+
+from roundtable.core.personas import Personas, personas_create
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return personas_create()
+
+
+@pytest.fixture(autouse=True)
+def _reset_axes(settings):
+    # Failed sign-ins in one test must not lock out the next.
+    settings.AXES_ENABLED = True
+    yield

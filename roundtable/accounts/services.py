@@ -1,0 +1,190 @@
+"""Writes for accounts: invitations (signed, expiring, single use) and personal API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from roundtable.accounts.models import ApiToken, Invitation, User
+from roundtable.core.errors import DomainError
+from roundtable.orgs.models import Member, Organization, Role
+
+INVITATION_SALT = "roundtable.invitation"
+API_TOKEN_PREFIX = "rt_"
+
+
+class InvitationInvalid(DomainError):
+    """The link is tampered with, expired, revoked or already used; `reason` says which."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def invitation_token(*, invitation: Invitation) -> str:
+    return signing.dumps({"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT)
+
+
+def invitation_url(*, invitation: Invitation) -> str:
+    path = reverse("accounts:invitation_accept", args=[invitation_token(invitation=invitation)])
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organization: Organization,
+    email: str,
+    invited_by: User,
+    role: str = Role.MEMBER,
+    full_name: str = "",
+) -> Invitation:
+    email = User.objects.normalize_email(email.strip()).lower()
+    if Member.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise DomainError(f"{email} is already a member of {organization}.", field="email")
+    if role not in Role.values:
+        raise DomainError("Choose a valid role.", field="role")
+    # A fresh invitation replaces any pending one for the same address.
+    Invitation.objects.filter(
+        organization=organization, email__iexact=email, accepted_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    transaction.on_commit(lambda: invitation_send(invitation=invitation))
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(invitation=invitation),
+        "inviter": invitation.invited_by,
+    }
+    send_mail(
+        subject=f"You are invited to join {invitation.organization} on Roundtable",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at:
+        raise DomainError("This invitation was already accepted.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    return invitation
+
+
+def invitation_from_token(*, token: str) -> Invitation:
+    """The invitation a link points to, or InvitationInvalid saying plainly what is wrong."""
+    max_age = dt.timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvitationInvalid("This invitation link has expired.", reason="expired") from exc
+    except signing.BadSignature as exc:
+        raise InvitationInvalid("This invitation link is not valid.", reason="invalid") from exc
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=data.get("id"), email=data.get("email"))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationInvalid("This invitation link is not valid.", reason="invalid")
+    if invitation.accepted_at:
+        raise InvitationInvalid("This invitation has already been used.", reason="used")
+    if invitation.revoked_at:
+        raise InvitationInvalid("This invitation was withdrawn.", reason="revoked")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid("This invitation link has expired.", reason="expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, full_name: str, password: str) -> Member:
+    """Create (or reuse) the account, set its password and join the organisation, once."""
+    from roundtable.orgs.services import member_create
+
+    invitation = invitation_from_token(token=token)
+    # Lock the row so two clicks on the same link cannot both succeed.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise InvitationInvalid("This invitation has already been used.", reason="used")
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    candidate = user or User(email=invitation.email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+    member = member_create(
+        organization=invitation.organization,
+        email=invitation.email,
+        full_name=full_name or invitation.full_name,
+        role=invitation.role,
+    )
+    member.user.set_password(password)
+    if full_name.strip():
+        member.user.full_name = full_name.strip()
+    member.user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = member.user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return member
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Give the token a name, e.g. the script that will use it.", field="name")
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=secret[:10], token_hash=_token_hash(secret)
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def api_token_authenticate(*, secret: str) -> User | None:
+    """The active user a bearer secret belongs to; records when the token was last used."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_token_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

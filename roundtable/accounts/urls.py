@@ -1,0 +1,49 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from roundtable.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("o/<slug:org_slug>/invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "o/<slug:org_slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
+]

@@ -1,0 +1,176 @@
+"""Circle pages: detail, create, edit, membership and lead."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from roundtable.circles import selectors
+from roundtable.circles.forms import (
+    CircleAddMemberForm,
+    CircleCreateForm,
+    CircleForm,
+    CircleLeadForm,
+)
+from roundtable.circles.models import Circle
+from roundtable.circles.services import (
+    circle_add_member,
+    circle_create,
+    circle_remove_member,
+    circle_set_lead,
+    circle_update,
+)
+from roundtable.core import permissions
+from roundtable.core.errors import DomainError
+from roundtable.orgs.models import Member
+from roundtable.programs.selectors import program_get_for_user
+
+
+@login_required
+def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = selectors.circle_get_for_user(user=request.user, pk=pk)
+    can_change_members = permissions.can_change_circle_members(request.user, circle)
+    context = {
+        "circle": circle,
+        "program": circle.program,
+        "roles": permissions.circle_roles(request.user, circle),
+        "can_manage": permissions.can_manage_circle(request.user, circle),
+        "can_change_members": can_change_members,
+        "history": selectors.circle_history(circle=circle),
+        "nav_section": "programs",
+    }
+    if can_change_members:
+        context["add_form"] = CircleAddMemberForm(circle=circle)
+    if permissions.can_manage_circle(request.user, circle):
+        context["lead_form"] = CircleLeadForm(circle=circle, initial={"lead": circle.lead_id})
+    return render(request, "circles/circle_detail.html", context)
+
+
+@login_required
+def circle_create_view(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = program_get_for_user(user=request.user, pk=program_pk)
+    if not permissions.can_manage_program(request.user, program):
+        raise Http404
+    form = CircleCreateForm(
+        request.POST or None,
+        program=program,
+        initial={"time_zone": program.organization.time_zone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            circle = circle_create(program=program, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Circle “{circle.name}” created.")
+            return redirect("circles:detail", pk=circle.pk)
+    return render(
+        request,
+        "circles/circle_form.html",
+        {"form": form, "program": program, "nav_section": "programs"},
+    )
+
+
+def _managed_circle(request: HttpRequest, pk: int) -> Circle:
+    circle = selectors.circle_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_manage_circle(request.user, circle):
+        raise Http404
+    return circle
+
+
+def _membership_circle(request: HttpRequest, pk: int) -> Circle:
+    circle = selectors.circle_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_change_circle_members(request.user, circle):
+        raise Http404
+    return circle
+
+
+@login_required
+def circle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = _managed_circle(request, pk)
+    form = CircleForm(
+        request.POST or None, initial={"name": circle.name, "time_zone": circle.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            circle_update(circle=circle, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Circle saved.")
+            return redirect("circles:detail", pk=circle.pk)
+    return render(
+        request,
+        "circles/circle_form.html",
+        {"form": form, "circle": circle, "program": circle.program, "nav_section": "programs"},
+    )
+
+
+def _members_fragment(request: HttpRequest, circle: Circle) -> HttpResponse:
+    circle = selectors.circle_get_for_user(user=request.user, pk=circle.pk)
+    context = {
+        "circle": circle,
+        "can_change_members": True,
+        "can_manage": permissions.can_manage_circle(request.user, circle),
+        "add_form": CircleAddMemberForm(circle=circle),
+        "lead_form": CircleLeadForm(circle=circle, initial={"lead": circle.lead_id}),
+        "history": selectors.circle_history(circle=circle),
+    }
+    return render(request, "circles/_members.html", context)
+
+
+def _after_change(request: HttpRequest, circle: Circle) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        return _members_fragment(request, circle)
+    return redirect("circles:detail", pk=circle.pk)
+
+
+@login_required
+@require_POST
+def circle_add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = _membership_circle(request, pk)
+    form = CircleAddMemberForm(request.POST, circle=circle)
+    if form.is_valid():
+        try:
+            circle_add_member(circle=circle, member=form.cleaned_data["member"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{form.cleaned_data['member']} joined {circle}.")
+    else:
+        messages.error(request, "Choose someone to add.")
+    return _after_change(request, circle)
+
+
+@login_required
+@require_POST
+def circle_remove_member_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    circle = _membership_circle(request, pk)
+    member = get_object_or_404(Member, pk=member_pk, organization=circle.program.organization)
+    try:
+        circle_remove_member(circle=circle, member=member)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member} left {circle}; their time in it stays on record.")
+    return _after_change(request, circle)
+
+
+@login_required
+@require_POST
+def circle_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = _managed_circle(request, pk)
+    form = CircleLeadForm(request.POST, circle=circle)
+    if form.is_valid():
+        try:
+            circle_set_lead(circle=circle, lead=form.cleaned_data["lead"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Lead updated.")
+    else:
+        messages.error(request, "Choose a current member of the circle as lead.")
+    return _after_change(request, circle)

@@ -1,0 +1,87 @@
+"""The home page's answer to "what do I do next?", computed from what exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from roundtable.circles.models import Circle
+from roundtable.circles.selectors import my_circles
+from roundtable.core import permissions
+from roundtable.programs.models import Program
+from roundtable.programs.selectors import programs_for_user
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    url: str
+    action: str
+
+
+@dataclass
+class HomeSummary:
+    circles: list[Circle] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)
+    steps: list[NextStep] = field(default_factory=list)
+    has_membership: bool = False
+
+
+def home_summary(*, user: Any) -> HomeSummary:
+    members = list(permissions.memberships(user).values())
+    summary = HomeSummary(has_membership=bool(members))
+    if not members:
+        return summary
+    summary.circles = list(my_circles(user=user))
+    summary.programs = list(programs_for_user(user=user))
+    my_ids = {m.pk for m in members}
+    for member in members:
+        if not member.availability.exists():
+            summary.steps.append(
+                NextStep(
+                    text="Add your weekly availability so your circle can find a common time.",
+                    url=reverse("orgs:profile"),
+                    action="Set availability",
+                )
+            )
+            break
+    for circle in summary.circles:
+        if circle.lead_id in my_ids:
+            summary.steps.append(
+                NextStep(
+                    text=f"You lead {circle.name}: check who is in it and how it is going.",
+                    url=reverse("circles:detail", args=[circle.pk]),
+                    action="Open circle",
+                )
+            )
+    for program in summary.programs:
+        if not permissions.can_manage_program(user, program):
+            continue
+        if program.status == Program.Status.DRAFT:
+            summary.steps.append(
+                NextStep(
+                    text=f"{program.name} is still a draft: enrol members, form circles, "
+                    "then make it active.",
+                    url=reverse("programs:detail", args=[program.pk]),
+                    action="Set up program",
+                )
+            )
+        unplaced = _unplaced_count(program)
+        if unplaced:
+            summary.steps.append(
+                NextStep(
+                    text=f"{unplaced} enrolled member{'s' if unplaced != 1 else ''} of "
+                    f"{program.name} {'are' if unplaced != 1 else 'is'} in no circle yet.",
+                    url=reverse("programs:detail", args=[program.pk]) + "#unplaced",
+                    action="Place them",
+                )
+            )
+    return summary
+
+
+def _unplaced_count(program: Program) -> int:
+    from roundtable.programs.selectors import program_unplaced_members
+
+    return program_unplaced_members(program=program).count()

@@ -1,0 +1,178 @@
+"""Writes for organisations and members. Every change to a member goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from roundtable.accounts.models import User
+from roundtable.core.errors import DomainError
+from roundtable.core.permissions import forget_memberships
+from roundtable.core.validation import full_clean_or_raise
+from roundtable.orgs.models import AvailabilitySlot, Member, Organization, Role, Tag
+from roundtable.timeslots import WeeklySlot, merge_weekly_slots
+
+
+
+@transaction.atomic
+def organization_create(*, name: str, time_zone: str = "UTC", slug: str = "") -> Organization:
+    base = slug or slugify(name)[:50] or "organisation"
+    candidate, n = base, 2
+    while Organization.objects.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    org = Organization(name=name.strip(), slug=candidate, time_zone=time_zone)
+    full_clean_or_raise(org)
+    org.save()
+    return org
+
+
+def tags_resolve(*, organization: Organization, kind: str, names: Iterable[str]) -> list[Tag]:
+    """Existing tags matched case-insensitively, new ones created; order and duplicates kept out."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())[:60]
+        if name:
+            wanted.setdefault(name.lower(), name)
+    if not wanted:
+        return []
+    existing = {
+        t.name.lower(): t
+        for t in Tag.objects.filter(organization=organization, kind=kind)
+        if t.name.lower() in wanted
+    }
+    result = []
+    for key, name in wanted.items():
+        tag = existing.get(key) or Tag.objects.create(
+            organization=organization, kind=kind, name=name
+        )
+        result.append(tag)
+    return result
+
+
+@transaction.atomic
+def member_create(
+    *,
+    organization: Organization,
+    email: str,
+    full_name: str,
+    role: str = Role.MEMBER,
+    password: str | None = None,
+    job_title: str = "",
+    department: str = "",
+    location: str = "",
+    hire_date: dt.date | None = None,
+    years_experience: Decimal | float | None = None,
+    time_zone: str | None = None,
+    manager: Member | None = None,
+    skills: Sequence[str] = (),
+    approaches: Sequence[str] = (),
+) -> Member:
+    """Add a person to an organisation, creating their account when they have none."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, full_name=full_name.strip())
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        full_clean_or_raise(user)
+        user.save()
+    elif Member.objects.filter(organization=organization, user=user).exists():
+        raise DomainError(f"{email} is already a member of {organization}.", field="email")
+    member = Member(
+        organization=organization,
+        user=user,
+        role=role,
+        job_title=job_title.strip(),
+        department=department.strip(),
+        location=location.strip(),
+        hire_date=hire_date,
+        years_experience=Decimal(str(years_experience)) if years_experience is not None else None,
+        time_zone=time_zone or organization.time_zone,
+        manager=manager,
+    )
+    full_clean_or_raise(member)
+    member.save()
+    member.skills.set(tags_resolve(organization=organization, kind=Tag.Kind.SKILL, names=skills))
+    member.approaches.set(
+        tags_resolve(organization=organization, kind=Tag.Kind.APPROACH, names=approaches)
+    )
+    forget_memberships(user)
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *,
+    member: Member,
+    full_name: str | None = None,
+    skills: Sequence[str] | None = None,
+    approaches: Sequence[str] | None = None,
+    **fields: object,
+) -> Member:
+    """Change profile fields; only the names given are touched."""
+    allowed = {
+        "role",
+        "job_title",
+        "department",
+        "location",
+        "hire_date",
+        "years_experience",
+        "time_zone",
+        "manager",
+        "is_active",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(f"Unknown member fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(member, name, value)
+    if full_name is not None and full_name.strip() != member.user.full_name:
+        member.user.full_name = full_name.strip()
+        full_clean_or_raise(member.user)
+        member.user.save(update_fields=["full_name"])
+    full_clean_or_raise(member)
+    member.save()
+    if skills is not None:
+        member.skills.set(
+            tags_resolve(organization=member.organization, kind=Tag.Kind.SKILL, names=skills)
+        )
+    if approaches is not None:
+        member.approaches.set(
+            tags_resolve(
+                organization=member.organization, kind=Tag.Kind.APPROACH, names=approaches
+            )
+        )
+    forget_memberships(member.user)
+    return member
+
+
+@transaction.atomic
+def member_set_availability(
+    *, member: Member, slots: Sequence[tuple[int, dt.time, dt.time]]
+) -> list[AvailabilitySlot]:
+    """Replace a member's weekly availability; overlapping or touching windows are merged."""
+    weekly = []
+    for weekday, start, end in slots:
+        if not 0 <= weekday <= 6:
+            raise DomainError("The weekday must be between Monday and Sunday.")
+        if end <= start:
+            raise DomainError(
+                f"A window must end after it starts ({start:%H:%M}–{end:%H:%M} does not)."
+            )
+        weekly.append(WeeklySlot.from_times(weekday, start, end))
+    member.availability.all().delete()
+    created = [
+        AvailabilitySlot(
+            member=member, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time
+        )
+        for s in merge_weekly_slots(weekly)
+    ]
+    return AvailabilitySlot.objects.bulk_create(created)

@@ -1,0 +1,149 @@
+"""Member directory, member pages and profile editing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from roundtable.core import permissions
+from roundtable.core.errors import DomainError
+from roundtable.orgs import selectors
+from roundtable.orgs.forms import AdminMemberForm, AvailabilityFormSet, ProfileForm
+from roundtable.orgs.models import Member
+from roundtable.orgs.services import member_set_availability, member_update
+
+
+@login_required
+def directory(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = selectors.organization_get_for_user(user=request.user, slug=org_slug)
+    query = request.GET.get("q", "").strip()[:100]
+    department = request.GET.get("department", "")
+    role = request.GET.get("role", "")
+    members = selectors.member_directory(
+        organization=organization, query=query, department=department, role=role
+    )
+    context = {
+        "organization": organization,
+        "members": members,
+        "query": query,
+        "department": department,
+        "role": role,
+        "departments": selectors.departments(organization=organization),
+        "job_roles": selectors.job_roles(organization=organization),
+        "can_invite": permissions.can_invite_members(request.user, organization),
+        "can_import": permissions.can_import_members(request.user, organization),
+        "nav_section": "members",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "orgs/_directory_results.html", context)
+    return render(request, "orgs/directory.html", context)
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "orgs/member_detail.html",
+        {
+            "member": member,
+            "can_edit": permissions.can_edit_member(request.user, member),
+            "can_see_private": permissions.can_see_member_private_fields(request.user, member),
+            "is_admin": permissions.can_administer_organization(
+                request.user, member.organization
+            ),
+            "nav_section": "members",
+        },
+    )
+
+
+def _own_member(request: HttpRequest) -> Member:
+    members = list(permissions.memberships(request.user).values())
+    slug = request.GET.get("org")
+    for member in members:
+        if slug is None or member.organization.slug == slug:
+            return member
+    raise Http404("You are not a member of any organisation yet.")
+
+
+def _profile_save(request: HttpRequest, member: Member, form: ProfileForm) -> bool:
+    data: dict[str, Any] = dict(form.cleaned_data)
+    try:
+        member_update(member=member, **data)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    return True
+
+
+def _availability_save(request: HttpRequest, member: Member, formset: Any) -> bool:
+    slots = [
+        (f.cleaned_data["weekday"], f.cleaned_data["start_time"], f.cleaned_data["end_time"])
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("weekday") not in (None, "")
+    ]
+    try:
+        member_set_availability(member=member, slots=slots)
+    except DomainError as exc:
+        formset._non_form_errors = formset.error_class([exc.message])
+        return False
+    return True
+
+
+def _availability_initial(member: Member) -> list[dict[str, Any]]:
+    return [
+        {"weekday": s.weekday, "start_time": s.start_time, "end_time": s.end_time}
+        for s in member.availability.all()
+    ]
+
+
+def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -> HttpResponse:
+    form_class = AdminMemberForm if as_admin else ProfileForm
+    form_kwargs: dict[str, Any] = {"member": member} if as_admin else {}
+    if request.method == "POST":
+        form = form_class(request.POST, **form_kwargs)
+        formset = AvailabilityFormSet(request.POST, prefix="availability")
+        if form.is_valid() and formset.is_valid():
+            if _profile_save(request, member, form) and _availability_save(
+                request, member, formset
+            ):
+                messages.success(request, "Profile saved.")
+                if as_admin:
+                    return redirect("orgs:member_detail", pk=member.pk)
+                return redirect("orgs:profile")
+    else:
+        form = form_class(initial=form_class.initial_for(member), **form_kwargs)
+        formset = AvailabilityFormSet(
+            initial=_availability_initial(member), prefix="availability"
+        )
+    return render(
+        request,
+        "orgs/profile_edit.html",
+        {
+            "member": member,
+            "form": form,
+            "formset": formset,
+            "as_admin": as_admin,
+            "nav_section": "profile" if not as_admin else "members",
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return _edit_member_page(request, _own_member(request), as_admin=False)
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_edit_member(request.user, member):
+        raise Http404
+    as_admin = permissions.can_administer_organization(request.user, member.organization)
+    if not as_admin:
+        return redirect("orgs:profile")
+    return _edit_member_page(request, member, as_admin=True)

@@ -1,0 +1,178 @@
+"""Program pages: list, detail, create, edit, enrolment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from roundtable.circles.selectors import program_circles
+from roundtable.core import permissions
+from roundtable.core.errors import DomainError
+from roundtable.orgs.models import Member, Organization
+from roundtable.orgs.selectors import organization_get_for_user, organizations_for_user
+from roundtable.programs import selectors
+from roundtable.programs.forms import EnrolForm, ProgramForm
+from roundtable.programs.services import (
+    program_create,
+    program_enrol,
+    program_update,
+    program_withdraw,
+)
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    creatable = [
+        org
+        for org in organizations_for_user(user=request.user)
+        if permissions.can_create_program(request.user, org)
+    ]
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "programs": selectors.programs_for_user(user=request.user),
+            "creatable": creatable,
+            "nav_section": "programs",
+        },
+    )
+
+
+def _creatable_org(request: HttpRequest) -> Organization:
+    orgs = [
+        o
+        for o in organizations_for_user(user=request.user)
+        if permissions.can_create_program(request.user, o)
+    ]
+    slug = request.GET.get("org")
+    if slug:
+        org = organization_get_for_user(user=request.user, slug=slug)
+        if org in orgs:
+            return org
+    elif orgs:
+        return orgs[0]
+    raise Http404
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def program_create_view(request: HttpRequest) -> HttpResponse:
+    organization = _creatable_org(request)
+    me = permissions.member_in(request.user, organization.pk)
+    form = ProgramForm(
+        request.POST or None,
+        organization=organization,
+        initial={"coordinators": [me.pk] if me else [], "status": "draft"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = program_create(organization=organization, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Program “{program.name}” created.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "organization": organization, "nav_section": "programs"},
+    )
+
+
+@login_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get_for_user(user=request.user, pk=pk)
+    overview = permissions.can_view_program_overview(request.user, program)
+    can_manage = permissions.can_manage_program(request.user, program)
+    context: dict[str, Any] = {
+        "program": program,
+        "overview": overview,
+        "can_manage": can_manage,
+        "roles": permissions.program_roles(request.user, program),
+        "nav_section": "programs",
+    }
+    if overview:
+        context["circles"] = program_circles(program=program)
+        context["enrolments"] = selectors.program_enrolments(program=program)
+        context["unplaced"] = selectors.program_unplaced_members(program=program)
+    else:
+        from roundtable.circles.selectors import my_circles
+
+        context["circles"] = my_circles(user=request.user).filter(program=program)
+    if can_manage:
+        context["enrol_form"] = EnrolForm(program=program)
+    return render(request, "programs/program_detail.html", context)
+
+
+def _managed_program(request: HttpRequest, pk: int) -> Any:
+    program = selectors.program_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_manage_program(request.user, program):
+        raise Http404
+    return program
+
+
+@login_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    form = ProgramForm(
+        request.POST or None,
+        organization=program.organization,
+        initial=ProgramForm.initial_for(program),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_update(program=program, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Program saved.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {
+            "form": form,
+            "program": program,
+            "organization": program.organization,
+            "nav_section": "programs",
+        },
+    )
+
+
+@login_required
+@require_POST
+def program_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    form = EnrolForm(request.POST, program=program)
+    if form.is_valid():
+        try:
+            enrolled = program_enrol(program=program, members=form.cleaned_data["members"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{len(enrolled)} enrolled.")
+    else:
+        messages.error(request, "Choose at least one member to enrol.")
+    return redirect("programs:detail", pk=program.pk)
+
+
+@login_required
+@require_POST
+def program_withdraw_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    member = get_object_or_404(Member, pk=member_pk, organization=program.organization)
+    try:
+        program_withdraw(program=program, member=member)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member} withdrawn from {program}; their history is kept.")
+    return redirect("programs:detail", pk=program.pk)
