@@ -157,6 +157,10 @@ STORAGES = {
     },
 }
 
+# In development and tests, serve static files straight from the finders (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # Email: console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Roundtable <roundtable@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,0 +1,56 @@
+"""The demo lead signs in, finds their circle from the home page and opens it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from roundtable.circles.models import Circle
+from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _login(role_email_prefix: str) -> str:
+    return next(email for _, email, _ in DEMO_LOGINS if email.startswith(role_email_prefix))
+
+
+def _sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_demo_lead_opens_their_circle(live_server, page, artifacts):
+    call_command("seed_demo", verbosity=0)
+    email = _login("lead@")
+    circle = Circle.objects.filter(lead__user__email=email).select_related("program").first()
+    assert circle is not None
+
+    _sign_in(page, live_server, email, DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", name="My circles").is_visible()
+    page.screenshot(path=str(artifacts / "home-lead.png"), full_page=True)
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        shutil.copy(artifacts / "home-lead.png", DOCS / "home.png")
+
+    page.get_by_role("link", name=circle.name).first.click()
+    page.wait_for_url(f"{live_server.url}/circles/{circle.pk}/")
+    assert page.get_by_role("heading", name=circle.name, level=1).is_visible()
+    assert page.get_by_text("You lead this circle").is_visible()
+    page.screenshot(path=str(artifacts / "circle-lead.png"), full_page=True)
+
+
+def test_wrong_password_shows_a_clear_error(live_server, page, artifacts):
+    call_command("seed_demo", verbosity=0)
+    _sign_in(page, live_server, _login("lead@"), "not-the-password")
+    assert page.get_by_text("Please enter a correct email address and password").is_visible()
+    page.screenshot(path=str(artifacts / "login-error.png"))
