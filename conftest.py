@@ -10,10 +10,3 @@ from roundtable.core.personas import Personas, personas_create
 @pytest.fixture
 def personas(db) -> Personas:
     return personas_create()
-
-
-@pytest.fixture(autouse=True)
-def _reset_axes(settings):
-    # Failed sign-ins in one test must not lock out the next.
-    settings.AXES_ENABLED = True
-    yield

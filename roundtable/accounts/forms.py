@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -23,7 +25,8 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: object, can_invite_admins: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not can_invite_admins:
-            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMIN]
+            role = cast(forms.ChoiceField, self.fields["role"])
+            role.choices = [c for c in Role.choices if c[0] != Role.ADMIN]
 
 
 class InvitationAcceptForm(forms.Form):

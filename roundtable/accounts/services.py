@@ -21,7 +21,7 @@ from roundtable.core.errors import DomainError
 from roundtable.orgs.models import Member, Organization, Role
 
 INVITATION_SALT = "roundtable.invitation"
-API_TOKEN_PREFIX = "rt_"
+API_TOKEN_PREFIX = "rt_"  # noqa: S105 - a public marker, not a secret
 
 
 class InvitationInvalid(DomainError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -95,9 +97,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             {"message": exc.message, "reason": exc.reason},
             status=410 if exc.reason in {"expired", "used", "revoked"} else 404,
         )
-    form = InvitationAcceptForm(
-        request.POST or None, initial={"full_name": invitation.full_name}
-    )
+    form = InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         try:
             member = invitation_accept(
@@ -137,7 +137,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             form.add_error("name", exc.message)
         else:
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user_id=cast(int, request.user.pk))
     return render(
         request,
         "accounts/api_tokens.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -37,8 +37,7 @@ class CircleCreateForm(CircleForm):
             .order_by("user__full_name")
         )
         for name in ("members", "lead"):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
+            field = cast(forms.ModelChoiceField, self.fields[name])
             field.queryset = people
 
 
@@ -48,8 +47,7 @@ class CircleAddMemberForm(forms.Form):
     def __init__(self, *args: Any, circle: Circle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = circle.memberships.filter(left_on__isnull=True).values("member_id")
-        field = self.fields["member"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["member"])
         field.queryset = (
             Member.objects.filter(organization=circle.program.organization_id, is_active=True)
             .exclude(pk__in=current)
@@ -63,8 +61,7 @@ class CircleLeadForm(forms.Form):
 
     def __init__(self, *args: Any, circle: Circle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["lead"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["lead"])
         field.queryset = Member.objects.filter(
             circle_memberships__circle=circle, circle_memberships__left_on__isnull=True
         ).select_related("user")

@@ -26,9 +26,7 @@ def circles_for_user(*, user: Any) -> QuerySet[Circle]:
     return (
         Circle.objects.filter(pk__in=visible)
         .select_related("program__organization", "lead__user")
-        .annotate(
-            member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True))
-        )
+        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
         .order_by("program__name", "name")
     )
 

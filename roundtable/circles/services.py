@@ -45,7 +45,9 @@ def circle_create(
 
 
 @transaction.atomic
-def circle_update(*, circle: Circle, name: str | None = None, time_zone: str | None = None) -> Circle:
+def circle_update(
+    *, circle: Circle, name: str | None = None, time_zone: str | None = None
+) -> Circle:
     if name is not None:
         name = name.strip()
         clash = circle.program.circles.filter(name__iexact=name).exclude(pk=circle.pk)
@@ -93,9 +95,10 @@ def circle_remove_member(
 
 @transaction.atomic
 def circle_set_lead(*, circle: Circle, lead: Member | None) -> Circle:
-    if lead is not None and not circle.memberships.filter(
-        member=lead, left_on__isnull=True
-    ).exists():
+    if (
+        lead is not None
+        and not circle.memberships.filter(member=lead, left_on__isnull=True).exists()
+    ):
         raise DomainError(f"{lead} must be a member of {circle} to lead it.", field="lead")
     circle.lead = lead
     circle.save(update_fields=["lead", "updated_at"])

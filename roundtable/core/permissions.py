@@ -110,11 +110,12 @@ def _program_roles(user: Any, program: Program) -> set[str]:
         roles.add("sponsor")
     if program.coordinators.filter(pk=member.pk).exists():
         roles.add("coordinator")
-    if program.enrolments.filter(member=member, withdrawn_on__isnull=True).exists():
-        roles.add("participant")
-    elif program.circles.filter(
-        memberships__member=member, memberships__left_on__isnull=True
-    ).exists():
+    if (
+        program.enrolments.filter(member=member, withdrawn_on__isnull=True).exists()
+        or program.circles.filter(
+            memberships__member=member, memberships__left_on__isnull=True
+        ).exists()
+    ):
         roles.add("participant")
     return roles
 

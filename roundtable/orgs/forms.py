@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -86,8 +86,7 @@ class AdminMemberForm(ProfileForm):
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        manager_field = self.fields["manager"]
-        assert isinstance(manager_field, forms.ModelChoiceField)
+        manager_field = cast(forms.ModelChoiceField, self.fields["manager"])
         manager_field.queryset = (
             Member.objects.filter(organization=member.organization, is_active=True)
             .exclude(pk=member.pk)
@@ -103,7 +102,7 @@ class AdminMemberForm(ProfileForm):
 
 class AvailabilityForm(forms.Form):
     weekday = forms.TypedChoiceField(
-        choices=[("", "—")] + list(AvailabilitySlot.Weekday.choices), coerce=int, required=False
+        choices=[("", "—"), *AvailabilitySlot.Weekday.choices], coerce=int, required=False
     )
     start_time = forms.TimeField(
         label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"})

@@ -23,7 +23,7 @@ _TIME_ZONES: frozenset[str] | None = None
 
 
 def available_time_zones() -> frozenset[str]:
-    global _TIME_ZONES  # noqa: PLW0603 - computed once, the set never changes at run time
+    global _TIME_ZONES  # computed once: the set never changes at run time
     if _TIME_ZONES is None:
         _TIME_ZONES = frozenset(zoneinfo.available_timezones() - {"localtime", "Factory"})
     return _TIME_ZONES
@@ -32,9 +32,7 @@ def available_time_zones() -> frozenset[str]:
 class Organization(TimeStampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
-    time_zone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
     class Meta:
         ordering = ["name"]
@@ -75,9 +73,7 @@ class Tag(models.Model):
 class Member(TimeStampedModel):
     """A person in an organisation, with the profile peer programs are formed from."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="members"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )

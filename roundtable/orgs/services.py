@@ -17,7 +17,6 @@ from roundtable.orgs.models import AvailabilitySlot, Member, Organization, Role,
 from roundtable.timeslots import WeeklySlot, merge_weekly_slots
 
 
-
 @transaction.atomic
 def organization_create(*, name: str, time_zone: str = "UTC", slug: str = "") -> Organization:
     base = slug or slugify(name)[:50] or "organisation"
@@ -146,9 +145,7 @@ def member_update(
         )
     if approaches is not None:
         member.approaches.set(
-            tags_resolve(
-                organization=member.organization, kind=Tag.Kind.APPROACH, names=approaches
-            )
+            tags_resolve(organization=member.organization, kind=Tag.Kind.APPROACH, names=approaches)
         )
     forget_memberships(member.user)
     return member

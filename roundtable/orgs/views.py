@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -53,9 +54,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "can_edit": permissions.can_edit_member(request.user, member),
             "can_see_private": permissions.can_see_member_private_fields(request.user, member),
-            "is_admin": permissions.can_administer_organization(
-                request.user, member.organization
-            ),
+            "is_admin": permissions.can_administer_organization(request.user, member.organization),
             "nav_section": "members",
         },
     )
@@ -70,26 +69,19 @@ def _own_member(request: HttpRequest) -> Member:
     raise Http404("You are not a member of any organisation yet.")
 
 
-def _profile_save(request: HttpRequest, member: Member, form: ProfileForm) -> bool:
-    data: dict[str, Any] = dict(form.cleaned_data)
-    try:
-        member_update(member=member, **data)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return False
-    return True
-
-
-def _availability_save(request: HttpRequest, member: Member, formset: Any) -> bool:
+def _profile_save(member: Member, form: ProfileForm, formset: Any) -> bool:
+    """Save profile and availability together: both land or neither does."""
     slots = [
         (f.cleaned_data["weekday"], f.cleaned_data["start_time"], f.cleaned_data["end_time"])
         for f in formset.forms
         if f.cleaned_data and f.cleaned_data.get("weekday") not in (None, "")
     ]
     try:
-        member_set_availability(member=member, slots=slots)
+        with transaction.atomic():
+            member_update(member=member, **dict(form.cleaned_data))
+            member_set_availability(member=member, slots=slots)
     except DomainError as exc:
-        formset._non_form_errors = formset.error_class([exc.message])
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return False
     return True
 
@@ -107,19 +99,14 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         formset = AvailabilityFormSet(request.POST, prefix="availability")
-        if form.is_valid() and formset.is_valid():
-            if _profile_save(request, member, form) and _availability_save(
-                request, member, formset
-            ):
-                messages.success(request, "Profile saved.")
-                if as_admin:
-                    return redirect("orgs:member_detail", pk=member.pk)
-                return redirect("orgs:profile")
+        if form.is_valid() and formset.is_valid() and _profile_save(member, form, formset):
+            messages.success(request, "Profile saved.")
+            if as_admin:
+                return redirect("orgs:member_detail", pk=member.pk)
+            return redirect("orgs:profile")
     else:
         form = form_class(initial=form_class.initial_for(member), **form_kwargs)
-        formset = AvailabilityFormSet(
-            initial=_availability_initial(member), prefix="availability"
-        )
+        formset = AvailabilityFormSet(initial=_availability_initial(member), prefix="availability")
     return render(
         request,
         "orgs/profile_edit.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -53,8 +53,7 @@ class ProgramForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("sponsor", "coordinators"):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
+            field = cast(forms.ModelChoiceField, self.fields[name])
             field.queryset = _members(organization)
 
     def clean(self) -> dict[str, Any]:
@@ -90,6 +89,5 @@ class EnrolForm(forms.Form):
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         enrolled = program.enrolments.filter(withdrawn_on__isnull=True).values("member_id")
-        field = self.fields["members"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["members"])
         field.queryset = _members(program.organization).exclude(pk__in=enrolled)

@@ -72,9 +72,12 @@ class Program(TimeStampedModel):
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
-        if self.sponsor_id and self.organization_id:
-            if self.sponsor.organization_id != self.organization_id:
-                raise ValidationError({"sponsor": "The sponsor must belong to the organisation."})
+        if (
+            self.sponsor_id
+            and self.organization_id
+            and self.sponsor.organization_id != self.organization_id
+        ):
+            raise ValidationError({"sponsor": "The sponsor must belong to the organisation."})
 
 
 class Enrolment(TimeStampedModel):

@@ -51,13 +51,11 @@ def program_enrolments(*, program: Program) -> QuerySet[Enrolment]:
 
 def program_unplaced_members(*, program: Program) -> QuerySet[Member]:
     """Enrolled members who are in none of the program's circles yet."""
-    placed = CircleMembership.objects.filter(
-        circle__program=program, left_on__isnull=True
-    ).values("member_id")
+    placed = CircleMembership.objects.filter(circle__program=program, left_on__isnull=True).values(
+        "member_id"
+    )
     return (
-        Member.objects.filter(
-            enrolments__program=program, enrolments__withdrawn_on__isnull=True
-        )
+        Member.objects.filter(enrolments__program=program, enrolments__withdrawn_on__isnull=True)
         .exclude(pk__in=placed)
         .select_related("user")
         .order_by("user__full_name")

@@ -9,7 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.program_detail, name="detail"),
     path("<int:pk>/edit/", views.program_edit, name="edit"),
     path("<int:pk>/enrol/", views.program_enrol_view, name="enrol"),
-    path(
-        "<int:pk>/withdraw/<int:member_pk>/", views.program_withdraw_view, name="withdraw"
-    ),
+    path("<int:pk>/withdraw/<int:member_pk>/", views.program_withdraw_view, name="withdraw"),
 ]

@@ -1,4 +1,4 @@
-"""Browser tests: Playwright (Python) driving Debian's chromium against pytest-django's live server."""
+"""Browser tests: Playwright (Python) drives Debian's chromium against the live test server."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: run `make test` (it installs it).")
+        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: `make test` installs it.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -24,7 +24,7 @@ from roundtable.orgs.models import Member
 
 
 def _link_from_outbox() -> str:
-    match = re.search(r"https?://\S+/accounts/invitation/\S+/", mail.outbox[-1].body)
+    match = re.search(r"https?://\S+/accounts/invitation/\S+/", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(0).split("://", 1)[1].split("/", 1)[1]
 
@@ -50,7 +50,11 @@ def test_invitation_is_emailed_with_a_working_link(client, invitation):
 
     response = client.post(
         path,
-        {"full_name": "New Person", "password": "a-long-pass-phrase", "password_again": "a-long-pass-phrase"},
+        {
+            "full_name": "New Person",
+            "password": "a-long-pass-phrase",
+            "password_again": "a-long-pass-phrase",
+        },
     )
     assert response.status_code == 302
     member = Member.objects.get(user__email="new.person@example.org")
@@ -92,7 +96,9 @@ def test_a_tampered_link_is_refused(client, invitation):
 def test_a_newer_invitation_replaces_the_pending_one(personas, invitation):
     token = invitation_token(invitation=invitation)
     invitation_create(
-        organization=personas.organization, email="new.person@example.org", invited_by=personas.admin
+        organization=personas.organization,
+        email="new.person@example.org",
+        invited_by=personas.admin,
     )
     with pytest.raises(InvitationInvalid) as excinfo:
         invitation_from_token(token=token)

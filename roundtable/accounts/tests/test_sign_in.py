@@ -36,7 +36,7 @@ def test_password_reset_by_email(client, personas):
     response = client.post(reverse("accounts:password_reset"), {"email": "member@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://\S+/accounts/reset/\S+/", mail.outbox[0].body)
+    link = re.search(r"http://\S+/accounts/reset/\S+/", str(mail.outbox[0].body))
     assert link
     path = "/" + link.group(0).split("://", 1)[1].split("/", 1)[1]
     response = client.get(path, follow=True)

@@ -1,4 +1,5 @@
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -41,5 +42,5 @@ def test_merge_keeps_the_same_minutes_and_leaves_no_overlap(slots):
     merged = merge_weekly_slots(slots)
     covered = {(s.weekday, m) for s in slots for m in range(s.start_minute, s.end_minute)}
     assert weekly_minutes(slots) == len(covered)
-    for a, b in zip(merged, merged[1:], strict=False):
+    for a, b in pairwise(merged):
         assert (a.weekday, a.end_minute) < (b.weekday, b.start_minute)

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             self.stdout.write("No demo organisation in this database (run manage.py seed_demo).")
             return
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo sign-ins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {DEMO_PASSWORD})"))
         for role, email, description in DEMO_LOGINS:
             if email in present:
                 self.stdout.write(f"  {role:<22} {email:<32} {description}")
