@@ -1,3 +1,5 @@
+"""Django app config for the JSON API (it has no models; it only mounts django-ninja)."""
+
 from django.apps import AppConfig
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from roundtable.circles import selectors
@@ -69,8 +70,15 @@ def circle_create_view(request: HttpRequest, program_pk: int) -> HttpResponse:
             return redirect("circles:detail", pk=circle.pk)
     return render(
         request,
-        "circles/circle_form.html",
-        {"form": form, "program": program, "nav_section": "programs"},
+        "form_page.html",
+        {
+            "form": form,
+            "title": "New circle",
+            "subtitle": program.name,
+            "submit_label": "Create circle",
+            "cancel_url": reverse("programs:detail", args=[program.pk]),
+            "nav_section": "programs",
+        },
     )
 
 
@@ -104,8 +112,15 @@ def circle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("circles:detail", pk=circle.pk)
     return render(
         request,
-        "circles/circle_form.html",
-        {"form": form, "circle": circle, "program": circle.program, "nav_section": "programs"},
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {circle.name}",
+            "subtitle": circle.program.name,
+            "submit_label": "Save",
+            "cancel_url": reverse("circles:detail", args=[circle.pk]),
+            "nav_section": "programs",
+        },
     )
 
 

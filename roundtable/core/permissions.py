@@ -120,13 +120,17 @@ def _program_roles(user: Any, program: Program) -> set[str]:
     return roles
 
 
-def program_roles(user: Any, program: Program) -> set[str]:
-    cache = getattr(program, "_roundtable_roles", {})
+def _cached_roles(obj: Any, user: Any, compute: Any) -> set[str]:
+    """Roles are asked for several times per request; work them out once per user and object."""
+    cache: dict[Any, set[str]] = obj.__dict__.setdefault("_roundtable_roles", {})
     key = getattr(user, "pk", None)
     if key not in cache:
-        cache[key] = _program_roles(user, program)
-        program._roundtable_roles = cache  # type: ignore[attr-defined]
+        cache[key] = compute(user, obj)
     return cache[key]
+
+
+def program_roles(user: Any, program: Program) -> set[str]:
+    return _cached_roles(program, user, _program_roles)
 
 
 def can_view_program(user: Any, program: Program) -> bool:
@@ -173,12 +177,7 @@ def _circle_roles(user: Any, circle: Circle) -> set[str]:
 
 
 def circle_roles(user: Any, circle: Circle) -> set[str]:
-    cache = getattr(circle, "_roundtable_roles", {})
-    key = getattr(user, "pk", None)
-    if key not in cache:
-        cache[key] = _circle_roles(user, circle)
-        circle._roundtable_roles = cache  # type: ignore[attr-defined]
-    return cache[key]
+    return _cached_roles(circle, user, _circle_roles)
 
 
 def can_view_circle(user: Any, circle: Circle) -> bool:

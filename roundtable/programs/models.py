@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from roundtable.core.models import TimeStampedModel
@@ -39,7 +40,13 @@ class Program(TimeStampedModel):
         "orgs.Member", related_name="coordinated_programs", blank=True
     )
     cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.WEEKLY)
-    target_circle_size = models.PositiveSmallIntegerField(default=5)
+    target_circle_size = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[
+            MinValueValidator(2, "A circle needs at least 2 people."),
+            MaxValueValidator(20, "Circles stay small: 20 people at most."),
+        ],
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from roundtable.circles.selectors import program_circles
@@ -82,8 +83,15 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("programs:detail", pk=program.pk)
     return render(
         request,
-        "programs/program_form.html",
-        {"form": form, "organization": organization, "nav_section": "programs"},
+        "form_page.html",
+        {
+            "form": form,
+            "title": "New program",
+            "subtitle": organization.name,
+            "submit_label": "Create program",
+            "cancel_url": reverse("programs:list"),
+            "nav_section": "programs",
+        },
     )
 
 
@@ -137,11 +145,13 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("programs:detail", pk=program.pk)
     return render(
         request,
-        "programs/program_form.html",
+        "form_page.html",
         {
             "form": form,
-            "program": program,
-            "organization": program.organization,
+            "title": f"Edit {program.name}",
+            "subtitle": program.organization.name,
+            "submit_label": "Save",
+            "cancel_url": reverse("programs:detail", args=[program.pk]),
             "nav_section": "programs",
         },
     )

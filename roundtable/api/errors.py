@@ -1,0 +1,88 @@
+"""One error shape for every API failure: {"detail": ..., "code": ...}, plus "field" for a broken
+domain rule and "errors" (with locations) for input that does not validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+
+from roundtable.core.errors import DomainError, PermissionDenied
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldErrorOut] | None = None
+
+
+# Ninja raises its errors with these placeholder messages; we replace them with sentences.
+_STATUS_DEFAULTS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "The request could not be read."),
+    401: ("unauthorized", "Sign in, or send a personal API token as 'Authorization: Bearer …'."),
+    403: ("forbidden", "You may see this, but you are not allowed to change it."),
+    404: ("not_found", "Not found."),
+    429: ("throttled", "Too many requests; try again shortly."),
+}
+_PLACEHOLDERS = {"Unauthorized", "Forbidden", "Not Found", ""}
+
+
+# Services name model fields; the API takes references as `<name>_id` / `<name>_ids`, so an error
+# about "sponsor" is reported against the "sponsor_id" the client sent.
+_INPUT_FIELDS = {
+    "sponsor": "sponsor_id",
+    "coordinators": "coordinator_ids",
+    "lead": "lead_id",
+    "members": "member_ids",
+    "member": "member_id",
+    "manager": "manager_id",
+    NON_FIELD_ERRORS: None,
+}
+
+
+def _respond(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, code: str, **extra: Any
+) -> HttpResponse:
+    body = {"detail": detail, "code": code}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return api.create_response(request, body, status=status)
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        field = _INPUT_FIELDS.get(exc.field, exc.field) if exc.field else None
+        return _respond(api, request, status, exc.message, exc.code, field=field)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # The selectors' messages ("No such circle.") are the same whether the object is
+        # missing or hidden, so passing them on reveals nothing.
+        return _respond(api, request, 404, str(exc) or "Not found.", "not_found")
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        # Only loc/msg/type: pydantic's "ctx" and "input" may hold values that are not JSON.
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors
+        ]
+        return _respond(api, request, 422, "The request is not valid.", "invalid", errors=errors)
+
+    # Covers ninja's AuthenticationError (401), AuthorizationError (403) and Throttled (429).
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code, default = _STATUS_DEFAULTS.get(exc.status_code, ("error", "The request failed."))
+        detail = default if exc.message in _PLACEHOLDERS else exc.message
+        return _respond(api, request, exc.status_code, detail, code)

@@ -1,0 +1,1 @@
+"""One ninja router per domain; api.py mounts them."""
