@@ -67,6 +67,7 @@ def test_htmx_remove_returns_the_members_fragment(client, personas):
     body = response.content.decode()
     assert "<html" not in body
     assert "Former members (1)" in body
+    assert "their time in the circle stays on record" in body or "stays on record" in body
 
 
 def test_lead_can_rename_their_circle(client, personas):
