@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs (Swagger UI) from its own static files, not a CDN
     "roundtable.core",
     "roundtable.accounts",
     "roundtable.orgs",

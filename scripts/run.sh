@@ -9,7 +9,7 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
 $PY manage.py migrate --noinput -v0
-$PY manage.py seed_demo --if-empty
+$PY manage.py seed_demo --if-empty -v0
 $PY manage.py demo_logins
 
 $PY manage.py db_worker --interval 1 &

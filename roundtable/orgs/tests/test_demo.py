@@ -1,0 +1,153 @@
+"""The demo organisation: its shape, its sign-ins and the seed_demo command."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from roundtable.accounts.models import User
+from roundtable.circles.models import Circle, CircleMembership
+from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoResult, demo_seed
+from roundtable.orgs.models import Member, Organization
+from roundtable.programs.models import Enrolment, Program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> DemoResult:
+    return demo_seed()
+
+
+def _current(circle: Circle) -> list[Member]:
+    return [m.member for m in circle.memberships.filter(left_on__isnull=True)]
+
+
+def test_the_demo_organisation_has_the_advertised_shape(demo):
+    members = Member.objects.filter(organization=demo.organization)
+    assert 55 <= members.count() <= 65
+    assert members.values("job_title").distinct().count() == 3
+    assert members.values("department").distinct().count() == 4
+    assert members.values("time_zone").distinct().count() >= 2
+    assert members.filter(role="admin").count() == 1
+    assert members.filter(role="coordinator").count() == 2
+    assert demo.organization.programs.count() == 2
+    assert Circle.objects.filter(program__organization=demo.organization).count() == 10
+    for circle in demo.circles:
+        current = _current(circle)
+        assert 4 <= len(current) <= 6, circle
+        assert circle.lead in current, circle
+        zones = [m.time_zone for m in current]
+        assert zones.count(circle.time_zone) >= 2, circle
+
+
+def test_profiles_vary_in_tenure_experience_and_availability(demo):
+    members = list(Member.objects.filter(organization=demo.organization))
+    tenures = [m.tenure_years for m in members if m.tenure_years is not None]
+    assert min(tenures) < 0.5
+    assert max(tenures) > 12
+    assert all(0.5 <= m.years_experience <= 25 for m in members if m.years_experience)
+    assert any(m.years_experience != round(m.tenure_years or 0, 1) for m in members)
+    for member in Member.objects.filter(organization=demo.organization).prefetch_related(
+        "availability", "skills", "approaches"
+    ):
+        assert 1 <= len(member.availability.all()) <= 4
+        assert member.skills.all()
+        assert member.approaches.all()
+
+
+def test_managers_have_reports_and_nobody_manages_themself(demo):
+    members = Member.objects.filter(organization=demo.organization)
+    assert 2 <= members.filter(reports__isnull=False).distinct().count() <= 6
+    assert not any(m.manager_id == m.pk for m in members)
+
+
+def test_some_enrolled_members_wait_for_a_circle_and_one_moved(demo):
+    waiting = [
+        e
+        for e in Enrolment.objects.filter(program__organization=demo.organization)
+        if not CircleMembership.objects.filter(
+            circle__program=e.program, member=e.member, left_on__isnull=True
+        ).exists()
+    ]
+    assert len(waiting) >= 2
+    left = CircleMembership.objects.get(
+        circle__program__organization=demo.organization, left_on__isnull=False
+    )
+    rejoined = CircleMembership.objects.get(
+        member=left.member, circle__program=left.circle.program, left_on__isnull=True
+    )
+    assert rejoined.circle != left.circle
+    assert rejoined.joined_on == left.left_on
+
+
+def test_every_demo_login_signs_in_with_the_demo_password(demo, rf):
+    for _, email, _ in DEMO_LOGINS:
+        user = authenticate(rf.post("/accounts/login/"), username=email, password=DEMO_PASSWORD)
+        assert user is not None
+        assert user.email == email
+    admin = User.objects.get(email=DEMO_LOGINS[0][1])
+    assert admin.is_staff
+    assert admin.is_superuser
+    assert User.objects.filter(is_staff=True).count() == 1
+
+
+def test_demo_people_really_hold_their_roles(demo):
+    people = demo.people
+    assert set(people) == {"admin", "coordinator", "sponsor", "lead", "member"}
+    assert people["admin"].role == "admin"
+    assert people["coordinator"].role == "coordinator"
+    assert people["coordinator"].coordinated_programs.exists()
+    training = Program.objects.get(name="Field Engineer Peer Circles")
+    assert training.sponsor == people["sponsor"]
+    circle = Circle.objects.get(lead=people["lead"])
+    assert circle.program == training
+    assert people["member"] in _current(circle)
+
+
+def test_the_same_seed_gives_the_same_people():
+    def snapshot() -> list[tuple[str, str, str]]:
+        return sorted(
+            (m.user.email, str(m.hire_date), str(m.years_experience))
+            for m in Member.objects.select_related("user")
+        )
+
+    demo_seed(seed=7)
+    first = snapshot()
+    Program.objects.all().delete()
+    Organization.objects.all().delete()
+    User.objects.all().delete()
+    demo_seed(seed=7)
+    assert snapshot() == first
+
+
+def test_seeding_twice_changes_nothing(demo):
+    counts = (Member.objects.count(), Circle.objects.count(), CircleMembership.objects.count())
+    again = demo_seed()
+    assert not again.created
+    assert again.organization == demo.organization
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert (Member.objects.count(), Circle.objects.count(), CircleMembership.objects.count()) == (
+        counts
+    )
+
+
+def test_the_command_loads_the_demo_and_prints_the_sign_ins():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert Organization.objects.count() == 1
+    for _, email, _ in DEMO_LOGINS:
+        assert email in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+def test_if_empty_is_silent_when_an_organisation_exists(personas):
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert out.getvalue() == ""
+    assert Organization.objects.count() == 2  # the personas' two, and no demo
