@@ -1,9 +1,7 @@
 """Top-level URL map: each app owns its URLs."""
 
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from roundtable.api.api import api
 
@@ -11,7 +9,6 @@ admin.site.site_header = "Roundtable administration"
 admin.site.site_title = "Roundtable admin"
 
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("roundtable.accounts.urls")),

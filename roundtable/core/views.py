@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from roundtable.core.selectors import home_summary
 
@@ -13,3 +14,8 @@ from roundtable.core.selectors import home_summary
 def home(request: HttpRequest) -> HttpResponse:
     summary = home_summary(user=request.user)
     return render(request, "core/home.html", {"summary": summary, "nav_section": "home"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico whatever the page says; point them at the real icon.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -428,14 +428,15 @@ def test_program_update_refuses_null_for_required_fields(personas: Personas) -> 
     assert body["errors"][0]["loc"] == ["body", "payload", "name"]
 
 
-def test_program_update_reports_a_broken_rule_without_a_field(personas: Personas) -> None:
+def test_program_update_reports_an_out_of_range_circle_size(personas: Personas) -> None:
     response = patch(
         as_persona(personas, "admin"),
         f"/api/programs/{personas.program.pk}",
         {"target_circle_size": 50},
     )
     body = assert_error(response, 400, "invalid")
-    assert "field" not in body  # a whole-object rule, not Django's "__all__"
+    assert body["field"] == "target_circle_size"
+    assert "20 people at most" in body["detail"]
 
 
 def test_program_update_reports_broken_rules(personas: Personas) -> None:
