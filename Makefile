@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev frontend chromium migrate demo lint typecheck check ci screenshot clean help
+.PHONY: run test setup setup-dev frontend chromium migrate lint ci screenshot clean help
 
 help:
 	@echo "make run    set up and serve Roundtable with the demo organisation on http://$(HOST):$(PORT)"
@@ -56,7 +56,7 @@ lint: setup-dev
 	$(BIN)/lint-imports
 
 screenshot: setup-dev chromium
-	$(BIN)/python scripts/readme_screenshot.py
+	UPDATE_DOCS_SCREENSHOT=1 $(BIN)/python -m pytest tests/browser -q
 
 ci:
 	bash .ci/run
