@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serve Roundtable for local use: migrate, load the demo once, then run the web server and the
-# background worker together. Ctrl-C stops both. Data stays in var/roundtable.sqlite3.
+# background worker together. Ctrl-C (or either process ending) stops both. Data stays in
+# var/roundtable.sqlite3 unless DATABASE_URL says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=${DEBUG:-true}
@@ -12,14 +13,18 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty -v0
 $PY manage.py demo_logins
 
-$PY manage.py db_worker --interval 1 &
-WORKER=$!
-cleanup() {
+PIDS=()
+stop() {
   trap - INT TERM EXIT
-  kill "$WORKER" 2>/dev/null || true
-  wait "$WORKER" 2>/dev/null || true
+  kill "${PIDS[@]}" 2>/dev/null || true
+  wait "${PIDS[@]}" 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
+$PY manage.py db_worker --no-reload --interval 1 &
+PIDS+=($!)
+$PY manage.py runserver "$HOST:$PORT" --noreload &
+PIDS+=($!)
 echo "Roundtable is on http://$HOST:$PORT/ (Ctrl-C stops the web server and the worker)"
-$PY manage.py runserver "$HOST:$PORT" --noreload
+wait -n "${PIDS[@]}"
