@@ -57,6 +57,16 @@ def home_summary(*, user: Any) -> HomeSummary:
                 )
             )
     for program in summary.programs:
+        roles = permissions.program_roles(user, program)
+        if "sponsor" in roles and not roles & {"admin", "coordinator"}:
+            summary.steps.append(
+                NextStep(
+                    text=f"You sponsor {program.name}: {program.circle_count} circles, "
+                    f"{program.enrolled_count} people enrolled.",
+                    url=reverse("programs:detail", args=[program.pk]),
+                    action="See the program",
+                )
+            )
         if not permissions.can_manage_program(user, program):
             continue
         if program.status == Program.Status.DRAFT:
