@@ -59,10 +59,15 @@ def home_summary(*, user: Any) -> HomeSummary:
     for program in summary.programs:
         roles = permissions.program_roles(user, program)
         if "sponsor" in roles and not roles & {"admin", "coordinator"}:
+            # circle_count and enrolled_count are annotations from programs_for_user.
+            circles, enrolled = (
+                getattr(program, "circle_count", 0),
+                getattr(program, "enrolled_count", 0),
+            )
             summary.steps.append(
                 NextStep(
-                    text=f"You sponsor {program.name}: {program.circle_count} circles, "
-                    f"{program.enrolled_count} people enrolled.",
+                    text=f"You sponsor {program.name}: {circles} circles, "
+                    f"{enrolled} people enrolled.",
                     url=reverse("programs:detail", args=[program.pk]),
                     action="See the program",
                 )

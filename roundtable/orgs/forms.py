@@ -122,3 +122,11 @@ class AvailabilityForm(forms.Form):
 
 
 AvailabilityFormSet = forms.formset_factory(AvailabilityForm, extra=2, max_num=40)
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV, at most 2 MB and 5,000 rows. Nothing is saved until you confirm.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -6,6 +6,12 @@ app_name = "orgs"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("o/<slug:org_slug>/members/", views.directory, name="directory"),
+    path("o/<slug:org_slug>/members/import/", views.member_import, name="member_import"),
+    path(
+        "o/<slug:org_slug>/members/import/confirm/",
+        views.member_import_confirm,
+        name="member_import_confirm",
+    ),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
 ]

@@ -9,12 +9,24 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.orgs import selectors
-from roundtable.orgs.forms import AdminMemberForm, AvailabilityFormSet, ProfileForm
-from roundtable.orgs.models import Member
+from roundtable.orgs.forms import (
+    AdminMemberForm,
+    AvailabilityFormSet,
+    MemberImportForm,
+    ProfileForm,
+)
+from roundtable.orgs.member_import import (
+    MAX_BYTES,
+    decode_upload,
+    member_import_apply,
+    member_import_preview,
+)
+from roundtable.orgs.models import Member, Organization
 from roundtable.orgs.services import member_set_availability, member_update
 
 
@@ -134,3 +146,75 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not as_admin:
         return redirect("orgs:profile")
     return _edit_member_page(request, member, as_admin=True)
+
+
+IMPORT_SESSION_KEY = "member_import"
+
+
+def _importable_org(request: HttpRequest, org_slug: str) -> Organization:
+    organization = selectors.organization_get_for_user(user=request.user, slug=org_slug)
+    if not permissions.can_import_members(request.user, organization):
+        raise Http404
+    return organization
+
+
+@login_required
+def member_import(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Upload a CSV and see the preview; nothing is written until the confirm step."""
+    organization = _importable_org(request, org_slug)
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "organization": organization,
+        "form": form,
+        "nav_section": "members",
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = decode_upload(form.cleaned_data["file"].read(MAX_BYTES + 1))
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            report = member_import_preview(
+                organization=organization,
+                text=text,
+                may_assign_admin=permissions.can_administer_organization(
+                    request.user, organization
+                ),
+            )
+            if report.is_valid:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "organization": organization.pk,
+                    "digest": report.digest,
+                    "text": text,
+                    "filename": form.cleaned_data["file"].name,
+                }
+            context.update(report=report, filename=form.cleaned_data["file"].name)
+            return render(request, "orgs/member_import_preview.html", context)
+    return render(request, "orgs/member_import.html", context)
+
+
+@login_required
+@require_POST
+def member_import_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = _importable_org(request, org_slug)
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    if pending.get("organization") != organization.pk or not pending.get("text"):
+        messages.error(request, "There is no previewed file to import. Upload it again.")
+        return redirect("orgs:member_import", org_slug=organization.slug)
+    try:
+        report = member_import_apply(
+            organization=organization,
+            text=pending["text"],
+            expected_digest=request.POST.get("digest", ""),
+            may_assign_admin=permissions.can_administer_organization(request.user, organization),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("orgs:member_import", org_slug=organization.slug)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        f"Import done: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged.",
+    )
+    return redirect("orgs:directory", org_slug=organization.slug)
