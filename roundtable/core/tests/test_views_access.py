@@ -98,3 +98,70 @@ def test_enrolment_is_for_coordinators_and_admins(client, personas, persona):
     enrolled = personas.program.enrolments.filter(member=admin_member).exists()
     assert enrolled == (persona in MANAGERS)
     assert response.status_code == (302 if persona in MANAGERS else 404)
+
+
+def _posts(p: Personas) -> list[tuple[str, str, dict[str, object], set[str]]]:
+    """(label, url, data, personas allowed); the rest get a 404 and nothing changes."""
+    member = p.members["member"]
+    return [
+        (
+            "program edit",
+            reverse("programs:edit", args=[p.program.pk]),
+            {"name": ""},
+            MANAGERS,
+        ),
+        (
+            "withdraw",
+            reverse("programs:withdraw", args=[p.program.pk, member.pk]),
+            {},
+            MANAGERS,
+        ),
+        (
+            "remove member",
+            reverse("circles:remove_member", args=[p.circle.pk, member.pk]),
+            {},
+            MANAGERS,
+        ),
+        (
+            "circle edit",
+            reverse("circles:edit", args=[p.circle.pk]),
+            {"name": ""},
+            MANAGERS | {"lead"},
+        ),
+        (
+            "circle create",
+            reverse("circles:create", args=[p.program.pk]),
+            {"name": ""},
+            MANAGERS,
+        ),
+        (
+            "invite",
+            reverse("accounts:invitation_list", args=[p.organization.slug]),
+            {"email": ""},
+            MANAGERS,
+        ),
+        # Last: a lead who steps down loses the lead's rights.
+        (
+            "set lead",
+            reverse("circles:lead", args=[p.circle.pk]),
+            {"lead": ""},
+            MANAGERS | {"lead"},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_every_change_for_every_persona(client, personas, persona):
+    client.force_login(personas.user(persona))
+    for label, url, data, allowed in _posts(personas):
+        response = client.post(url, data)
+        if persona in allowed:
+            assert response.status_code in {200, 302}, f"{persona} on {label}"
+        else:
+            assert response.status_code == 404, f"{persona} on {label}"
+    personas.circle.refresh_from_db()
+    still_in = personas.circle.memberships.filter(
+        member=personas.members["member"], left_on__isnull=True
+    ).exists()
+    assert still_in == (persona not in MANAGERS)
+    assert (personas.circle.lead is None) == (persona in MANAGERS | {"lead"})
