@@ -27,7 +27,7 @@ class ProfileForm(forms.Form):
     hire_date = forms.DateField(
         label="Hire date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Used for tenure when circles are formed.",
     )
     years_experience = forms.DecimalField(
