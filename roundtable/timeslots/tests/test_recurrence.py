@@ -12,8 +12,8 @@ NY = ZoneInfo("America/New_York")
 UTC = dt.UTC
 
 
-def _utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def _utc(year: int, month: int, day: int) -> dt.datetime:
+    return dt.datetime(year, month, day, tzinfo=UTC)
 
 
 def test_weekly_new_york_meeting_keeps_its_wall_clock_across_both_changes():
