@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "roundtable.orgs",
     "roundtable.programs",
     "roundtable.circles",
+    "roundtable.meetings",
     "roundtable.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("roundtable.accounts.urls")),
     path("programs/", include("roundtable.programs.urls")),
     path("", include("roundtable.circles.urls")),
+    path("", include("roundtable.meetings.urls")),
     path("", include("roundtable.orgs.urls")),
     path("", include("roundtable.core.urls")),
 ]

@@ -22,6 +22,9 @@ class Circle(TimeStampedModel):
         help_text="The circle's peer leader (the role may rotate).",
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    feedback_anonymous = models.BooleanField(
+        default=True, help_text="Meeting feedback is shown without names."
+    )
 
     class Meta:
         ordering = ["program", "name"]

@@ -26,6 +26,12 @@ from roundtable.circles.services import (
 )
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
+from roundtable.meetings.models import Schedule
+from roundtable.meetings.selectors import (
+    circle_trend,
+    circle_upcoming_meetings,
+    trend_has_early_dip,
+)
 from roundtable.orgs.models import Member
 from roundtable.programs.selectors import program_get_for_user
 
@@ -34,6 +40,7 @@ from roundtable.programs.selectors import program_get_for_user
 def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     circle = selectors.circle_get_for_user(user=request.user, pk=pk)
     can_change_members = permissions.can_change_circle_members(request.user, circle)
+    trend = circle_trend(circle=circle)
     context = {
         "circle": circle,
         "program": circle.program,
@@ -41,6 +48,10 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": permissions.can_manage_circle(request.user, circle),
         "can_change_members": can_change_members,
         "history": selectors.circle_history(circle=circle),
+        "schedule": Schedule.objects.filter(circle=circle).first(),
+        "upcoming": circle_upcoming_meetings(circle=circle),
+        "trend": trend,
+        "early_dip": trend_has_early_dip(trend),
         "nav_section": "programs",
     }
     if can_change_members:

@@ -192,3 +192,15 @@ def can_manage_circle(user: Any, circle: Circle) -> bool:
 def can_change_circle_members(user: Any, circle: Circle) -> bool:
     """Who is in which circle is the program's business: coordinators and admins."""
     return can_manage_program(user, circle.program)
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+def can_take_part_in_circle(user: Any, circle: Circle) -> bool:
+    """Members and the lead add agenda items, write notes, report attendance, give feedback."""
+    return bool(circle_roles(user, circle) & {"member", "lead"})
+
+
+def can_edit_meeting_notes(user: Any, circle: Circle) -> bool:
+    return bool(circle_roles(user, circle) & {"member", "lead", "admin", "coordinator"})

@@ -1,0 +1,98 @@
+"""Forms for schedules, moving and cancelling meetings, agenda, notes, attendance, feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from roundtable.meetings.models import Attendance, Schedule
+
+
+class ScheduleForm(forms.Form):
+    frequency = forms.ChoiceField(choices=Schedule.Frequency.choices)
+    weekday = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(i, d) for i, d in enumerate(
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        )],
+    )  # fmt: skip
+    nth = forms.TypedChoiceField(
+        label="Which one in the month",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "—"), *Schedule.Nth.choices],
+        help_text="Monthly only, e.g. the 2nd Tuesday.",
+    )
+    start_time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    starts_on = forms.DateField(
+        label="First meeting on or after",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label="Last meeting on or before",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reminder_lead_hours = forms.IntegerField(
+        label="Reminder before each meeting (hours)", min_value=1, max_value=168, initial=24
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("frequency") == "monthly" and not data.get("nth"):
+            self.add_error("nth", "Choose which weekday of the month, e.g. the 2nd.")
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The last date cannot be before the first.")
+        return data
+
+
+class MoveForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="New date and time (circle's time zone)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    reason = forms.CharField(max_length=300, help_text="Members see this with the change.")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, help_text="Members see this with the cancellation.")
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Add an agenda item")
+    details = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Details (optional)"
+    )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: **bold**, *italic*, lists with -, links.",
+    )
+
+
+class AttendanceForm(forms.Form):
+    status = forms.ChoiceField(choices=Attendance.Status.choices, widget=forms.RadioSelect)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How useful was this meeting?",
+        coerce=int,
+        choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.RadioSelect,
+        help_text="1 = not useful, 5 = very useful. A weak meeting is normal early on.",
+    )
+    comment = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,211 @@
+"""A circle's schedule (its rhythm), the meetings it produces, and what happens in each meeting:
+agenda items, shared notes, attendance and quick feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from roundtable.core.models import TimeStampedModel
+from roundtable.timeslots.recurrence import Recurrence
+
+
+class Schedule(TimeStampedModel):
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        BIWEEKLY = "biweekly", "Every two weeks"
+        MONTHLY = "monthly", "Monthly"
+
+    class Nth(models.IntegerChoices):
+        FIRST = 1, "1st"
+        SECOND = 2, "2nd"
+        THIRD = 3, "3rd"
+        FOURTH = 4, "4th"
+        LAST = -1, "last"
+
+    circle = models.OneToOneField(
+        "circles.Circle", on_delete=models.CASCADE, related_name="schedule"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    weekday = models.PositiveSmallIntegerField(
+        choices=[
+            (i, d)
+            for i, d in enumerate(
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+            )
+        ]
+    )
+    nth = models.SmallIntegerField(
+        choices=Nth.choices, null=True, blank=True, help_text="Monthly only."
+    )
+    start_time = models.TimeField(help_text="Wall-clock time in the circle's time zone.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    rrule = models.CharField(max_length=200, help_text="RFC 5545 rule, derived from the above.")
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(168)]
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=["weekly", "biweekly", "monthly"]),
+                name="schedule_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6), name="schedule_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=15, duration_minutes__lte=480),
+                name="schedule_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="schedule_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.recurrence().describe()
+
+    def recurrence(self) -> Recurrence:
+        return Recurrence(
+            frequency=self.frequency,
+            weekday=self.weekday,
+            start_time=self.start_time,
+            time_zone=self.circle.time_zone,
+            starts_on=self.starts_on,
+            nth=self.nth,
+            ends_on=self.ends_on,
+        )
+
+
+class Meeting(TimeStampedModel):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    circle = models.ForeignKey("circles.Circle", on_delete=models.CASCADE, related_name="meetings")
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    # The series occurrence this meeting was made for; it stays put when the meeting moves.
+    series_start = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    detached = models.BooleanField(
+        default=False, help_text="Moved or cancelled one by one: series changes leave it alone."
+    )
+    change_reason = models.CharField(max_length=300, blank=True)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
+    notes = models.TextField(blank=True, help_text="Shared notes, in Markdown.")
+    carried_over_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "circle",
+                "series_start",
+                condition=models.Q(series_start__isnull=False),
+                name="meeting_one_per_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=15, duration_minutes__lte=480),
+                name="meeting_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["scheduled", "cancelled"]),
+                name="meeting_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["circle", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.circle} on {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def was_moved(self) -> bool:
+        return bool(self.series_start and self.series_start != self.starts_at)
+
+
+class AgendaItem(TimeStampedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField(max_length=200)
+    details = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        "orgs.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done = models.BooleanField(default=False)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(TimeStampedModel):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reported_by = models.ForeignKey(
+        "orgs.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("meeting", "member", name="attendance_once_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["present", "absent", "excused"]),
+                name="attendance_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.status}"
+
+
+class Feedback(TimeStampedModel):
+    """A member's quick "how useful was this?" after a meeting. Weak meetings stay on record."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("meeting", "member", name="feedback_once_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 for {self.meeting}"

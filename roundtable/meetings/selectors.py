@@ -1,0 +1,103 @@
+"""Reads for meetings, scoped by the permission policy; the trend is plain data for templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from roundtable.circles.models import Circle
+from roundtable.core import permissions
+from roundtable.meetings.models import AgendaItem, Attendance, Meeting
+
+
+def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
+    meeting = (
+        Meeting.objects.filter(pk=pk)
+        .select_related("circle__program__organization", "circle__lead__user", "schedule")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("added_by__user"),
+            ),
+            Prefetch("attendance", queryset=Attendance.objects.select_related("member__user")),
+        )
+        .first()
+    )
+    if meeting is None or not permissions.can_view_circle(user, meeting.circle):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def circle_upcoming_meetings(*, circle: Circle, now: dt.datetime | None = None, limit: int = 6
+) -> QuerySet[Meeting]:  # fmt: skip
+    now = now or timezone.now()
+    return (
+        circle.meetings.filter(starts_at__gte=now - dt.timedelta(hours=3))
+        .annotate(item_count=Count("agenda_items"))
+        .order_by("starts_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    meeting_id: int
+    starts_at: dt.datetime
+    status: str  # "held", "moved" or "cancelled"
+    average_rating: float | None
+    ratings: int
+    present: int
+    bar_percent: int
+
+
+def circle_trend(*, circle: Circle, now: dt.datetime | None = None, limit: int = 26
+) -> list[TrendPoint]:  # fmt: skip
+    """Past meetings, oldest first, with their feedback: the weak ones are part of the story."""
+    now = now or timezone.now()
+    past = (
+        circle.meetings.filter(starts_at__lt=now)
+        .annotate(
+            avg_rating=Avg("feedback__rating"),
+            rating_count=Count("feedback", distinct=True),
+            present_count=Count(
+                "attendance", filter=Q(attendance__status="present"), distinct=True
+            ),
+        )
+        .order_by("-starts_at")[:limit]
+    )
+    points = []
+    for m in reversed(list(past)):
+        if m.is_cancelled:
+            status = "cancelled"
+        elif m.was_moved:
+            status = "moved"
+        else:
+            status = "held"
+        avg = float(m.avg_rating) if m.avg_rating is not None else None
+        points.append(
+            TrendPoint(
+                meeting_id=m.pk,
+                starts_at=m.starts_at,
+                status=status,
+                average_rating=round(avg, 1) if avg is not None else None,
+                ratings=m.rating_count,
+                present=m.present_count,
+                bar_percent=round(avg / 5 * 10) * 10 if avg is not None else 0,
+            )
+        )
+    return points
+
+
+def trend_has_early_dip(points: list[TrendPoint]) -> bool:
+    """True when a rated meeting in the first third scores below the circle's later average."""
+    rated = [p for p in points if p.average_rating is not None]
+    if len(rated) < 4:
+        return False
+    third = max(1, len(rated) // 3)
+    early, later = rated[:third], rated[third:]
+    later_avg = sum(p.average_rating or 0 for p in later) / len(later)
+    return min(p.average_rating or 0 for p in early) < later_avg - 0.5

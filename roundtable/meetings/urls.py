@@ -1,0 +1,22 @@
+from django.urls import path
+
+from roundtable.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("circles/<int:circle_pk>/schedule/", views.schedule_edit, name="schedule"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/toggle/", views.agenda_toggle, name="agenda_toggle"
+    ),
+    path("meetings/<int:pk>/notes/", views.notes_save, name="notes"),
+    path(
+        "meetings/<int:pk>/attendance/<int:member_pk>/",
+        views.attendance_mark,
+        name="attendance",
+    ),
+    path("meetings/<int:pk>/feedback/", views.feedback_give, name="feedback"),
+    path("meetings/<int:pk>/move/", views.meeting_move, name="move"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
+]

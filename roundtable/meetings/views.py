@@ -1,0 +1,337 @@
+"""Meeting pages: the circle's schedule, each meeting (agenda, notes, attendance, feedback),
+moving and cancelling one meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from roundtable.circles.selectors import circle_get_for_user
+from roundtable.core import permissions
+from roundtable.core.errors import DomainError
+from roundtable.meetings import services
+from roundtable.meetings.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CancelForm,
+    FeedbackForm,
+    MoveForm,
+    NotesForm,
+    ScheduleForm,
+)
+from roundtable.meetings.models import AgendaItem, Meeting, Schedule
+from roundtable.meetings.selectors import meeting_get_for_user
+from roundtable.orgs.models import Member
+from roundtable.timeslots.recurrence import to_aware
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def schedule_edit(request: HttpRequest, circle_pk: int) -> HttpResponse:
+    circle = circle_get_for_user(user=request.user, pk=circle_pk)
+    if not permissions.can_manage_circle(request.user, circle):
+        raise Http404
+    schedule = Schedule.objects.filter(circle=circle).first()
+    initial: dict[str, Any] = {
+        "frequency": circle.program.cadence,
+        "duration_minutes": 60,
+        "reminder_lead_hours": 24,
+        "starts_on": timezone.localdate(),
+    }
+    if schedule:
+        initial.update(
+            {
+                f: getattr(schedule, f)
+                for f in ("frequency", "weekday", "nth", "start_time", "duration_minutes",
+                          "starts_on", "ends_on", "reminder_lead_hours")
+            }
+        )  # fmt: skip
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_set(circle=circle, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Schedule saved; the coming meetings follow it.")
+            return redirect("circles:detail", pk=circle.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"{circle.name}: when it meets",
+            "subtitle": f"Times are in {circle.time_zone} time. Meetings moved or cancelled "
+            "one by one keep their changes.",
+            "submit_label": "Save schedule",
+            "cancel_url": reverse("circles:detail", args=[circle.pk]),
+            "nav_section": "programs",
+        },
+    )
+
+
+def _me(request: HttpRequest, meeting: Meeting) -> Member | None:
+    return permissions.member_in(request.user, meeting.circle.program.organization_id)
+
+
+def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    circle = meeting.circle
+    me = _me(request, meeting)
+    now = timezone.now()
+    started = meeting.starts_at <= now
+    takes_part = permissions.can_take_part_in_circle(request.user, circle)
+    can_manage = permissions.can_manage_circle(request.user, circle)
+    roster = list(
+        circle.memberships.filter(joined_on__lte=timezone.localdate(meeting.starts_at))
+        .filter(models_q_left_after(meeting))
+        .select_related("member__user")
+        .order_by("member__user__full_name")
+    )
+    marks = {a.member_id: a for a in meeting.attendance.all()}
+    feedback = list(meeting.feedback.select_related("member__user").order_by("created_at"))
+    mine = next((f for f in feedback if me and f.member_id == me.pk), None)
+    return {
+        "meeting": meeting,
+        "circle": circle,
+        "program": circle.program,
+        "local_start": timezone.localtime(meeting.starts_at, ZoneInfo(circle.time_zone)),
+        "my_start": timezone.localtime(meeting.starts_at, ZoneInfo(me.time_zone)) if me else None,
+        "started": started,
+        "takes_part": takes_part,
+        "can_manage": can_manage,
+        "can_edit_notes": permissions.can_edit_meeting_notes(request.user, circle),
+        "notes_html": services.render_notes(meeting.notes),
+        "roster": [(m.member, marks.get(m.member_id)) for m in roster],
+        "my_attendance": marks.get(me.pk) if me else None,
+        "feedback": feedback,
+        "feedback_average": (
+            round(sum(f.rating for f in feedback) / len(feedback), 1) if feedback else None
+        ),
+        "agenda_form": AgendaItemForm(),
+        "notes_form": NotesForm(initial={"notes": meeting.notes}),
+        "attendance_form": AttendanceForm(),
+        "feedback_form": FeedbackForm(
+            initial={"rating": mine.rating, "comment": mine.comment} if mine else None
+        ),
+        "my_feedback": mine,
+        "agenda_sections": AGENDA_SECTIONS,
+        "nav_section": "programs",
+    }
+
+
+# The structure every meeting follows (program-editable templates come with a later change).
+AGENDA_SECTIONS = [
+    ("Check-in", "How is everyone doing; wins since last time."),
+    ("Problem of the week", "The common problem the circle attacks today."),
+    ("Critique round", "Ideas proposed; reasoned arguments for and against."),
+    ("Commitments", "What each person will try, by a date they choose."),
+]
+
+
+def models_q_left_after(meeting: Meeting) -> Any:
+    from django.db.models import Q
+
+    return Q(left_on__isnull=True) | Q(left_on__gte=timezone.localdate(meeting.starts_at))
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
+
+
+def _participant(request: HttpRequest, pk: int) -> tuple[Meeting, Member]:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    me = _me(request, meeting)
+    if me is None or not permissions.can_take_part_in_circle(request.user, meeting.circle):
+        raise Http404
+    return meeting, me
+
+
+def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, me = _participant(request, pk)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agenda_item_add(meeting=meeting, member=me, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Give the agenda item a title (200 characters at most).")
+    if request.headers.get("HX-Request"):
+        meeting = meeting_get_for_user(user=request.user, pk=pk)
+        return render(request, "meetings/_agenda.html", _meeting_context(request, meeting))
+    return _back(request, meeting, "#agenda")
+
+
+@login_required
+@require_POST
+def agenda_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting, _ = _participant(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    services.agenda_item_set_done(item=item, done=not item.done)
+    if request.headers.get("HX-Request"):
+        meeting = meeting_get_for_user(user=request.user, pk=pk)
+        return render(request, "meetings/_agenda.html", _meeting_context(request, meeting))
+    return _back(request, meeting, "#agenda")
+
+
+@login_required
+@require_POST
+def notes_save(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_edit_meeting_notes(request.user, meeting.circle):
+        raise Http404
+    form = NotesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_notes_save(meeting=meeting, notes=form.cleaned_data["notes"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Notes saved.")
+    else:
+        messages.error(request, "Notes are limited to 50,000 characters; nothing was lost below.")
+        context = _meeting_context(request, meeting)
+        context["notes_form"] = form
+        return render(request, "meetings/meeting_detail.html", context, status=400)
+    return _back(request, meeting, "#notes")
+
+
+@login_required
+@require_POST
+def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    me = _me(request, meeting)
+    member = get_object_or_404(
+        Member, pk=member_pk, organization=meeting.circle.program.organization
+    )
+    managing = permissions.can_manage_circle(request.user, meeting.circle)
+    reporting_self = (
+        me is not None
+        and me.pk == member.pk
+        and permissions.can_take_part_in_circle(request.user, meeting.circle)
+    )
+    if me is None or not (managing or reporting_self):
+        raise Http404
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendance_set(
+                meeting=meeting, member=member, status=form.cleaned_data["status"], reported_by=me
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Choose present, absent or excused.")
+    return _back(request, meeting, "#attendance")
+
+
+@login_required
+@require_POST
+def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, me = _participant(request, pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_give(meeting=meeting, member=me, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Thank you: your feedback is in.")
+    else:
+        messages.error(request, "Choose a rating from 1 to 5.")
+    return _back(request, meeting, "#feedback")
+
+
+def _managed_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_manage_circle(request.user, meeting.circle):
+        raise Http404
+    return meeting
+
+
+@login_required
+def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    tz = ZoneInfo(meeting.circle.time_zone)
+    form = MoveForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(meeting.starts_at, tz).replace(tzinfo=None),
+            "duration_minutes": meeting.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        entered: dt.datetime = form.cleaned_data["starts_at"]
+        # The person typed a wall-clock time in the circle's zone; read it that way.
+        naive = timezone.make_naive(entered) if timezone.is_aware(entered) else entered
+        starts_at = to_aware(naive, tz)
+        try:
+            services.meeting_move(
+                meeting=meeting,
+                starts_at=starts_at,
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Meeting moved; the rest of the series is unchanged.")
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Move this meeting",
+            "subtitle": f"{meeting.circle.name} · times in {meeting.circle.time_zone} time",
+            "submit_label": "Move meeting",
+            "cancel_url": reverse("meetings:detail", args=[meeting.pk]),
+            "nav_section": "programs",
+        },
+    )
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Meeting cancelled; it stays in the circle's record.")
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Cancel this meeting",
+            "subtitle": meeting.circle.name,
+            "submit_label": "Cancel meeting",
+            "cancel_url": reverse("meetings:detail", args=[meeting.pk]),
+            "nav_section": "programs",
+        },
+    )
