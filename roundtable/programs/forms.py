@@ -47,7 +47,9 @@ class ProgramForm(forms.Form):
     cadence = forms.ChoiceField(choices=Program.Cadence.choices)
     target_circle_size = forms.IntegerField(min_value=2, max_value=20, initial=5)
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     status = forms.ChoiceField(choices=Program.Status.choices)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
