@@ -1,0 +1,127 @@
+"""Meeting pages for every persona, and the forms' bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from roundtable.core.personas import PERSONA_NAMES
+from roundtable.meetings import services
+
+MANAGERS = {"admin", "coordinator", "lead"}
+
+
+@pytest.fixture
+def meeting(personas):
+    services.schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=timezone.localdate().weekday(),
+        start_time=dt.time(9),
+        starts_on=timezone.localdate() - dt.timedelta(days=14),
+        now=timezone.now() - dt.timedelta(days=14),
+    )
+    return personas.circle.meetings.order_by("starts_at").first()
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_meeting_pages_for_every_persona(client, personas, meeting, persona):
+    client.force_login(personas.user(persona))
+    expected = {
+        reverse("meetings:detail", args=[meeting.pk]): {"admin", "coordinator", "sponsor",
+                                                        "lead", "member"},
+        reverse("meetings:move", args=[meeting.pk]): MANAGERS,
+        reverse("meetings:cancel", args=[meeting.pk]): MANAGERS,
+        reverse("meetings:schedule", args=[personas.circle.pk]): MANAGERS,
+        reverse("circles:detail", args=[personas.circle.pk]): {"admin", "coordinator",
+                                                               "sponsor", "lead", "member"},
+    }  # fmt: skip
+    for url, allowed in expected.items():
+        assert client.get(url).status_code == (200 if persona in allowed else 404), url
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_only_circle_members_add_agenda_items(client, personas, meeting, persona):
+    client.force_login(personas.user(persona))
+    response = client.post(
+        reverse("meetings:agenda_add", args=[meeting.pk]), {"title": "Repeat call-outs"}
+    )
+    added = meeting.agenda_items.filter(title="Repeat call-outs").exists()
+    assert added == (persona in {"lead", "member"})
+    assert response.status_code == (302 if persona in {"lead", "member"} else 404)
+
+
+def test_other_circles_notes_are_hidden(client, personas, meeting):
+    services.meeting_notes_save(meeting=meeting, notes="Secret **plans**")
+    other = personas.other_circle.memberships.first().member
+    client.force_login(other.user)
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
+
+
+def test_member_reports_own_attendance_not_others(client, personas, meeting):
+    client.force_login(personas.member)
+    me, lead = personas.members["member"], personas.members["lead"]
+    url = reverse("meetings:attendance", args=[meeting.pk, me.pk])
+    assert client.post(url, {"status": "excused"}).status_code == 302
+    assert meeting.attendance.get(member=me).status == "excused"
+    url = reverse("meetings:attendance", args=[meeting.pk, lead.pk])
+    assert client.post(url, {"status": "absent"}).status_code == 404
+
+
+def test_feedback_and_trend_on_the_circle_page(client, personas, meeting):
+    client.force_login(personas.member)
+    response = client.post(
+        reverse("meetings:feedback", args=[meeting.pk]), {"rating": "2", "comment": "Storming"}
+    )
+    assert response.status_code == 302
+    body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
+    assert "How meetings have gone" in body
+    assert "2.0/5 from 1" in body
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "“Storming”" in page
+    assert "Member Persona" not in page.split("How useful was it?")[1].split("</article>")[0]
+
+
+def test_schedule_form_reports_bad_input(client, personas):
+    client.force_login(personas.lead)
+    response = client.post(
+        reverse("meetings:schedule", args=[personas.circle.pk]),
+        {
+            "frequency": "monthly",
+            "weekday": "1",
+            "nth": "",
+            "start_time": "25:00",
+            "duration_minutes": "5",
+            "starts_on": "2027-01-01",
+            "reminder_lead_hours": "24",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid time" in body
+    assert "greater than or equal to 15" in body
+
+
+def test_move_form_refuses_the_past(client, personas, meeting):
+    client.force_login(personas.lead)
+    upcoming = personas.circle.meetings.filter(starts_at__gt=timezone.now()).first()
+    response = client.post(
+        reverse("meetings:move", args=[upcoming.pk]),
+        {"starts_at": "2020-01-01T09:00", "duration_minutes": "60", "reason": "Oops"},
+    )
+    assert "cannot be moved into the past" in response.content.decode()
+
+
+def test_htmx_agenda_add_returns_the_fragment(client, personas, meeting):
+    client.force_login(personas.member)
+    response = client.post(
+        reverse("meetings:agenda_add", args=[meeting.pk]),
+        {"title": "Spare parts"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert "Spare parts" in response.content.decode()
