@@ -12,6 +12,7 @@ PORT=${PORT:-8000}
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty -v0
 $PY manage.py demo_logins
+$PY manage.py start_periodic_tasks -v0
 
 PIDS=()
 stop() {

@@ -157,3 +157,15 @@ def test_invalid_schedules_are_refused(circle):
     circle.time_zone = "Mars/Base"
     with pytest.raises(DomainError, match="not a known time zone"):
         _weekly(circle)
+
+
+def test_roll_forward_task_extends_the_horizon(circle):
+    from django.utils import timezone
+
+    from roundtable.meetings.tasks import meetings_roll_forward_task
+
+    _weekly(circle, starts_on=timezone.localdate(), now=timezone.now())
+    circle.meetings.all().delete()
+    result = meetings_roll_forward_task.enqueue()
+    assert result.return_value >= 11
+    assert circle.meetings.count() >= 11
