@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from roundtable.circles.models import Circle
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
+from roundtable.meetings.demo import demo_meetings_seed
 from roundtable.orgs.models import Member, Organization, Role
 from roundtable.orgs.services import member_create, member_set_availability, organization_create
 from roundtable.programs.models import Program
@@ -256,6 +257,7 @@ def demo_seed(*, seed: int = 7) -> DemoResult:
         program=project, names=PROJECT_CIRCLES, groups=groups, leads={}, rng=rng, today=today
     )
     program_enrol(program=project, members=waiting, on=today - dt.timedelta(days=4))
+    demo_meetings_seed(circles=circles, rng=rng)
     return _result(org, created=True)
 
 

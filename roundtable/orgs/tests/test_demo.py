@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.circles.models import Circle, CircleMembership
@@ -151,3 +152,24 @@ def test_if_empty_is_silent_when_an_organisation_exists(personas):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert out.getvalue() == ""
     assert Organization.objects.count() == 2  # the personas' two, and no demo
+
+
+@pytest.mark.django_db
+def test_demo_circles_have_a_lived_in_meeting_history():
+    from django.db.models import Avg
+
+    from roundtable.meetings.models import Feedback, Meeting
+    from roundtable.meetings.selectors import circle_trend, trend_has_early_dip
+
+    result = demo_seed()
+    anvil = next(c for c in result.circles if c.name == "Anvil")
+    past = Meeting.objects.filter(circle=anvil, starts_at__lt=timezone.now())
+    assert past.count() >= 12
+    assert past.filter(status="cancelled").count() == 1
+    assert past.exclude(notes="").exists()
+    assert Feedback.objects.filter(meeting__circle=anvil).count() > 20
+    assert anvil.meetings.filter(starts_at__gte=timezone.now()).count() >= 10
+    assert trend_has_early_dip(circle_trend(circle=anvil))
+    early = Feedback.objects.filter(meeting__in=list(past.order_by("starts_at")[1:4]))
+    later = Feedback.objects.filter(meeting__in=list(past.order_by("starts_at")[8:]))
+    assert early.aggregate(a=Avg("rating"))["a"] < later.aggregate(a=Avg("rating"))["a"]
