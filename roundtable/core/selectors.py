@@ -10,6 +10,8 @@ from django.urls import reverse
 from roundtable.circles.models import Circle
 from roundtable.circles.selectors import my_circles
 from roundtable.core import permissions
+from roundtable.meetings.models import Meeting
+from roundtable.meetings.selectors import upcoming_meetings_for_user
 from roundtable.programs.models import Program
 from roundtable.programs.selectors import programs_for_user
 
@@ -24,6 +26,7 @@ class NextStep:
 @dataclass
 class HomeSummary:
     circles: list[Circle] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)
     steps: list[NextStep] = field(default_factory=list)
     has_membership: bool = False
@@ -35,6 +38,7 @@ def home_summary(*, user: Any) -> HomeSummary:
     if not members:
         return summary
     summary.circles = list(my_circles(user=user))
+    summary.meetings = upcoming_meetings_for_user(user=user)
     summary.programs = list(programs_for_user(user=user))
     my_ids = {m.pk for m in members}
     for member in members:

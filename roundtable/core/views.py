@@ -7,13 +7,23 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
+from roundtable.core import permissions
 from roundtable.core.selectors import home_summary
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     summary = home_summary(user=request.user)
-    return render(request, "core/home.html", {"summary": summary, "nav_section": "home"})
+    members = list(permissions.memberships(request.user).values())
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": summary,
+            "user_time_zone": members[0].time_zone if members else "UTC",
+            "nav_section": "home",
+        },
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

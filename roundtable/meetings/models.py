@@ -209,3 +209,15 @@ class Feedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for {self.meeting}"
+
+
+class CalendarFeed(TimeStampedModel):
+    """A member's secret calendar subscription URL. Resetting it makes the old URL stop working."""
+
+    member = models.OneToOneField(
+        "orgs.Member", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.member}"

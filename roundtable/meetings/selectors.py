@@ -101,3 +101,34 @@ def trend_has_early_dip(points: list[TrendPoint]) -> bool:
     early, later = rated[:third], rated[third:]
     later_avg = sum(p.average_rating or 0 for p in later) / len(later)
     return min(p.average_rating or 0 for p in early) < later_avg - 0.5
+
+
+FEED_PAST = dt.timedelta(days=92)
+
+
+def meetings_for_member_feed(*, member: Any, now: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Meetings of the circles a member is in now: the last three months and all ahead."""
+    now = now or timezone.now()
+    circle_ids = member.circle_memberships.filter(left_on__isnull=True).values("circle_id")
+    return (
+        Meeting.objects.filter(circle_id__in=circle_ids, starts_at__gte=now - FEED_PAST)
+        .select_related("circle__program")
+        .prefetch_related("agenda_items")
+        .order_by("starts_at")
+    )
+
+
+def upcoming_meetings_for_user(*, user: Any, limit: int = 5) -> list[Meeting]:
+    """The next meetings of the circles the user is in, soonest first (for the home page)."""
+    ids = [m.pk for m in permissions.memberships(user).values()]
+    return list(
+        Meeting.objects.filter(
+            circle__memberships__member_id__in=ids,
+            circle__memberships__left_on__isnull=True,
+            starts_at__gte=timezone.now() - dt.timedelta(hours=1),
+        )
+        .select_related("circle__program")
+        .annotate(item_count=Count("agenda_items", distinct=True))
+        .distinct()
+        .order_by("starts_at")[:limit]
+    )

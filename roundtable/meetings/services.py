@@ -14,7 +14,14 @@ from django.utils import timezone
 from roundtable.circles.models import Circle
 from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
-from roundtable.meetings.models import AgendaItem, Attendance, Feedback, Meeting, Schedule
+from roundtable.meetings.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Feedback,
+    Meeting,
+    Schedule,
+)
 from roundtable.orgs.models import Member
 from roundtable.timeslots.recurrence import Recurrence
 
@@ -312,3 +319,13 @@ def feedback_give(
         meeting=meeting, member=member, defaults={"rating": rating, "comment": comment.strip()}
     )
     return feedback
+
+
+def calendar_feed_reset(*, member: Member) -> CalendarFeed:
+    """Create the member's feed, or give it a new secret so the old URL stops working."""
+    import secrets
+
+    feed, _ = CalendarFeed.objects.update_or_create(
+        member=member, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed

@@ -18,5 +18,8 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/feedback/", views.feedback_give, name="feedback"),
     path("meetings/<int:pk>/move/", views.meeting_move, name="move"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("calendar/reset/", views.calendar_feed_reset_view, name="feed_reset"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
 ]

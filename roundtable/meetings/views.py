@@ -19,6 +19,7 @@ from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.meetings import services
+from roundtable.meetings.calendar import meetings_ics
 from roundtable.meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -28,8 +29,8 @@ from roundtable.meetings.forms import (
     NotesForm,
     ScheduleForm,
 )
-from roundtable.meetings.models import AgendaItem, Meeting, Schedule
-from roundtable.meetings.selectors import meeting_get_for_user
+from roundtable.meetings.models import AgendaItem, CalendarFeed, Meeting, Schedule
+from roundtable.meetings.selectors import meeting_get_for_user, meetings_for_member_feed
 from roundtable.orgs.models import Member
 from roundtable.timeslots.recurrence import to_aware
 
@@ -335,3 +336,45 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "nav_section": "programs",
         },
     )
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    return _ics_response(
+        meetings_ics([meeting], name=meeting.circle.name), f"meeting-{meeting.pk}.ics"
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret subscription URL: calendar apps fetch it without signing in."""
+    feed = (
+        CalendarFeed.objects.select_related("member__user")
+        .filter(token=token, member__is_active=True, member__user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404("This calendar link was reset or never existed.")
+    meetings = meetings_for_member_feed(member=feed.member)
+    response = _ics_response(meetings_ics(meetings, name="Roundtable circles"), "roundtable.ics")
+    response["Content-Disposition"] = 'inline; filename="roundtable.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_reset_view(request: HttpRequest) -> HttpResponse:
+    members = list(permissions.memberships(request.user).values())
+    if not members:
+        raise Http404
+    for member in members:
+        services.calendar_feed_reset(member=member)
+    messages.success(request, "Your calendar link is new; the old one no longer works.")
+    return redirect(reverse("orgs:profile") + "#calendar")

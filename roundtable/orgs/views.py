@@ -119,10 +119,12 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
     else:
         form = form_class(initial=form_class.initial_for(member), **form_kwargs)
         formset = AvailabilityFormSet(initial=_availability_initial(member), prefix="availability")
+    feed = None if as_admin else calendar_feed_for(member)
     return render(
         request,
         "orgs/profile_edit.html",
         {
+            "calendar_url": feed,
             "member": member,
             "form": form,
             "formset": formset,
@@ -130,6 +132,18 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
             "nav_section": "profile" if not as_admin else "members",
         },
     )
+
+
+def calendar_feed_for(member: Member) -> str | None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from roundtable.meetings.models import CalendarFeed
+
+    feed = CalendarFeed.objects.filter(member=member).first()
+    if feed is None:
+        return None
+    return settings.SITE_URL + reverse("meetings:feed", args=[feed.token])
 
 
 @login_required

@@ -42,11 +42,21 @@ def test_demo_lead_opens_their_circle(live_server, page, artifacts):
         DOCS.mkdir(exist_ok=True)
         shutil.copy(artifacts / "home-lead.png", DOCS / "home.png")
 
-    page.get_by_role("link", name=circle.name).first.click()
+    assert page.get_by_role("heading", name="My next meetings").is_visible()
+    my_circles = page.locator("section", has=page.get_by_role("heading", name="My circles"))
+    my_circles.get_by_role("link", name=circle.name).click()
     page.wait_for_url(f"{live_server.url}/circles/{circle.pk}/")
     assert page.get_by_role("heading", name=circle.name, level=1).is_visible()
     assert page.get_by_text("You lead this circle").is_visible()
+    assert page.get_by_role("heading", name="How meetings have gone").is_visible()
     page.screenshot(path=str(artifacts / "circle-lead.png"), full_page=True)
+
+    # The next meeting: add an agenda item inline (htmx) and see it appear.
+    page.get_by_role("heading", name="Rhythm").locator("..").get_by_role("link").nth(1).click()
+    page.get_by_label("Add an agenda item").fill("Spare parts on every van")
+    page.get_by_role("button", name="Add to agenda").click()
+    page.get_by_text("Spare parts on every van").wait_for()
+    page.screenshot(path=str(artifacts / "meeting-lead.png"), full_page=True)
 
 
 def test_wrong_password_shows_a_clear_error(live_server, page, artifacts):
