@@ -28,6 +28,7 @@ from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.meetings.models import Schedule
 from roundtable.meetings.selectors import (
+    circle_consistency,
     circle_trend,
     circle_upcoming_meetings,
     trend_has_early_dip,
@@ -52,6 +53,7 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": circle_upcoming_meetings(circle=circle),
         "trend": trend,
         "early_dip": trend_has_early_dip(trend),
+        "consistency": circle_consistency(circle=circle),
         "nav_section": "programs",
     }
     if can_change_members:

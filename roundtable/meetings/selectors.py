@@ -132,3 +132,85 @@ def upcoming_meetings_for_user(*, user: Any, limit: int = 5) -> list[Meeting]:
         .distinct()
         .order_by("starts_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class Consistency:
+    scheduled: int  # meetings that were due by now
+    held: int
+    moved: int
+    cancelled: int
+    attendance_rate: float | None  # share of recorded attendance that was "present"
+    streak: int  # most recent meetings in a row held (circle) or attended (member)
+
+    @property
+    def held_percent(self) -> int | None:
+        return round(self.held / self.scheduled * 100) if self.scheduled else None
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(self.attendance_rate * 100) if self.attendance_rate is not None else None
+
+
+def circle_consistency(*, circle: Circle, now: dt.datetime | None = None) -> Consistency:
+    now = now or timezone.now()
+    past = list(
+        circle.meetings.filter(starts_at__lt=now)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status="present")),
+            recorded=Count("attendance"),
+        )
+        .order_by("-starts_at")
+    )
+    held = [m for m in past if not m.is_cancelled]
+    streak = 0
+    for m in past:
+        if m.is_cancelled:
+            break
+        streak += 1
+    recorded = sum(m.recorded for m in held)
+    return Consistency(
+        scheduled=len(past),
+        held=len(held),
+        moved=sum(1 for m in held if m.was_moved),
+        cancelled=len(past) - len(held),
+        attendance_rate=(sum(m.present for m in held) / recorded) if recorded else None,
+        streak=streak,
+    )
+
+
+def member_consistency(*, member: Any, now: dt.datetime | None = None) -> Consistency:
+    """Across the member's circles, since they joined each: meetings due, and their attendance."""
+    now = now or timezone.now()
+    spans = list(member.circle_memberships.values_list("circle_id", "joined_on", "left_on"))
+    query = Q(pk__in=[])
+    for circle_id, joined, left in spans:
+        part = Q(circle_id=circle_id, starts_at__date__gte=joined)
+        if left is not None:
+            part &= Q(starts_at__date__lte=left)
+        query |= part
+    past = list(
+        Meeting.objects.filter(query, starts_at__lt=now)
+        .annotate(
+            mine=Count("attendance", filter=Q(attendance__member=member)),
+            mine_present=Count(
+                "attendance", filter=Q(attendance__member=member, attendance__status="present")
+            ),
+        )
+        .order_by("-starts_at")
+    )
+    held = [m for m in past if not m.is_cancelled]
+    streak = 0
+    for m in held:
+        if not m.mine_present:
+            break
+        streak += 1
+    recorded = sum(m.mine for m in held)
+    return Consistency(
+        scheduled=len(past),
+        held=len(held),
+        moved=sum(1 for m in held if m.was_moved),
+        cancelled=len(past) - len(held),
+        attendance_rate=(sum(m.mine_present for m in held) / recorded) if recorded else None,
+        streak=streak,
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
+from roundtable.meetings.selectors import member_consistency
 from roundtable.orgs import selectors
 from roundtable.orgs.forms import (
     AdminMemberForm,
@@ -67,6 +68,11 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_member(request.user, member),
             "can_see_private": permissions.can_see_member_private_fields(request.user, member),
             "is_admin": permissions.can_administer_organization(request.user, member.organization),
+            "consistency": (
+                member_consistency(member=member)
+                if permissions.can_see_member_private_fields(request.user, member)
+                else None
+            ),
             "nav_section": "members",
         },
     )

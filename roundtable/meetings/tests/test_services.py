@@ -169,3 +169,24 @@ def test_roll_forward_task_extends_the_horizon(circle):
     result = meetings_roll_forward_task.enqueue()
     assert (result.return_value or 0) >= 11
     assert circle.meetings.count() >= 11
+
+
+def test_consistency_figures(circle, personas):
+    from roundtable.meetings.selectors import circle_consistency, member_consistency
+
+    _weekly(circle)
+    meetings = list(circle.meetings.order_by("starts_at")[:4])
+    services.meeting_cancel(meeting=meetings[1], reason="Holiday", now=NOW)
+    member, lead = personas.members["member"], circle.lead
+    for m in (meetings[0], meetings[2], meetings[3]):
+        services.attendance_set(meeting=m, member=lead, status="present", reported_by=lead)
+    services.attendance_set(meeting=meetings[0], member=member, status="absent", reported_by=lead)
+    for m in (meetings[2], meetings[3]):
+        services.attendance_set(meeting=m, member=member, status="present", reported_by=lead)
+    after = meetings[3].ends_at
+    figures = circle_consistency(circle=circle, now=after)
+    assert (figures.scheduled, figures.held, figures.cancelled) == (4, 3, 1)
+    assert figures.streak == 2
+    assert figures.attendance_percent == 83  # 5 present of 6 recorded
+    mine = member_consistency(member=member, now=after)
+    assert (mine.held, mine.streak, mine.attendance_percent) == (3, 2, 67)

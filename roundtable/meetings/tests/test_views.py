@@ -125,3 +125,17 @@ def test_htmx_agenda_add_returns_the_fragment(client, personas, meeting):
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
     assert "Spare parts" in response.content.decode()
+
+
+def test_consistency_on_own_page_not_on_a_peers(client, personas, meeting):
+    member = personas.members["member"]
+    services.attendance_set(
+        meeting=meeting, member=member, status="present", reported_by=personas.members["lead"]
+    )
+    url = reverse("orgs:member_detail", args=[member.pk])
+    client.force_login(personas.member)
+    assert "Current streak" in client.get(url).content.decode()
+    client.force_login(personas.lead)
+    assert "Current streak" not in client.get(url).content.decode()
+    body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
+    assert "meetings in a row" in body
