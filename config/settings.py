@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "roundtable.programs",
     "roundtable.circles",
     "roundtable.meetings",
+    "roundtable.notifications",
     "roundtable.api",
 ]
 

@@ -221,3 +221,24 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.member}"
+
+
+class Rsvp(TimeStampedModel):
+    class Response(models.TextChoices):
+        YES = "yes", "Yes, I'll be there"
+        NO = "no", "No, I can't make it"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="rsvps")
+    response = models.CharField(max_length=3, choices=Response.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("meeting", "member", name="rsvp_once_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(response__in=["yes", "no"]), name="rsvp_response_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.response}"

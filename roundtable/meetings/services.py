@@ -20,6 +20,7 @@ from roundtable.meetings.models import (
     CalendarFeed,
     Feedback,
     Meeting,
+    Rsvp,
     Schedule,
 )
 from roundtable.orgs.models import Member
@@ -180,6 +181,7 @@ def meeting_move(
     meeting.sequence += 1
     full_clean_or_raise(meeting)
     meeting.save()
+    _after_change(meeting)
     return meeting
 
 
@@ -198,7 +200,15 @@ def meeting_cancel(*, meeting: Meeting, reason: str, now: dt.datetime | None = N
     meeting.change_reason = reason[:300]
     meeting.sequence += 1
     meeting.save()
+    _after_change(meeting)
     return meeting
+
+
+def _after_change(meeting: Meeting) -> None:
+    # Reminders follow the meeting; people already reminded get a change notice.
+    from roundtable.notifications.services import notifications_meeting_changed
+
+    notifications_meeting_changed(meeting=meeting)
 
 
 def agenda_item_add(
@@ -329,3 +339,47 @@ def calendar_feed_reset(*, member: Member) -> CalendarFeed:
         member=member, defaults={"token": secrets.token_urlsafe(32)}
     )
     return feed
+
+
+RSVP_SALT = "roundtable.rsvp"
+
+
+class RsvpLinkInvalid(DomainError):
+    pass
+
+
+def rsvp_token(*, meeting: Meeting, member: Member, response: str) -> str:
+    from django.core import signing
+
+    return signing.dumps([meeting.pk, member.pk, response], salt=RSVP_SALT, compress=True)
+
+
+def rsvp_from_token(*, token: str, now: dt.datetime | None = None) -> tuple[Meeting, Member, str]:
+    """What a one-click RSVP link says. Links stop working once the meeting has ended."""
+    from django.core import signing
+
+    now = now or timezone.now()
+    try:
+        meeting_id, member_id, response = signing.loads(
+            token, salt=RSVP_SALT, max_age=dt.timedelta(days=60)
+        )
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise RsvpLinkInvalid("This reply link is not valid or has expired.") from exc
+    meeting = Meeting.objects.select_related("circle").filter(pk=meeting_id).first()
+    member = Member.objects.select_related("user").filter(pk=member_id).first()
+    if meeting is None or member is None or response not in Rsvp.Response.values:
+        raise RsvpLinkInvalid("This reply link is not valid or has expired.")
+    if meeting.ends_at < now:
+        raise RsvpLinkInvalid("This meeting is over, so replies are closed.")
+    if meeting.is_cancelled:
+        raise RsvpLinkInvalid("This meeting was cancelled; no reply is needed.")
+    return meeting, member, response
+
+
+def rsvp_set(*, meeting: Meeting, member: Member, response: str) -> Rsvp:
+    if response not in Rsvp.Response.values:
+        raise DomainError("Reply yes or no.")
+    rsvp, _ = Rsvp.objects.update_or_create(
+        meeting=meeting, member=member, defaults={"response": response}
+    )
+    return rsvp

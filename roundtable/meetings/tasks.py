@@ -4,6 +4,7 @@ unfinished agenda items forward. The task reschedules itself, so one run keeps i
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import default_task_backend, task
@@ -26,17 +27,17 @@ def roll_forward_schedule_next() -> None:
         meetings_roll_forward_task.using(run_after=timezone.now() + ROLL_FORWARD_EVERY).enqueue()
 
 
-def roll_forward_ensure_scheduled() -> bool:
-    """Enqueue the periodic task unless a run is already waiting. Returns True if enqueued."""
+def periodic_ensure_scheduled(periodic_task: Any) -> bool:
+    """Enqueue a self-rescheduling task unless a run is already waiting. True if enqueued."""
     from django.apps import apps
 
     if apps.is_installed("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult
 
         waiting = DBTaskResult.objects.filter(
-            task_path=meetings_roll_forward_task.module_path, status__in=["READY", "RUNNING"]
+            task_path=periodic_task.module_path, status__in=["READY", "RUNNING"]
         )
         if waiting.exists():
             return False
-    meetings_roll_forward_task.enqueue()
+    periodic_task.enqueue()
     return True

@@ -21,5 +21,6 @@ urlpatterns = [
     path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("calendar/reset/", views.calendar_feed_reset_view, name="feed_reset"),
+    path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
 ]

@@ -109,6 +109,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "program": circle.program,
         "local_start": timezone.localtime(meeting.starts_at, ZoneInfo(circle.time_zone)),
         "my_start": timezone.localtime(meeting.starts_at, ZoneInfo(me.time_zone)) if me else None,
+        "my_time_zone": me.time_zone if me else circle.time_zone,
         "started": started,
         "takes_part": takes_part,
         "can_manage": can_manage,
@@ -378,3 +379,30 @@ def calendar_feed_reset_view(request: HttpRequest) -> HttpResponse:
         services.calendar_feed_reset(member=member)
     messages.success(request, "Your calendar link is new; the old one no longer works.")
     return redirect(reverse("orgs:profile") + "#calendar")
+
+
+def rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click reply from the reminder email, without signing in. The link itself records the
+    reply; the page offers the other answer in case of a wrong click."""
+    try:
+        meeting, member, response = services.rsvp_from_token(token=token)
+    except services.RsvpLinkInvalid as exc:
+        return render(request, "meetings/rsvp.html", {"error": exc.message}, status=410)
+    if request.method == "POST":
+        response = request.POST.get("response", "")
+        if response not in ("yes", "no"):
+            return render(request, "meetings/rsvp.html", {"error": "Reply yes or no."}, status=400)
+    services.rsvp_set(meeting=meeting, member=member, response=response)
+    other = "no" if response == "yes" else "yes"
+    return render(
+        request,
+        "meetings/rsvp.html",
+        {
+            "meeting": meeting,
+            "member": member,
+            "response": response,
+            "starts": timezone.localtime(meeting.starts_at, ZoneInfo(member.time_zone)),
+            "other": other,
+            "other_token": services.rsvp_token(meeting=meeting, member=member, response=other),
+        },
+    )

@@ -131,12 +131,27 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
         "orgs/profile_edit.html",
         {
             "calendar_url": feed,
+            "email_form": None if as_admin else email_preferences_form(member),
             "member": member,
             "form": form,
             "formset": formset,
             "as_admin": as_admin,
             "nav_section": "profile" if not as_admin else "members",
         },
+    )
+
+
+def email_preferences_form(member: Member) -> Any:
+    from roundtable.notifications.models import NotificationPreference
+    from roundtable.notifications.views import PreferencesForm
+
+    pref = NotificationPreference.objects.filter(member=member).first()
+    return PreferencesForm(
+        initial={
+            "reminders": pref.reminders if pref else True,
+            "changes": pref.changes if pref else True,
+            "wrapups": pref.wrapups if pref else True,
+        }
     )
 
 

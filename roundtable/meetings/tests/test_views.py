@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -139,3 +140,24 @@ def test_consistency_on_own_page_not_on_a_peers(client, personas, meeting):
     assert "Current streak" not in client.get(url).content.decode()
     body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
     assert "meetings in a row" in body
+
+
+def test_meeting_page_shows_circle_time_and_my_time(client, personas):
+    from roundtable.circles.services import circle_update
+    from roundtable.orgs.services import member_update
+
+    circle = circle_update(circle=personas.circle, time_zone="America/New_York")
+    services.schedule_set(
+        circle=circle,
+        frequency="weekly",
+        weekday=2,
+        start_time=dt.time(9),
+        starts_on=timezone.localdate(),
+    )
+    member_update(member=personas.members["member"], time_zone="Europe/Berlin")
+    meeting = circle.meetings.earliest("starts_at")
+    client.force_login(personas.member)
+    body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "09:00 America/New_York time" in body
+    berlin = meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{berlin:%H:%M} your time" in body

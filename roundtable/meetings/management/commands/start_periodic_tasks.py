@@ -6,12 +6,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from roundtable.meetings.tasks import roll_forward_ensure_scheduled
+from roundtable.meetings.tasks import meetings_roll_forward_task, periodic_ensure_scheduled
+from roundtable.notifications.tasks import notifications_tick_task
 
 
 class Command(BaseCommand):
-    help = "Queue the periodic meetings task unless one is already waiting."
+    help = "Queue the periodic tasks (meetings horizon, notifications) unless already waiting."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if roll_forward_ensure_scheduled():
-            self.stdout.write("Queued the periodic meetings task.")
+        for periodic in (meetings_roll_forward_task, notifications_tick_task):
+            if periodic_ensure_scheduled(periodic):
+                self.stdout.write(f"Queued {periodic.name}.")

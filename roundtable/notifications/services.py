@@ -1,0 +1,236 @@
+"""Planning and sending notification emails. A worker claims each due row with a conditional
+update, sends, then marks it sent; a failed send is released for a later retry, never doubled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from roundtable.meetings.calendar import meetings_ics
+from roundtable.meetings.models import Meeting
+from roundtable.meetings.services import rsvp_token
+from roundtable.notifications.models import Notification, NotificationPreference
+from roundtable.orgs.models import Member
+
+log = logging.getLogger(__name__)
+
+PLAN_AHEAD = dt.timedelta(days=8)  # longer than the longest reminder lead time (7 days)
+WRAPUP_AFTER = dt.timedelta(minutes=15)
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)  # a worker that died mid-send frees its rows
+MAX_ATTEMPTS = 5
+
+
+def _current_members(meeting: Meeting) -> list[Member]:
+    return [
+        m.member
+        for m in meeting.circle.memberships.filter(left_on__isnull=True).select_related(
+            "member__user"
+        )
+        if m.member.is_active
+    ]
+
+
+def notifications_plan(*, now: dt.datetime | None = None) -> int:
+    """Create the reminder and wrap-up rows for meetings in the coming days (idempotent)."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gte=now, starts_at__lt=now + PLAN_AHEAD
+    ).select_related("circle__schedule", "circle__lead")
+    rows = []
+    for meeting in meetings:
+        schedule = getattr(meeting.circle, "schedule", None)
+        lead_hours = schedule.reminder_lead_hours if schedule else 24
+        due = max(now, meeting.starts_at - dt.timedelta(hours=lead_hours))
+        for member in _current_members(meeting):
+            rows.append(
+                Notification(
+                    kind=Notification.Kind.REMINDER, meeting=meeting, member=member, due_at=due
+                )
+            )
+        if meeting.circle.lead_id:
+            rows.append(
+                Notification(
+                    kind=Notification.Kind.WRAPUP,
+                    meeting=meeting,
+                    member_id=meeting.circle.lead_id,
+                    due_at=meeting.ends_at + WRAPUP_AFTER,
+                )
+            )
+    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+@transaction.atomic
+def notifications_meeting_changed(*, meeting: Meeting) -> None:
+    """A meeting moved or was cancelled: unsent rows follow it; people already reminded get a
+    change notice."""
+    now = timezone.now()
+    unsent = Notification.objects.filter(meeting=meeting, sent_at__isnull=True)
+    if meeting.is_cancelled:
+        unsent.filter(kind__in=[Notification.Kind.REMINDER, Notification.Kind.WRAPUP]).update(
+            sent_at=now, skipped_reason="Meeting cancelled before this was sent."
+        )
+    else:
+        schedule = getattr(meeting.circle, "schedule", None)
+        lead_hours = schedule.reminder_lead_hours if schedule else 24
+        unsent.filter(kind=Notification.Kind.REMINDER).update(
+            due_at=max(now, meeting.starts_at - dt.timedelta(hours=lead_hours))
+        )
+        unsent.filter(kind=Notification.Kind.WRAPUP).update(due_at=meeting.ends_at + WRAPUP_AFTER)
+    reminded = (
+        Notification.objects.filter(
+            meeting=meeting,
+            kind=Notification.Kind.REMINDER,
+            sent_at__isnull=False,
+            skipped_reason="",
+        )
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=Notification.Kind.CHANGE,
+                meeting=meeting,
+                member_id=member_id,
+                meeting_sequence=meeting.sequence,
+                due_at=now,
+            )
+            for member_id in reminded
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _wants(member: Member, kind: str) -> bool:
+    pref = NotificationPreference.objects.filter(member=member).first()
+    if pref is None:
+        return True
+    return {"reminder": pref.reminders, "change": pref.changes, "wrapup": pref.wrapups}[kind]
+
+
+def _claim(notification_id: int, *, worker: str, now: dt.datetime) -> bool:
+    """Take one row for this worker. The conditional update is atomic in the database, so of
+    two workers racing for the same row exactly one sees `1`."""
+    stale = now - CLAIM_TIMEOUT
+    return (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True, due_at__lte=now)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now, claimed_by=worker)
+        == 1
+    )
+
+
+def notifications_send_due(
+    *, worker: str = "worker", now: dt.datetime | None = None, limit: int = 500
+) -> int:
+    """Send what is due. Returns the number of emails sent by this call."""
+    now = now or timezone.now()
+    stale = now - CLAIM_TIMEOUT
+    candidates = list(
+        Notification.objects.filter(sent_at__isnull=True, due_at__lte=now)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in candidates:
+        if not _claim(pk, worker=worker, now=now):
+            continue  # another worker has it
+        notification = Notification.objects.select_related(
+            "meeting__circle__program", "member__user"
+        ).get(pk=pk)
+        try:
+            delivered = notification_deliver(notification=notification, now=now)
+        except Exception as exc:  # any failure of the mail system: release the row, retry later
+            log.warning("Sending notification %s failed: %s", pk, exc)
+            attempts = notification.attempts + 1
+            Notification.objects.filter(pk=pk, claimed_by=worker).update(
+                claimed_at=None,
+                claimed_by="",
+                attempts=attempts,
+                last_error=str(exc)[:2000],
+                due_at=now + dt.timedelta(minutes=2**attempts),
+                **(
+                    {"sent_at": now, "skipped_reason": "Gave up after repeated failures."}
+                    if attempts >= MAX_ATTEMPTS
+                    else {}
+                ),
+            )
+            continue
+        Notification.objects.filter(pk=pk).update(
+            sent_at=now, skipped_reason="" if delivered else "Turned off by the member."
+        )
+        sent += int(delivered)
+    return sent
+
+
+def _local(value: dt.datetime, member: Member) -> dt.datetime:
+    return value.astimezone(ZoneInfo(member.time_zone))
+
+
+def notification_deliver(*, notification: Notification, now: dt.datetime) -> bool:
+    """Render and send one email in the recipient's time zone. False when they opted out or the
+    email no longer applies."""
+    member, meeting = notification.member, notification.meeting
+    if not member.is_active or not member.user.is_active:
+        return False
+    if not _wants(member, notification.kind):
+        return False
+    if notification.kind == Notification.Kind.REMINDER and (
+        meeting.is_cancelled or meeting.starts_at < now
+    ):
+        return False
+    page = settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk])
+    context = {
+        "member": member,
+        "meeting": meeting,
+        "circle": meeting.circle,
+        "starts": _local(meeting.starts_at, member),
+        "ends": _local(meeting.ends_at, member),
+        "time_zone": member.time_zone,
+        "agenda": list(meeting.agenda_items.filter(done=False)),
+        "url": page,
+        "profile_url": settings.SITE_URL + reverse("orgs:profile"),
+        "yes_url": _rsvp_url(meeting, member, "yes"),
+        "no_url": _rsvp_url(meeting, member, "no"),
+    }
+    kind = notification.kind
+    subject = {
+        "reminder": f"{meeting.circle.name} meets {context['starts']:%a %d %b at %H:%M}",
+        "change": f"{meeting.circle.name}: meeting "
+        + ("cancelled" if meeting.is_cancelled else "moved"),
+        "wrapup": f"{meeting.circle.name}: attendance and notes for today's meeting",
+    }[kind]
+    with timezone.override(ZoneInfo(member.time_zone)):
+        body = render_to_string(f"notifications/email/{kind}.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[member.user.email])
+    if kind in {"reminder", "change"}:
+        ics = meetings_ics([meeting], name=meeting.circle.name)
+        method = "text/calendar; charset=utf-8"
+        message.attach(f"meeting-{meeting.pk}.ics", ics, method)
+    message.send()
+    return True
+
+
+def _rsvp_url(meeting: Meeting, member: Member, response: str) -> str:
+    token = rsvp_token(meeting=meeting, member=member, response=response)
+    return settings.SITE_URL + reverse("meetings:rsvp", args=[token])
+
+
+def notification_preferences_set(
+    *, member: Member, reminders: bool, changes: bool, wrapups: bool
+) -> NotificationPreference:
+    pref, _ = NotificationPreference.objects.update_or_create(
+        member=member, defaults={"reminders": reminders, "changes": changes, "wrapups": wrapups}
+    )
+    return pref

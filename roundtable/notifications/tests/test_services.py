@@ -1,0 +1,148 @@
+"""Reminders, change notices and wrap-ups: planned once, sent exactly once, retried on failure,
+written in the recipient's time zone, with one-click RSVP links and an .ics attachment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from roundtable.meetings import services as meetings
+from roundtable.notifications.models import Notification
+from roundtable.notifications.services import (
+    _claim,
+    notification_preferences_set,
+    notifications_plan,
+    notifications_send_due,
+)
+from roundtable.orgs.services import member_update
+
+
+@pytest.fixture
+def meeting(personas):
+    meetings.schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=(timezone.localdate() + dt.timedelta(days=2)).weekday(),
+        start_time=dt.time(9),
+        starts_on=timezone.localdate(),
+    )
+    return personas.circle.meetings.order_by("starts_at").first()
+
+
+def _reminder_time(meeting):
+    return meeting.starts_at - dt.timedelta(hours=23)
+
+
+def test_plan_is_idempotent_and_covers_members_and_the_lead(personas, meeting):
+    now = timezone.now()
+    created = notifications_plan(now=now)
+    assert notifications_plan(now=now) == 0 or Notification.objects.count() == created
+    reminders = Notification.objects.filter(meeting=meeting, kind="reminder")
+    assert {n.member_id for n in reminders} == {
+        personas.members["lead"].pk,
+        personas.members["member"].pk,
+    }
+    assert reminders.earliest("due_at").due_at == meeting.starts_at - dt.timedelta(hours=24)
+    assert Notification.objects.get(meeting=meeting, kind="wrapup").member == personas.circle.lead
+
+
+def test_each_reminder_is_sent_exactly_once_in_the_recipients_time_zone(personas, meeting):
+    member_update(member=personas.members["member"], time_zone="America/New_York")
+    meetings.agenda_item_add(meeting=meeting, member=personas.members["lead"], title="Spare parts")
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    assert notifications_send_due(worker="a", now=when) == 2
+    assert notifications_send_due(worker="b", now=when) == 0
+    assert len(mail.outbox) == 2
+    email = next(m for m in mail.outbox if m.to == ["member@example.org"])
+    local = meeting.starts_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"at {local:%H:%M}-" in email.body
+    assert "America/New_York time" in email.body
+    assert "Spare parts" in email.body
+    assert re.search(r"Yes: http\S+/rsvp/\S+/", str(email.body))
+    name, content, mimetype = email.attachments[0]
+    assert name.endswith(".ics")
+    assert mimetype.startswith("text/calendar")
+    text = content.decode() if isinstance(content, bytes) else content
+    assert "BEGIN:VEVENT" in text
+
+
+def test_two_workers_cannot_both_claim_a_row(personas, meeting):
+    notifications_plan(now=timezone.now())
+    row = Notification.objects.filter(kind="reminder").earliest("due_at")
+    when = _reminder_time(meeting)
+    assert _claim(row.pk, worker="a", now=when) is True
+    assert _claim(row.pk, worker="b", now=when) is False
+    # A claim left by a worker that died is taken over after the timeout.
+    assert _claim(row.pk, worker="b", now=when + dt.timedelta(minutes=11)) is True
+
+
+def test_a_failed_send_is_retried_later_and_not_doubled(personas, meeting):
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")
+    ):
+        assert notifications_send_due(worker="a", now=when) == 0
+    failed = Notification.objects.filter(kind="reminder", sent_at__isnull=True)
+    assert failed.count() == 2
+    assert all(n.attempts == 1 and "SMTP down" in n.last_error for n in failed)
+    assert notifications_send_due(worker="a", now=when) == 0  # backing off
+    assert notifications_send_due(worker="a", now=when + dt.timedelta(minutes=3)) == 2
+    assert notifications_send_due(worker="a", now=when + dt.timedelta(minutes=9)) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_members_can_turn_reminders_off(personas, meeting):
+    notification_preferences_set(
+        member=personas.members["member"], reminders=False, changes=True, wrapups=True
+    )
+    notifications_plan(now=timezone.now())
+    notifications_send_due(now=_reminder_time(meeting))
+    assert [m.to for m in mail.outbox] == [["lead@example.org"]]
+    skipped = Notification.objects.get(member=personas.members["member"], kind="reminder")
+    assert skipped.sent_at is not None
+    assert "Turned off" in skipped.skipped_reason
+
+
+def test_change_notice_after_a_reminder_went_out(personas, meeting):
+    notifications_plan(now=timezone.now())
+    notifications_send_due(now=_reminder_time(meeting))
+    mail.outbox.clear()
+    meetings.meeting_move(
+        meeting=meeting, starts_at=meeting.starts_at + dt.timedelta(hours=2), reason="Room taken"
+    )
+    notifications_send_due()
+    assert len(mail.outbox) == 2
+    assert "moved" in mail.outbox[0].subject
+    assert "Room taken" in mail.outbox[0].body
+    # The lead's wrap-up follows the meeting.
+    wrapup = Notification.objects.get(meeting=meeting, kind="wrapup")
+    assert wrapup.due_at == meeting.ends_at + dt.timedelta(minutes=15)
+
+
+def test_cancelling_before_the_reminder_sends_nothing(personas, meeting):
+    notifications_plan(now=timezone.now())
+    meetings.meeting_cancel(meeting=meeting, reason="Offsite")
+    notifications_send_due(now=_reminder_time(meeting))
+    assert mail.outbox == []
+
+
+def test_wrapup_goes_to_the_lead_after_the_meeting(personas, meeting):
+    notifications_plan(now=timezone.now())
+    notifications_send_due(now=meeting.ends_at + dt.timedelta(minutes=16))
+    wrapups = [m for m in mail.outbox if "attendance and notes" in m.subject]
+    assert [m.to for m in wrapups] == [["lead@example.org"]]
+
+
+def test_the_tick_task_plans_and_sends(personas, meeting):
+    from roundtable.notifications.tasks import notifications_tick_task
+
+    notifications_tick_task.enqueue()
+    assert Notification.objects.filter(meeting=meeting).exists()
