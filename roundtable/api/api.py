@@ -12,15 +12,15 @@ from ninja import NinjaAPI, Router
 
 from roundtable.api.auth import ApiTokenAuth, SessionAuth
 from roundtable.api.errors import register_error_handlers
-from roundtable.api.routers import circles, me, members, programs
+from roundtable.api.routers import circles, me, meetings, members, programs
 
 api = NinjaAPI(
     title="Roundtable API",
     version="1",
     description=(
-        "Members, programs and circles, seen with the same permissions as in the app. "
-        "Authenticate with a personal API token (`Authorization: Bearer <secret>`) or, here in "
-        "the browser, with your signed-in session. Errors are `{detail, code}`; lists are "
+        "Members, programs, circles and their meetings, seen with the same permissions as in "
+        "the app. Authenticate with a personal API token (`Authorization: Bearer <secret>`) or, "
+        "here in the browser, with your signed-in session. Errors are `{detail, code}`; lists are "
         "`{items, count}` with `?page=` and `?page_size=` (at most 100)."
     ),
     urls_namespace="api",
@@ -34,6 +34,7 @@ api.add_router("/", me.router)
 api.add_router("/", members.router)
 api.add_router("/", programs.router)
 api.add_router("/", circles.router)
+api.add_router("/", meetings.router)
 
 
 # Last, so it only catches what no router matched: a mistyped URL still gets the JSON error body

@@ -1,0 +1,309 @@
+"""/api meetings: a circle's schedule and meetings, each meeting's agenda, attendance and
+feedback, seen and changed with the same permissions as the meeting pages."""
+
+# No `from __future__ import annotations` here: ninja reads query parameter types at run time.
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import AuthorizationError
+from ninja.pagination import paginate
+from ninja.responses import Status, codes_4xx
+from pydantic import Field
+
+from roundtable.api.auth import caller
+from roundtable.api.errors import ErrorOut
+from roundtable.api.pagination import Pagination
+from roundtable.api.references import member_from_id
+from roundtable.circles.selectors import circle_get_for_user
+from roundtable.core import permissions
+from roundtable.meetings import services
+from roundtable.meetings.models import AgendaItem, Attendance, Feedback, Meeting, Schedule
+from roundtable.meetings.selectors import meeting_get_for_user
+from roundtable.orgs.models import Member
+from roundtable.timeslots.recurrence import to_aware
+
+router = Router(tags=["meetings"])
+
+
+class ScheduleOut(Schema):
+    frequency: str
+    weekday: int = Field(description="0 = Monday")
+    nth: int | None
+    start_time: dt.time
+    duration_minutes: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+    time_zone: str
+    rrule: str
+    description: str
+    reminder_lead_hours: int
+
+    @staticmethod
+    def resolve_time_zone(obj: Schedule) -> str:
+        return obj.circle.time_zone
+
+    @staticmethod
+    def resolve_description(obj: Schedule) -> str:
+        return str(obj)
+
+
+class ScheduleIn(Schema):
+    frequency: Schedule.Frequency
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    nth: int | None = Field(None, description="Monthly only: 1-4, or -1 for the last")
+    start_time: dt.time = Field(description="Wall-clock time in the circle's time zone")
+    duration_minutes: int = Field(60, ge=15, le=480)
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    reminder_lead_hours: int = Field(24, ge=1, le=168)
+
+
+class MeetingOut(Schema):
+    id: int
+    circle_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    local_start: str = Field(description="ISO time in the circle's time zone")
+    duration_minutes: int
+    status: str
+    moved: bool
+    change_reason: str
+    sequence: int
+
+    @staticmethod
+    def resolve_local_start(obj: Meeting) -> str:
+        return obj.starts_at.astimezone(ZoneInfo(obj.circle.time_zone)).isoformat()
+
+    @staticmethod
+    def resolve_moved(obj: Meeting) -> bool:
+        return obj.was_moved
+
+
+class AgendaItemOut(Schema):
+    id: int
+    title: str
+    details: str
+    done: bool
+    added_by_id: int | None
+    carried_over: bool
+
+    @staticmethod
+    def resolve_carried_over(obj: AgendaItem) -> bool:
+        return obj.carried_from_id is not None
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    status: str
+
+
+class FeedbackOut(Schema):
+    rating: int
+    comment: str
+    member_id: int | None = Field(description="Null when the circle keeps feedback anonymous")
+
+    @staticmethod
+    def resolve_member_id(obj: Feedback) -> int | None:
+        return None if obj.meeting.circle.feedback_anonymous else obj.member_id
+
+
+class MeetingDetailOut(MeetingOut):
+    notes: str
+    agenda: list[AgendaItemOut]
+    attendance: list[AttendanceOut]
+    feedback: list[FeedbackOut]
+
+    @staticmethod
+    def resolve_agenda(obj: Meeting) -> Any:
+        return obj.agenda_items.all()
+
+    @staticmethod
+    def resolve_attendance(obj: Meeting) -> Any:
+        return obj.attendance.all()
+
+    @staticmethod
+    def resolve_feedback(obj: Meeting) -> Any:
+        return obj.feedback.select_related("meeting__circle")
+
+
+class MoveIn(Schema):
+    local_start: dt.datetime = Field(description="New wall-clock start in the circle's zone")
+    duration_minutes: int | None = Field(None, ge=15, le=480)
+    reason: str
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+class AgendaItemIn(Schema):
+    title: str
+    details: str = ""
+
+
+class AttendanceIn(Schema):
+    member_id: int
+    status: Attendance.Status
+
+
+class FeedbackIn(Schema):
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=2000)
+
+
+def _me(user: Any, meeting: Meeting) -> Member:
+    me = permissions.member_in(user, meeting.circle.program.organization_id)
+    if me is None:  # pragma: no cover - access was checked by the selector
+        raise Http404
+    return me
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise AuthorizationError(message=message)
+
+
+@router.get(
+    "/circles/{circle_id}/schedule",
+    response={200: ScheduleOut, codes_4xx: ErrorOut},
+    url_name="schedule_detail",
+)
+def schedule_detail(request: HttpRequest, circle_id: int) -> Schedule:
+    circle = circle_get_for_user(user=caller(request), pk=circle_id)
+    schedule = Schedule.objects.filter(circle=circle).select_related("circle").first()
+    if schedule is None:
+        raise Http404("This circle has no schedule yet.")
+    return schedule
+
+
+@router.put(
+    "/circles/{circle_id}/schedule",
+    response={200: ScheduleOut, codes_4xx: ErrorOut},
+    url_name="schedule_set",
+)
+def schedule_set(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> Schedule:
+    """Set the circle's rhythm (lead, coordinators, admins). Future meetings not edited one by
+    one follow it; the next 12 weeks are created at once."""
+    user = caller(request)
+    circle = circle_get_for_user(user=user, pk=circle_id)
+    _require(permissions.can_manage_circle(user, circle), "Only the lead or coordinators may.")
+    return services.schedule_set(circle=circle, **payload.dict())
+
+
+@router.get(
+    "/circles/{circle_id}/meetings",
+    response={200: list[MeetingOut], codes_4xx: ErrorOut},
+    url_name="meeting_list",
+)
+@paginate(Pagination)
+def meeting_list(
+    request: HttpRequest, circle_id: int, after: dt.datetime | None = None
+) -> QuerySet[Meeting]:
+    """The circle's meetings, oldest first; `after` keeps those starting after an instant."""
+    circle = circle_get_for_user(user=caller(request), pk=circle_id)
+    meetings = circle.meetings.select_related("circle").order_by("starts_at")
+    if after is not None:
+        meetings = meetings.filter(starts_at__gte=after)
+    return meetings
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetailOut, codes_4xx: ErrorOut},
+    url_name="meeting_detail",
+)
+def meeting_detail(request: HttpRequest, meeting_id: int) -> Meeting:
+    return meeting_get_for_user(user=caller(request), pk=meeting_id)
+
+
+@router.post(
+    "/meetings/{meeting_id}/move",
+    response={200: MeetingOut, codes_4xx: ErrorOut},
+    url_name="meeting_move",
+)
+def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meeting:
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    _require(permissions.can_manage_circle(user, meeting.circle), "Only the lead may move it.")
+    naive = payload.local_start.replace(tzinfo=None)
+    return services.meeting_move(
+        meeting=meeting,
+        starts_at=to_aware(naive, ZoneInfo(meeting.circle.time_zone)),
+        duration_minutes=payload.duration_minutes,
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, codes_4xx: ErrorOut},
+    url_name="meeting_cancel",
+)
+def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> Meeting:
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    _require(permissions.can_manage_circle(user, meeting.circle), "Only the lead may cancel it.")
+    return services.meeting_cancel(meeting=meeting, reason=payload.reason)
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda",
+    response={201: AgendaItemOut, codes_4xx: ErrorOut},
+    url_name="agenda_add",
+)
+def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    _require(
+        permissions.can_take_part_in_circle(user, meeting.circle),
+        "Only the circle's members add agenda items.",
+    )
+    item = services.agenda_item_add(
+        meeting=meeting, member=_me(user, meeting), title=payload.title, details=payload.details
+    )
+    return Status(201, item)
+
+
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    response={200: AttendanceOut, codes_4xx: ErrorOut},
+    url_name="attendance_set",
+)
+def attendance_set(request: HttpRequest, meeting_id: int, payload: AttendanceIn) -> Attendance:
+    """The lead records anyone's attendance; a member reports their own."""
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    me = _me(user, meeting)
+    own = payload.member_id == me.pk and permissions.can_take_part_in_circle(user, meeting.circle)
+    _require(
+        own or permissions.can_manage_circle(user, meeting.circle),
+        "Only the lead records other people's attendance.",
+    )
+    member = member_from_id(
+        organization=meeting.circle.program.organization, pk=payload.member_id, field="member_id"
+    )
+    return services.attendance_set(
+        meeting=meeting, member=member, status=payload.status, reported_by=me
+    )
+
+
+@router.put(
+    "/meetings/{meeting_id}/feedback",
+    response={200: FeedbackOut, codes_4xx: ErrorOut},
+    url_name="feedback_give",
+)
+def feedback_give(request: HttpRequest, meeting_id: int, payload: FeedbackIn) -> Feedback:
+    """Your own 1-5 rating of a meeting that has started (sending again updates it)."""
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    _require(
+        permissions.can_take_part_in_circle(user, meeting.circle),
+        "Only the circle's members give feedback.",
+    )
+    return services.feedback_give(
+        meeting=meeting, member=_me(user, meeting), rating=payload.rating, comment=payload.comment
+    )

@@ -1,0 +1,117 @@
+"""The meetings API: schedule, meetings, move and cancel, agenda, attendance, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from roundtable.api.tests.test_api import as_persona, assert_error, post
+from roundtable.core.personas import Personas
+from roundtable.meetings import services
+
+PERSONAS = ("admin", "coordinator", "sponsor", "lead", "member", "outsider")
+
+
+def put(client: Client, url: str, data: Any) -> Any:
+    return client.put(url, data, content_type="application/json")
+
+
+@pytest.fixture
+def scheduled(personas: Personas) -> Personas:
+    services.schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=1,
+        start_time=dt.time(9),
+        starts_on=timezone.localdate() - dt.timedelta(days=21),
+        now=timezone.now() - dt.timedelta(days=21),
+    )
+    return personas
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_schedule_and_meetings_follow_the_policy(scheduled: Personas, persona: str) -> None:
+    client = as_persona(scheduled, persona)
+    circle = scheduled.circle
+    response = client.get(f"/api/circles/{circle.pk}/schedule")
+    if persona == "outsider":
+        assert_error(response, 404, "not_found")
+        return
+    assert response.status_code == 200
+    assert response.json()["rrule"] == "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU"
+    listing = client.get(f"/api/circles/{circle.pk}/meetings").json()
+    assert listing["count"] == circle.meetings.count()
+    first = listing["items"][0]["id"]
+    assert client.get(f"/api/meetings/{first}").status_code == 200
+    body = {
+        "frequency": "weekly",
+        "weekday": 3,
+        "start_time": "10:00",
+        "starts_on": str(timezone.localdate()),
+    }
+    changed = put(client, f"/api/circles/{circle.pk}/schedule", body)
+    if persona in {"admin", "coordinator", "lead"}:
+        assert changed.status_code == 200
+        assert changed.json()["description"].startswith("Every Thursday at 10:00")
+    else:
+        assert_error(changed, 403, "forbidden")
+
+
+def test_member_of_another_circle_gets_404(scheduled: Personas) -> None:
+    peer = scheduled.other_circle.memberships.first().member  # type: ignore[union-attr]
+    from roundtable.api.tests.test_api import bearer
+
+    meeting = scheduled.circle.meetings.earliest("starts_at")
+    assert_error(bearer(peer.user).get(f"/api/meetings/{meeting.pk}"), 404, "not_found")
+
+
+def test_move_cancel_agenda_attendance_feedback(scheduled: Personas) -> None:
+    lead, member = as_persona(scheduled, "lead"), as_persona(scheduled, "member")
+    future = scheduled.circle.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    upcoming, later = future[0], future[1]
+    local = upcoming.starts_at.astimezone(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=2)
+    moved = post(
+        lead,
+        f"/api/meetings/{upcoming.pk}/move",
+        {"local_start": local.isoformat(), "reason": "Room taken"},
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["moved"] is True
+    assert moved.json()["sequence"] == 1
+    refused = post(member, f"/api/meetings/{later.pk}/cancel", {"reason": "no"})
+    assert_error(refused, 403, "forbidden")
+    past = post(
+        lead, f"/api/meetings/{later.pk}/move", {"local_start": "2020-01-01T09:00", "reason": "x"}
+    )
+    assert_error(past, 400, "invalid")
+    cancelled = post(lead, f"/api/meetings/{later.pk}/cancel", {"reason": "Holiday"})
+    assert cancelled.json()["status"] == "cancelled"
+
+    item = post(member, f"/api/meetings/{upcoming.pk}/agenda", {"title": "Van stock"})
+    assert item.status_code == 201
+    assert item.json()["title"] == "Van stock"
+    assert_error(
+        post(member, f"/api/meetings/{upcoming.pk}/agenda", {"title": " "}), 400, "invalid"
+    )
+
+    held = scheduled.circle.meetings.filter(starts_at__lt=timezone.now()).earliest("starts_at")
+    me = scheduled.members["member"].pk
+    lead_pk = scheduled.members["lead"].pk
+    own = put(member, f"/api/meetings/{held.pk}/attendance", {"member_id": me, "status": "present"})
+    assert own.status_code == 200
+    other = put(
+        member, f"/api/meetings/{held.pk}/attendance", {"member_id": lead_pk, "status": "absent"}
+    )
+    assert_error(other, 403, "forbidden")
+    rated = put(member, f"/api/meetings/{held.pk}/feedback", {"rating": 4, "comment": "Useful"})
+    assert rated.status_code == 200
+    assert rated.json()["member_id"] is None  # anonymous circle
+    bad = put(member, f"/api/meetings/{held.pk}/feedback", {"rating": 9})
+    assert_error(bad, 422, "invalid")
+    detail = member.get(f"/api/meetings/{held.pk}").json()
+    assert detail["attendance"] == [{"member_id": me, "status": "present"}]
+    assert detail["feedback"][0]["rating"] == 4
