@@ -19,7 +19,7 @@ from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.meetings import services
-from roundtable.meetings.calendar import meetings_ics
+from roundtable.meetings.calendar import events_from_queryset, meetings_ics
 from roundtable.meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -362,8 +362,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if feed is None:
         raise Http404("This calendar link was reset or never existed.")
-    meetings = meetings_for_member_feed(member=feed.member)
-    response = _ics_response(meetings_ics(meetings, name="Roundtable circles"), "roundtable.ics")
+    events = events_from_queryset(meetings_for_member_feed(member=feed.member))
+    response = _ics_response(meetings_ics(events, name="Roundtable circles"), "roundtable.ics")
     response["Content-Disposition"] = 'inline; filename="roundtable.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
