@@ -1,0 +1,135 @@
+"""Benchmark: two workers send 10,000 due reminders at once on PostgreSQL, with no duplicates.
+
+Target (issue 3): under 60 s, no email sent twice. Run:
+    .venv/bin/python bench/notifications/bench_send.py [--rows 10000] [--workers 2]
+Uses DATABASE_URL (default: a `roundtable_bench` database on the local PostgreSQL, created and
+emptied by the script). Every worker records what it sends in a file; the script then counts
+the emails and looks for any sent twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/roundtable_bench"
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _worker(name: str, log_dir: str) -> None:
+    _setup()
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "bench.notifications.file_log_backend.LogBackend"
+    os.environ["BENCH_MAIL_LOG"] = str(Path(log_dir) / f"{name}.log")
+    from django.utils import timezone
+
+    from roundtable.notifications.services import notifications_send_due
+
+    while notifications_send_due(worker=name, now=timezone.now(), limit=200):
+        pass
+
+
+def _prepare(rows: int) -> None:
+    import psycopg
+    from django.core.management import call_command
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+
+    from django.utils import timezone
+
+    from roundtable.circles.services import circle_create
+    from roundtable.meetings.models import Meeting
+    from roundtable.notifications.models import Notification
+    from roundtable.orgs.services import member_create, organization_create
+    from roundtable.programs.services import program_create
+
+    org = organization_create(name="Bench", time_zone="Europe/London")
+    people = [
+        member_create(organization=org, email=f"p{i}@example.org", full_name=f"Person {i}")
+        for i in range(200)
+    ]
+    program = program_create(
+        organization=org,
+        name="Bench program",
+        purpose="Benchmark",
+        sponsor=people[0],
+        coordinators=[people[0]],
+        start_date=timezone.localdate(),
+    )
+    circle = circle_create(program=program, name="Big circle", members=people, lead=people[0])
+    start = timezone.now() + dt.timedelta(hours=2)
+    meetings = Meeting.objects.bulk_create(
+        Meeting(circle=circle, starts_at=start + dt.timedelta(days=7 * i)) for i in range(50)
+    )
+    due = timezone.now() - dt.timedelta(minutes=1)
+    Notification.objects.bulk_create(
+        [
+            Notification(kind="reminder", meeting=m, member=p, due_at=due)
+            for m in meetings
+            for p in people
+        ][:rows],
+        batch_size=2000,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    _setup()
+    _prepare(args.rows)
+    from django.db import connections
+
+    connections.close_all()
+    log_dir = tempfile.mkdtemp()
+    context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
+    procs = [context.Process(target=_worker, args=(f"w{i}", log_dir)) for i in range(args.workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    seconds = time.perf_counter() - started
+    sent = collections.Counter()
+    per_worker = {}
+    for log in Path(log_dir).glob("*.log"):
+        lines = log.read_text().splitlines()
+        per_worker[log.stem] = len(lines)
+        sent.update(lines)
+    doubled = sum(1 for count in sent.values() if count > 1)
+    from roundtable.notifications.models import Notification
+
+    unsent = Notification.objects.filter(sent_at__isnull=True).count()
+    print(f"rows: {args.rows}, workers: {args.workers}, database: PostgreSQL")
+    print(
+        f"emails sent: {sum(sent.values())} ({per_worker}), sent twice: {doubled}, unsent: {unsent}"
+    )
+    print(f"wall time: {seconds:.1f} s ({args.rows / seconds:.0f} emails/s; target < 60 s)")
+
+
+if __name__ == "__main__":
+    main()
