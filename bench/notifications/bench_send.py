@@ -114,7 +114,7 @@ def main() -> None:
     for p in procs:
         p.join()
     seconds = time.perf_counter() - started
-    sent = collections.Counter()
+    sent: collections.Counter[str] = collections.Counter()
     per_worker = {}
     for log in Path(log_dir).glob("*.log"):
         lines = log.read_text().splitlines()
