@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ class NextStep:
 @dataclass
 class HomeSummary:
     circles: list[Circle] = field(default_factory=list)
-    meetings: list[Meeting] = field(default_factory=list)
+    meetings: Sequence[Meeting] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)
     steps: list[NextStep] = field(default_factory=list)
     has_membership: bool = False

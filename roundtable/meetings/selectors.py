@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
-from roundtable.meetings.models import AgendaItem, Attendance, Meeting
+from roundtable.meetings.models import AgendaItem, Attendance, Meeting, Rsvp
 
 
 def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
@@ -118,10 +119,10 @@ def meetings_for_member_feed(*, member: Any, now: dt.datetime | None = None) -> 
     )
 
 
-def upcoming_meetings_for_user(*, user: Any, limit: int = 5) -> list[Meeting]:
+def upcoming_meetings_for_user(*, user: Any, limit: int = 5) -> Sequence[Meeting]:
     """The next meetings of the circles the user is in, soonest first (for the home page)."""
     ids = [m.pk for m in permissions.memberships(user).values()]
-    return list(
+    meetings = list(
         Meeting.objects.filter(
             circle__memberships__member_id__in=ids,
             circle__memberships__left_on__isnull=True,
@@ -132,6 +133,14 @@ def upcoming_meetings_for_user(*, user: Any, limit: int = 5) -> list[Meeting]:
         .distinct()
         .order_by("starts_at")[:limit]
     )
+    replies = dict(
+        Rsvp.objects.filter(meeting__in=meetings, member_id__in=ids).values_list(
+            "meeting_id", "response"
+        )
+    )
+    for meeting in meetings:
+        meeting.my_reply = replies.get(meeting.pk)  # type: ignore[attr-defined]
+    return meetings
 
 
 @dataclass(frozen=True)

@@ -22,5 +22,6 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("calendar/reset/", views.calendar_feed_reset_view, name="feed_reset"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
+    path("meetings/<int:pk>/reply/", views.rsvp_signed_in, name="reply"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
 ]

@@ -129,6 +129,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         ),
         "my_feedback": mine,
         "agenda_sections": AGENDA_SECTIONS,
+        "replies": {r.member_id: r.response for r in meeting.rsvps.all()},
         "nav_section": "programs",
     }
 
@@ -406,3 +407,19 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             "other_token": services.rsvp_token(meeting=meeting, member=member, response=other),
         },
     )
+
+
+@login_required
+@require_POST
+def rsvp_signed_in(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, me = _participant(request, pk)
+    try:
+        services.rsvp_set(meeting=meeting, member=me, response=request.POST.get("response", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Reply saved for {meeting.circle.name}.")
+    next_url = request.POST.get("next", "")
+    if next_url == "home":
+        return redirect("core:home")
+    return _back(request, meeting)

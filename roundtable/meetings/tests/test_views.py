@@ -161,3 +161,24 @@ def test_meeting_page_shows_circle_time_and_my_time(client, personas):
     assert "09:00 America/New_York time" in body
     berlin = meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
     assert f"{berlin:%H:%M} your time" in body
+
+
+def test_reply_from_home_page(client, personas, meeting):
+    upcoming = personas.circle.meetings.filter(starts_at__gt=timezone.now()).earliest("starts_at")
+    client.force_login(personas.member)
+    response = client.post(
+        reverse("meetings:reply", args=[upcoming.pk]), {"response": "no", "next": "home"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    assert upcoming.rsvps.get().response == "no"
+    home = client.get(reverse("core:home")).content.decode()
+    assert 'value="no" class="small "' in home
+    client.force_login(personas.lead)
+    page = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()
+    assert "not coming" in page
+    client.force_login(personas.sponsor)
+    assert (
+        client.post(reverse("meetings:reply", args=[upcoming.pk]), {"response": "yes"}).status_code
+        == 404
+    )
