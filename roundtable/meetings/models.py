@@ -242,3 +242,23 @@ class Rsvp(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.response}"
+
+
+class AgendaSection(models.Model):
+    """One step of the structure every meeting of a program follows (coordinators edit it)."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="agenda_sections"
+    )
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "position"]
+        constraints = [
+            models.UniqueConstraint("program", "position", name="agenda_section_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

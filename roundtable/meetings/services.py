@@ -4,6 +4,7 @@ notes, attendance and feedback. Every change to a meeting goes through here."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import markdown
 import nh3
@@ -16,6 +17,7 @@ from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.meetings.models import (
     AgendaItem,
+    AgendaSection,
     Attendance,
     CalendarFeed,
     Feedback,
@@ -383,3 +385,44 @@ def rsvp_set(*, meeting: Meeting, member: Member, response: str) -> Rsvp:
         meeting=meeting, member=member, defaults={"response": response}
     )
     return rsvp
+
+
+DEFAULT_AGENDA = (
+    ("Check-in", "How is everyone doing; wins since last time."),
+    ("Problem of the week", "The common problem the circle attacks today."),
+    ("Critique round", "Ideas proposed; reasoned arguments for and against."),
+    ("Commitments", "What each person will try, by a date they choose."),
+)
+
+
+def agenda_template_for(*, program: Any) -> list[tuple[str, str]]:
+    sections = [(s.title, s.description) for s in program.agenda_sections.all()]
+    return sections or list(DEFAULT_AGENDA)
+
+
+@transaction.atomic
+def agenda_template_set(*, program: Any, text: str) -> list[AgendaSection]:
+    """Replace a program's meeting structure from lines of "Title: what happens"."""
+    sections = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        title, _, description = line.partition(":")
+        title, description = title.strip(), description.strip()
+        if not title:
+            raise DomainError(f"Line {number} has no title before the colon.", field="text")
+        if len(title) > 80 or len(description) > 200:
+            raise DomainError(
+                f"Line {number} is too long (title 80, description 200 characters).", field="text"
+            )
+        sections.append((title, description))
+    if not sections:
+        raise DomainError("Give the meeting at least one step.", field="text")
+    if len(sections) > 12:
+        raise DomainError("Keep the structure to 12 steps at most.", field="text")
+    program.agenda_sections.all().delete()
+    return AgendaSection.objects.bulk_create(
+        AgendaSection(program=program, position=i, title=t, description=d)
+        for i, (t, d) in enumerate(sections)
+    )

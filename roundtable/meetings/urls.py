@@ -6,6 +6,11 @@ app_name = "meetings"
 urlpatterns = [
     path("circles/<int:circle_pk>/schedule/", views.schedule_edit, name="schedule"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path(
+        "programs/<int:program_pk>/agenda-template/",
+        views.agenda_template_edit,
+        name="agenda_template",
+    ),
     path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path(
         "meetings/<int:pk>/agenda/<int:item_pk>/toggle/", views.agenda_toggle, name="agenda_toggle"

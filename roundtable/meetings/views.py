@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from roundtable.meetings.forms import (
 from roundtable.meetings.models import AgendaItem, CalendarFeed, Meeting, Schedule
 from roundtable.meetings.selectors import meeting_get_for_user, meetings_for_member_feed
 from roundtable.orgs.models import Member
+from roundtable.programs.selectors import program_get_for_user
 from roundtable.timeslots.recurrence import to_aware
 
 
@@ -128,19 +130,10 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             initial={"rating": mine.rating, "comment": mine.comment} if mine else None
         ),
         "my_feedback": mine,
-        "agenda_sections": AGENDA_SECTIONS,
+        "agenda_sections": services.agenda_template_for(program=circle.program),
         "replies": {r.member_id: r.response for r in meeting.rsvps.all()},
         "nav_section": "programs",
     }
-
-
-# The structure every meeting follows (program-editable templates come with a later change).
-AGENDA_SECTIONS = [
-    ("Check-in", "How is everyone doing; wins since last time."),
-    ("Problem of the week", "The common problem the circle attacks today."),
-    ("Critique round", "Ideas proposed; reasoned arguments for and against."),
-    ("Commitments", "What each person will try, by a date they choose."),
-]
 
 
 def models_q_left_after(meeting: Meeting) -> Any:
@@ -423,3 +416,43 @@ def rsvp_signed_in(request: HttpRequest, pk: int) -> HttpResponse:
     if next_url == "home":
         return redirect("core:home")
     return _back(request, meeting)
+
+
+class AgendaTemplateForm(forms.Form):
+    text = forms.CharField(
+        label="Steps of every meeting",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One step per line, as “Title: what happens”. Circles see it on each meeting.",
+    )
+
+
+@login_required
+def agenda_template_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = program_get_for_user(user=request.user, pk=program_pk)
+    if not permissions.can_manage_program(request.user, program):
+        raise Http404
+    current = "\n".join(
+        f"{title}: {text}" if text else title
+        for title, text in services.agenda_template_for(program=program)
+    )
+    form = AgendaTemplateForm(request.POST or None, initial={"text": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_template_set(program=program, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Meeting structure saved for every circle of the program.")
+            return redirect("programs:detail", pk=program.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "How every meeting runs",
+            "subtitle": program.name,
+            "submit_label": "Save",
+            "cancel_url": reverse("programs:detail", args=[program.pk]),
+            "nav_section": "programs",
+        },
+    )

@@ -182,3 +182,26 @@ def test_reply_from_home_page(client, personas, meeting):
         client.post(reverse("meetings:reply", args=[upcoming.pk]), {"response": "yes"}).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_coordinators_edit_the_meeting_structure(client, personas, meeting, persona):
+    client.force_login(personas.user(persona))
+    url = reverse("meetings:agenda_template", args=[personas.program.pk])
+    response = client.post(url, {"text": "Wins: one each\nHot seat: one problem, all ideas\n"})
+    if persona in {"admin", "coordinator"}:
+        assert response.status_code == 302
+        page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        assert "Hot seat" in page
+        assert "Critique round" not in page
+    else:
+        assert response.status_code == 404
+
+
+def test_meeting_structure_bad_input(client, personas):
+    client.force_login(personas.coordinator)
+    url = reverse("meetings:agenda_template", args=[personas.program.pk])
+    assert "Critique round" in client.get(url).content.decode()  # the default
+    response = client.post(url, {"text": ": no title"})
+    assert "has no title" in response.content.decode()
+    assert not personas.program.agenda_sections.exists()
