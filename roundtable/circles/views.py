@@ -26,6 +26,7 @@ from roundtable.circles.services import (
 )
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
+from roundtable.core.form_pages import form_page
 from roundtable.meetings.models import Schedule
 from roundtable.meetings.selectors import (
     circle_consistency,
@@ -73,25 +74,16 @@ def circle_create_view(request: HttpRequest, program_pk: int) -> HttpResponse:
         program=program,
         initial={"time_zone": program.organization.time_zone},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            circle = circle_create(program=program, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"Circle “{circle.name}” created.")
-            return redirect("circles:detail", pk=circle.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "New circle",
-            "subtitle": program.name,
-            "submit_label": "Create circle",
-            "cancel_url": reverse("programs:detail", args=[program.pk]),
-            "nav_section": "programs",
-        },
+        form,
+        save=lambda data: circle_create(program=program, **data),
+        success=lambda circle: f"Circle “{circle.name}” created.",
+        then=lambda circle: reverse("circles:detail", args=[circle.pk]),
+        title="New circle",
+        subtitle=program.name,
+        submit_label="Create circle",
+        cancel_url=reverse("programs:detail", args=[program.pk]),
     )
 
 
@@ -115,25 +107,17 @@ def circle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CircleForm(
         request.POST or None, initial={"name": circle.name, "time_zone": circle.time_zone}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            circle_update(circle=circle, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Circle saved.")
-            return redirect("circles:detail", pk=circle.pk)
-    return render(
+    detail = reverse("circles:detail", args=[circle.pk])
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {circle.name}",
-            "subtitle": circle.program.name,
-            "submit_label": "Save",
-            "cancel_url": reverse("circles:detail", args=[circle.pk]),
-            "nav_section": "programs",
-        },
+        form,
+        save=lambda data: circle_update(circle=circle, **data),
+        success="Circle saved.",
+        then=detail,
+        title=f"Edit {circle.name}",
+        subtitle=circle.program.name,
+        submit_label="Save",
+        cancel_url=detail,
     )
 
 

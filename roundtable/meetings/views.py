@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
+from roundtable.core.form_pages import form_page
 from roundtable.meetings import services
 from roundtable.meetings.calendar import events_from_queryset, meetings_ics
 from roundtable.meetings.forms import (
@@ -35,10 +36,6 @@ from roundtable.meetings.selectors import meeting_get_for_user, meetings_for_mem
 from roundtable.orgs.models import Member
 from roundtable.programs.selectors import program_get_for_user
 from roundtable.timeslots.recurrence import to_aware
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -62,26 +59,17 @@ def schedule_edit(request: HttpRequest, circle_pk: int) -> HttpResponse:
             }
         )  # fmt: skip
     form = ScheduleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.schedule_set(circle=circle, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Schedule saved; the coming meetings follow it.")
-            return redirect("circles:detail", pk=circle.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"{circle.name}: when it meets",
-            "subtitle": f"Times are in {circle.time_zone} time. Meetings moved or cancelled "
-            "one by one keep their changes.",
-            "submit_label": "Save schedule",
-            "cancel_url": reverse("circles:detail", args=[circle.pk]),
-            "nav_section": "programs",
-        },
+        form,
+        save=lambda data: services.schedule_set(circle=circle, **data),
+        success="Schedule saved; the coming meetings follow it.",
+        then=reverse("circles:detail", args=[circle.pk]),
+        title=f"{circle.name}: when it meets",
+        subtitle=f"Times are in {circle.time_zone} time. Meetings moved or cancelled one by "
+        "one keep their changes.",
+        submit_label="Save schedule",
+        cancel_url=reverse("circles:detail", args=[circle.pk]),
     )
 
 
@@ -276,60 +264,46 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
             "duration_minutes": meeting.duration_minutes,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        entered: dt.datetime = form.cleaned_data["starts_at"]
+
+    def save(data: dict[str, Any]) -> Meeting:
+        entered: dt.datetime = data["starts_at"]
         # The person typed a wall-clock time in the circle's zone; read it that way.
         naive = timezone.make_naive(entered) if timezone.is_aware(entered) else entered
-        starts_at = to_aware(naive, tz)
-        try:
-            services.meeting_move(
-                meeting=meeting,
-                starts_at=starts_at,
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Meeting moved; the rest of the series is unchanged.")
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+        return services.meeting_move(
+            meeting=meeting,
+            starts_at=to_aware(naive, tz),
+            duration_minutes=data["duration_minutes"],
+            reason=data["reason"],
+        )
+
+    detail = reverse("meetings:detail", args=[meeting.pk])
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Move this meeting",
-            "subtitle": f"{meeting.circle.name} · times in {meeting.circle.time_zone} time",
-            "submit_label": "Move meeting",
-            "cancel_url": reverse("meetings:detail", args=[meeting.pk]),
-            "nav_section": "programs",
-        },
+        form,
+        save=save,
+        success="Meeting moved; the rest of the series is unchanged.",
+        then=detail,
+        title="Move this meeting",
+        subtitle=f"{meeting.circle.name} · times in {meeting.circle.time_zone} time",
+        submit_label="Move meeting",
+        cancel_url=detail,
     )
 
 
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Meeting cancelled; it stays in the circle's record.")
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+    detail = reverse("meetings:detail", args=[meeting.pk])
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Cancel this meeting",
-            "subtitle": meeting.circle.name,
-            "submit_label": "Cancel meeting",
-            "cancel_url": reverse("meetings:detail", args=[meeting.pk]),
-            "nav_section": "programs",
-        },
+        CancelForm(request.POST or None),
+        save=lambda data: services.meeting_cancel(meeting=meeting, reason=data["reason"]),
+        success="Meeting cancelled; it stays in the circle's record.",
+        then=detail,
+        title="Cancel this meeting",
+        subtitle=meeting.circle.name,
+        submit_label="Cancel meeting",
+        cancel_url=detail,
     )
 
 
@@ -435,24 +409,15 @@ def agenda_template_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
         f"{title}: {text}" if text else title
         for title, text in services.agenda_template_for(program=program)
     )
-    form = AgendaTemplateForm(request.POST or None, initial={"text": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_template_set(program=program, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Meeting structure saved for every circle of the program.")
-            return redirect("programs:detail", pk=program.pk)
-    return render(
+    detail = reverse("programs:detail", args=[program.pk])
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "How every meeting runs",
-            "subtitle": program.name,
-            "submit_label": "Save",
-            "cancel_url": reverse("programs:detail", args=[program.pk]),
-            "nav_section": "programs",
-        },
+        AgendaTemplateForm(request.POST or None, initial={"text": current}),
+        save=lambda data: services.agenda_template_set(program=program, text=data["text"]),
+        success="Meeting structure saved for every circle of the program.",
+        then=detail,
+        title="How every meeting runs",
+        subtitle=program.name,
+        submit_label="Save",
+        cancel_url=detail,
     )

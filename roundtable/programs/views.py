@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from roundtable.circles.selectors import program_circles
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
+from roundtable.core.form_pages import form_page
 from roundtable.orgs.models import Member, Organization
 from roundtable.orgs.selectors import organization_get_for_user, organizations_for_user
 from roundtable.programs import selectors
@@ -60,10 +61,6 @@ def _creatable_org(request: HttpRequest) -> Organization:
     raise Http404
 
 
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def program_create_view(request: HttpRequest) -> HttpResponse:
     organization = _creatable_org(request)
@@ -73,25 +70,16 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
         organization=organization,
         initial={"coordinators": [me.pk] if me else [], "status": "draft"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = program_create(organization=organization, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Program “{program.name}” created.")
-            return redirect("programs:detail", pk=program.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "New program",
-            "subtitle": organization.name,
-            "submit_label": "Create program",
-            "cancel_url": reverse("programs:list"),
-            "nav_section": "programs",
-        },
+        form,
+        save=lambda data: program_create(organization=organization, **data),
+        success=lambda program: f"Program “{program.name}” created.",
+        then=lambda program: reverse("programs:detail", args=[program.pk]),
+        title="New program",
+        subtitle=organization.name,
+        submit_label="Create program",
+        cancel_url=reverse("programs:list"),
     )
 
 
@@ -135,25 +123,17 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         organization=program.organization,
         initial=ProgramForm.initial_for(program),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            program_update(program=program, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Program saved.")
-            return redirect("programs:detail", pk=program.pk)
-    return render(
+    detail = reverse("programs:detail", args=[program.pk])
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {program.name}",
-            "subtitle": program.organization.name,
-            "submit_label": "Save",
-            "cancel_url": reverse("programs:detail", args=[program.pk]),
-            "nav_section": "programs",
-        },
+        form,
+        save=lambda data: program_update(program=program, **data),
+        success="Program saved.",
+        then=detail,
+        title=f"Edit {program.name}",
+        subtitle=program.organization.name,
+        submit_label="Save",
+        cancel_url=detail,
     )
 
 

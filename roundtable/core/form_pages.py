@@ -1,0 +1,55 @@
+"""The one-form page most edit views are: validate, call one service, say so and redirect; or
+show the form again with the service's reason next to the field it concerns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from roundtable.core.errors import DomainError
+
+
+def form_error(form: forms.Form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], str] | str,
+    then: Callable[[Any], str] | str,
+    title: str,
+    subtitle: str,
+    submit_label: str,
+    cancel_url: str,
+    nav_section: str = "programs",
+) -> HttpResponse:
+    """`save` gets the cleaned data and calls the service; `success` (the message) and `then`
+    (where to go next) are strings or functions of what `save` returned."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(then(result) if callable(then) else then)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "subtitle": subtitle,
+            "submit_label": submit_label,
+            "cancel_url": cancel_url,
+            "nav_section": nav_section,
+        },
+    )
