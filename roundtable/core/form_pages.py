@@ -30,6 +30,8 @@ def form_page(
     submit_label: str,
     cancel_url: str,
     nav_section: str = "programs",
+    template: str = "form_page.html",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """`save` gets the cleaned data and calls the service; `success` (the message) and `then`
     (where to go next) are strings or functions of what `save` returned."""
@@ -43,7 +45,7 @@ def form_page(
             return redirect(then(result) if callable(then) else then)
     return render(
         request,
-        "form_page.html",
+        template,
         {
             "form": form,
             "title": title,
@@ -51,5 +53,6 @@ def form_page(
             "submit_label": submit_label,
             "cancel_url": cancel_url,
             "nav_section": nav_section,
+            **(extra or {}),
         },
     )

@@ -14,6 +14,8 @@ from django.utils import timezone
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
 from roundtable.meetings.models import AgendaItem, Attendance, Meeting, Rsvp
+from roundtable.timeslots import WeeklySlot
+from roundtable.timeslots.common import MemberAvailability, SlotCandidate, find_common_slots
 
 
 def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
@@ -223,3 +225,45 @@ def member_consistency(*, member: Any, now: dt.datetime | None = None) -> Consis
         attendance_rate=(sum(m.mine_present for m in held) / recorded) if recorded else None,
         streak=streak,
     )
+
+
+def circle_slot_suggestions(
+    *, circle: Circle, duration_minutes: int = 60, start_date: dt.date | None = None, limit: int = 5
+) -> list[SlotCandidate]:
+    """The weekly times that suit most current members, from their own availability."""
+    memberships = circle.memberships.filter(left_on__isnull=True).select_related("member__user")
+    members = [m.member for m in memberships.prefetch_related("member__availability")]
+    names = {m.pk: m.name for m in members}
+    availability = [
+        MemberAvailability(
+            member_id=m.pk,
+            time_zone=m.time_zone,
+            slots=tuple(
+                WeeklySlot.from_times(s.weekday, s.start_time, s.end_time)
+                for s in m.availability.all()
+            ),
+        )
+        for m in members
+    ]
+    ranked = find_common_slots(
+        availability,
+        time_zone=circle.time_zone,
+        duration_minutes=duration_minutes,
+        start_date=start_date or timezone.localdate(),
+        end_date=circle.program.end_date,
+        limit=limit,
+    )
+    return [
+        SlotCandidate(
+            weekday=c.weekday,
+            start=c.start,
+            duration_minutes=c.duration_minutes,
+            time_zone=c.time_zone,
+            occurrences=c.occurrences,
+            attendees=tuple(names[i] for i in c.attendees),  # type: ignore[index]
+            unavailable=tuple(names[i] for i in c.unavailable),  # type: ignore[index]
+            missed=tuple((names[i], k) for i, k in c.missed),  # type: ignore[index]
+        )
+        for c in ranked
+        if c.attendees
+    ]

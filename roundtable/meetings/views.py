@@ -32,7 +32,11 @@ from roundtable.meetings.forms import (
     ScheduleForm,
 )
 from roundtable.meetings.models import AgendaItem, CalendarFeed, Meeting, Schedule
-from roundtable.meetings.selectors import meeting_get_for_user, meetings_for_member_feed
+from roundtable.meetings.selectors import (
+    circle_slot_suggestions,
+    meeting_get_for_user,
+    meetings_for_member_feed,
+)
 from roundtable.orgs.models import Member
 from roundtable.programs.selectors import program_get_for_user
 from roundtable.timeslots.recurrence import to_aware
@@ -70,6 +74,13 @@ def schedule_edit(request: HttpRequest, circle_pk: int) -> HttpResponse:
         "one keep their changes.",
         submit_label="Save schedule",
         cancel_url=reverse("circles:detail", args=[circle.pk]),
+        template="meetings/schedule_form.html",
+        extra={
+            "circle": circle,
+            "suggestions": circle_slot_suggestions(
+                circle=circle, duration_minutes=(schedule.duration_minutes if schedule else 60)
+            ),
+        },
     )
 
 

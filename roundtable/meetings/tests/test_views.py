@@ -205,3 +205,16 @@ def test_meeting_structure_bad_input(client, personas):
     response = client.post(url, {"text": ": no title"})
     assert "has no title" in response.content.decode()
     assert not personas.program.agenda_sections.exists()
+
+
+def test_schedule_page_suggests_times_from_availability(client, personas):
+    from roundtable.orgs.services import member_set_availability
+
+    lead, member = personas.members["lead"], personas.members["member"]
+    member_set_availability(member=lead, slots=[(1, dt.time(9), dt.time(12))])
+    member_set_availability(member=member, slots=[(1, dt.time(10), dt.time(12))])
+    client.force_login(personas.lead)
+    body = client.get(reverse("meetings:schedule", args=[personas.circle.pk])).content.decode()
+    assert "Times that suit the circle" in body
+    assert "Tuesday 10:00" in body
+    assert "2: Lead Persona, Member Persona" in body
