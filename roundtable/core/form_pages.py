@@ -56,3 +56,26 @@ def form_page(
             **(extra or {}),
         },
     )
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    invalid: str,
+    success: str = "",
+) -> bool:
+    """A small POST action (one button or field): run the service and leave a message saying
+    what happened. True when it was saved."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return False
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True

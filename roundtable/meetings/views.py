@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
-from roundtable.core.form_pages import form_page
+from roundtable.core.form_pages import form_action, form_page
 from roundtable.meetings import services
 from roundtable.meetings.calendar import events_from_queryset, meetings_ics
 from roundtable.meetings.forms import (
@@ -163,14 +163,12 @@ def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpRespo
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, me = _participant(request, pk)
-    form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agenda_item_add(meeting=meeting, member=me, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Give the agenda item a title (200 characters at most).")
+    form_action(
+        request,
+        AgendaItemForm(request.POST),
+        save=lambda data: services.agenda_item_add(meeting=meeting, member=me, **data),
+        invalid="Give the agenda item a title (200 characters at most).",
+    )
     if request.headers.get("HX-Request"):
         meeting = meeting_get_for_user(user=request.user, pk=pk)
         return render(request, "meetings/_agenda.html", _meeting_context(request, meeting))
@@ -227,16 +225,14 @@ def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpRespon
     )
     if me is None or not (managing or reporting_self):
         raise Http404
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.attendance_set(
-                meeting=meeting, member=member, status=form.cleaned_data["status"], reported_by=me
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Choose present, absent or excused.")
+    form_action(
+        request,
+        AttendanceForm(request.POST),
+        save=lambda data: services.attendance_set(
+            meeting=meeting, member=member, status=data["status"], reported_by=me
+        ),
+        invalid="Choose present, absent or excused.",
+    )
     return _back(request, meeting, "#attendance")
 
 
@@ -244,16 +240,13 @@ def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpRespon
 @require_POST
 def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, me = _participant(request, pk)
-    form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.feedback_give(meeting=meeting, member=me, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Thank you: your feedback is in.")
-    else:
-        messages.error(request, "Choose a rating from 1 to 5.")
+    form_action(
+        request,
+        FeedbackForm(request.POST),
+        save=lambda data: services.feedback_give(meeting=meeting, member=me, **data),
+        invalid="Choose a rating from 1 to 5.",
+        success="Thank you: your feedback is in.",
+    )
     return _back(request, meeting, "#feedback")
 
 
