@@ -18,6 +18,12 @@ class CircleForm(forms.Form):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="The circle meets at wall-clock times in this zone."
     )
+    feedback_anonymous = forms.BooleanField(
+        label="Show meeting feedback without names",
+        required=False,
+        initial=True,
+        help_text="People speak more freely when nobody sees who rated what.",
+    )
 
 
 class CircleCreateForm(CircleForm):

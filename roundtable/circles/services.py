@@ -22,6 +22,7 @@ def circle_create(
     program: Program,
     name: str,
     time_zone: str | None = None,
+    feedback_anonymous: bool = True,
     members: Iterable[Member] = (),
     lead: Member | None = None,
     on: dt.date | None = None,
@@ -30,7 +31,10 @@ def circle_create(
     if program.circles.filter(name__iexact=name).exists():
         raise DomainError(f"{program} already has a circle called “{name}”.", field="name")
     circle = Circle(
-        program=program, name=name, time_zone=time_zone or program.organization.time_zone
+        program=program,
+        name=name,
+        time_zone=time_zone or program.organization.time_zone,
+        feedback_anonymous=feedback_anonymous,
     )
     full_clean_or_raise(circle)
     circle.save()
@@ -46,7 +50,11 @@ def circle_create(
 
 @transaction.atomic
 def circle_update(
-    *, circle: Circle, name: str | None = None, time_zone: str | None = None
+    *,
+    circle: Circle,
+    name: str | None = None,
+    time_zone: str | None = None,
+    feedback_anonymous: bool | None = None,
 ) -> Circle:
     if name is not None:
         name = name.strip()
@@ -58,6 +66,8 @@ def circle_update(
         circle.name = name
     if time_zone is not None:
         circle.time_zone = time_zone
+    if feedback_anonymous is not None:
+        circle.feedback_anonymous = feedback_anonymous
     full_clean_or_raise(circle)
     circle.save()
     return circle

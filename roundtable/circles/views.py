@@ -105,7 +105,12 @@ def _membership_circle(request: HttpRequest, pk: int) -> Circle:
 def circle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     circle = _managed_circle(request, pk)
     form = CircleForm(
-        request.POST or None, initial={"name": circle.name, "time_zone": circle.time_zone}
+        request.POST or None,
+        initial={
+            "name": circle.name,
+            "time_zone": circle.time_zone,
+            "feedback_anonymous": circle.feedback_anonymous,
+        },
     )
     detail = reverse("circles:detail", args=[circle.pk])
     return form_page(

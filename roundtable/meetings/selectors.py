@@ -193,13 +193,7 @@ def circle_consistency(*, circle: Circle, now: dt.datetime | None = None) -> Con
 def member_consistency(*, member: Any, now: dt.datetime | None = None) -> Consistency:
     """Across the member's circles, since they joined each: meetings due, and their attendance."""
     now = now or timezone.now()
-    spans = list(member.circle_memberships.values_list("circle_id", "joined_on", "left_on"))
-    query = Q(pk__in=[])
-    for circle_id, joined, left in spans:
-        part = Q(circle_id=circle_id, starts_at__date__gte=joined)
-        if left is not None:
-            part &= Q(starts_at__date__lte=left)
-        query |= part
+    query = _member_meetings_q(member)
     past = list(
         Meeting.objects.filter(query, starts_at__lt=now)
         .annotate(
@@ -267,3 +261,44 @@ def circle_slot_suggestions(
         for c in ranked
         if c.attendees
     ]
+
+
+@dataclass(frozen=True)
+class AttendancePoint:
+    meeting_id: int
+    starts_at: dt.datetime
+    status: str  # present, excused, absent, unrecorded, cancelled, moved-present ...
+
+
+def member_attendance_trend(
+    *, member: Any, now: dt.datetime | None = None, limit: int = 26
+) -> list[AttendancePoint]:
+    """The member's recent meetings, oldest first, with what happened for them."""
+    now = now or timezone.now()
+    query = _member_meetings_q(member)
+    meetings = list(Meeting.objects.filter(query, starts_at__lt=now).order_by("-starts_at")[:limit])
+    marks = dict(
+        Attendance.objects.filter(meeting__in=meetings, member=member).values_list(
+            "meeting_id", "status"
+        )
+    )
+    return [
+        AttendancePoint(
+            meeting_id=m.pk,
+            starts_at=m.starts_at,
+            status="cancelled" if m.is_cancelled else marks.get(m.pk, "unrecorded"),
+        )
+        for m in reversed(meetings)
+    ]
+
+
+def _member_meetings_q(member: Any) -> Q:
+    """Meetings of the member's circles while they were in them."""
+    spans = member.circle_memberships.values_list("circle_id", "joined_on", "left_on")
+    query = Q(pk__in=[])
+    for circle_id, joined, left in spans:
+        part = Q(circle_id=circle_id, starts_at__date__gte=joined)
+        if left is not None:
+            part &= Q(starts_at__date__lte=left)
+        query |= part
+    return query

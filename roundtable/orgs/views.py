@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
-from roundtable.meetings.selectors import member_consistency
+from roundtable.meetings.selectors import member_attendance_trend, member_consistency
 from roundtable.orgs import selectors
 from roundtable.orgs.forms import (
     AdminMemberForm,
@@ -72,6 +72,11 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 member_consistency(member=member)
                 if permissions.can_see_member_private_fields(request.user, member)
                 else None
+            ),
+            "attendance_trend": (
+                member_attendance_trend(member=member)
+                if permissions.can_see_member_private_fields(request.user, member)
+                else []
             ),
             "nav_section": "members",
         },

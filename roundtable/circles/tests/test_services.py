@@ -85,3 +85,14 @@ def test_circle_detail_query_count(client, personas, django_assert_max_num_queri
     client.force_login(personas.lead)
     with django_assert_max_num_queries(20):
         client.get(reverse("circles:detail", args=[personas.circle.pk]))
+
+
+def test_lead_chooses_whether_feedback_shows_names(client, personas):
+    client.force_login(personas.lead)
+    response = client.post(
+        reverse("circles:edit", args=[personas.circle.pk]),
+        {"name": "North", "time_zone": "Europe/London"},  # box left unticked
+    )
+    assert response.status_code == 302
+    personas.circle.refresh_from_db()
+    assert personas.circle.feedback_anonymous is False

@@ -130,12 +130,16 @@ def test_htmx_agenda_add_returns_the_fragment(client, personas, meeting):
 
 def test_consistency_on_own_page_not_on_a_peers(client, personas, meeting):
     member = personas.members["member"]
+    # Joined before the first meeting, so it counts for them.
+    personas.circle.memberships.update(joined_on=timezone.localdate() - dt.timedelta(days=30))
     services.attendance_set(
         meeting=meeting, member=member, status="present", reported_by=personas.members["lead"]
     )
     url = reverse("orgs:member_detail", args=[member.pk])
     client.force_login(personas.member)
-    assert "Current streak" in client.get(url).content.decode()
+    own = client.get(url).content.decode()
+    assert "Current streak" in own
+    assert "att-present" in own
     client.force_login(personas.lead)
     assert "Current streak" not in client.get(url).content.decode()
     body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
