@@ -109,31 +109,31 @@ def _local_search(
     np.add.at(sums, labels, x)
     counts = np.bincount(labels, minlength=k).astype(np.float64)
 
-    def wss_gain(i: int, j: int) -> float:
-        a, b = labels[i], labels[j]
-        diff = x[j] - x[i]
-        # W_g = T_g - ||S_g||²/n_g; T changes cancel between the two circles in a swap.
-        sa_new, sb_new = sums[a] + diff, sums[b] - diff
-        before = sums[a] @ sums[a] / counts[a] + sums[b] @ sums[b] / counts[b]
-        after = sa_new @ sa_new / counts[a] + sb_new @ sb_new / counts[b]
-        return float(before - after)
-
+    n = len(labels)
     improved = True
     while improved and time.perf_counter() - started < time_limit * 4:
         improved = False
-        for i in rng.permutation(len(labels)):
-            best_gain, best_j = 1e-12, -1
-            for j in range(len(labels)):
-                if labels[j] != labels[i]:
-                    gain = wss_gain(int(i), j)
-                    if gain > best_gain:
-                        best_gain, best_j = gain, j
-            if best_j >= 0:
-                a, b = labels[i], labels[best_j]
-                diff = x[best_j] - x[i]
-                sums[a] += diff
-                sums[b] -= diff
-                labels[i], labels[best_j] = b, a
+        for i in rng.permutation(n):
+            a = labels[i]
+            # Gains of swapping i with every j at once, O(N·d): W_g = T_g - ||S_g||²/n_g and
+            # the T terms cancel between the two circles of a swap.
+            diff = x - x[i]
+            sa_new = sums[a] + diff
+            sb_new = sums[labels] - diff
+            before = (
+                sums[a] @ sums[a] / counts[a] + (sums * sums).sum(axis=1)[labels] / counts[labels]
+            )
+            after = (sa_new * sa_new).sum(axis=1) / counts[a] + (sb_new * sb_new).sum(
+                axis=1
+            ) / counts[labels]
+            gains = np.where(labels != a, before - after, -np.inf)
+            j = int(np.argmax(gains))
+            if gains[j] > 1e-12:
+                b = labels[j]
+                step = x[j] - x[i]
+                sums[a] += step
+                sums[b] -= step
+                labels[i], labels[j] = b, a
                 improved = True
     value = float(sq.sum() - sum(sums[g] @ sums[g] / counts[g] for g in range(k)))
     return labels, value
