@@ -76,7 +76,7 @@ def _categorical(feature: Feature) -> np.ndarray:
 
 
 def _tags(feature: Feature) -> np.ndarray:
-    sets = [frozenset(str(t) for t in _as_tags(v)) for v in feature.values]
+    sets = [frozenset(str(t) for t in as_tags(v)) for v in feature.values]
     tags = sorted(set().union(*sets)) if sets else []
     if not tags:
         return np.zeros((len(sets), 1))
@@ -89,7 +89,7 @@ def _tags(feature: Feature) -> np.ndarray:
     return block * math.sqrt(feature.weight / mean_count)
 
 
-def _as_tags(value: object) -> tuple[object, ...]:
+def as_tags(value: object) -> tuple[object, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):

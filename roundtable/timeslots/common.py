@@ -63,6 +63,84 @@ def _validate(time_zone: str, duration: int, start: dt.date, end: dt.date) -> Zo
     return tz
 
 
+@dataclass(frozen=True)
+class SlotGrid:
+    """Which members can make every occurrence of which candidate slots: `fits[m, s]`."""
+
+    slots: tuple[tuple[int, dt.time], ...]  # (weekday, start) in the reference time zone
+    occurrences: np.ndarray  # per slot
+    missed: np.ndarray  # members x slots: occurrences each member misses
+    time_zone: str
+    duration_minutes: int
+
+    @property
+    def fits(self) -> np.ndarray:
+        return self.missed == 0
+
+
+def slot_grid(
+    members: Sequence[MemberAvailability],
+    *,
+    time_zone: str,
+    duration_minutes: int,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    step_minutes: int = 30,
+    earliest: dt.time = dt.time(7),
+    latest: dt.time = dt.time(20),
+    weekdays: Iterable[int] = range(5),
+) -> SlotGrid:
+    """Every candidate weekly slot (in `time_zone`, between `earliest` and `latest`, which is
+    when the meeting must be over) against every member, over the period's occurrences.
+
+    Members are grouped by time zone, so 100,000 members in a handful of zones cost a handful
+    of time-zone conversions per slot, and the rest is numpy indexing."""
+    end_date = end_date or start_date + dt.timedelta(weeks=12)
+    tz = _validate(time_zone, duration_minutes, start_date, end_date)
+    zone_names = sorted({m.time_zone for m in members})
+    zones = {name: zone(name) for name in zone_names}
+    zone_of = np.array([zone_names.index(m.time_zone) for m in members], dtype=np.int64)
+    prefixes = (
+        np.stack([_prefix(m.slots) for m in members])
+        if members
+        else np.zeros((0, 2 * MINUTES_PER_WEEK + 1), dtype=np.int32)
+    )
+    first = earliest.hour * 60 + earliest.minute
+    last = latest.hour * 60 + latest.minute - duration_minutes
+    starts = list(range(first, last + 1, max(1, step_minutes)))
+    slots: list[tuple[int, dt.time]] = []
+    occurrences: list[int] = []
+    columns: list[np.ndarray] = []
+    rows = np.arange(len(members))[:, None]
+    for weekday in sorted(set(weekdays)):
+        days = [
+            d
+            for d in (
+                start_date + dt.timedelta(days=i) for i in range((end_date - start_date).days + 1)
+            )
+            if d.weekday() == weekday
+        ]
+        if not days:
+            continue
+        for minute in starts:
+            at = dt.time(minute // 60, minute % 60)
+            instants = [to_aware(dt.datetime.combine(d, at), tz) for d in days]
+            # Minute of the week at which each occurrence starts, per time zone, then per member.
+            by_zone = np.array(
+                [[_week_minute(i.astimezone(zones[name])) for i in instants] for name in zone_names],
+                dtype=np.int64,
+            ).reshape(len(zone_names), len(instants))
+            offsets = by_zone[zone_of]
+            covered = prefixes[rows, offsets + duration_minutes] - prefixes[rows, offsets]
+            columns.append((covered < duration_minutes).sum(axis=1))
+            slots.append((weekday, at))
+            occurrences.append(len(instants))
+    missed = (
+        np.stack(columns, axis=1) if columns else np.zeros((len(members), 0), dtype=np.int64)
+    )
+    return SlotGrid(tuple(slots), np.array(occurrences), missed, time_zone, duration_minutes)
+
+
 def find_common_slots(
     members: Sequence[MemberAvailability],
     *,
@@ -78,49 +156,34 @@ def find_common_slots(
 ) -> list[SlotCandidate]:
     """Weekly slots ranked by attendees (most first), then fewest missed occurrences, then the
     earliest in the week. `latest` is when the meeting must be over."""
-    end_date = end_date or start_date + dt.timedelta(weeks=12)
-    tz = _validate(time_zone, duration_minutes, start_date, end_date)
-    member_zones = [zone(m.time_zone) for m in members]
-    prefixes = np.stack([_prefix(m.slots) for m in members]) if members else np.zeros((0, 1))
-    first = earliest.hour * 60 + earliest.minute
-    last = latest.hour * 60 + latest.minute - duration_minutes
-    starts = list(range(first, last + 1, max(1, step_minutes)))
+    grid = slot_grid(
+        members,
+        time_zone=time_zone,
+        duration_minutes=duration_minutes,
+        start_date=start_date,
+        end_date=end_date,
+        step_minutes=step_minutes,
+        earliest=earliest,
+        latest=latest,
+        weekdays=weekdays,
+    )
     results = []
-    for weekday in sorted(set(weekdays)):
-        days = [
-            d
-            for d in (
-                start_date + dt.timedelta(days=i) for i in range((end_date - start_date).days + 1)
+    for column, (weekday, at) in enumerate(grid.slots):
+        missed = grid.missed[:, column]
+        attendees = tuple(m.member_id for m, k in zip(members, missed, strict=True) if k == 0)
+        absent = [(m.member_id, int(k)) for m, k in zip(members, missed, strict=True) if k]
+        results.append(
+            SlotCandidate(
+                weekday=weekday,
+                start=at,
+                duration_minutes=duration_minutes,
+                time_zone=time_zone,
+                occurrences=int(grid.occurrences[column]),
+                attendees=attendees,
+                unavailable=tuple(member for member, _ in absent),
+                missed=tuple(absent),
             )
-            if d.weekday() == weekday
-        ]
-        if not days:
-            continue
-        for minute in starts:
-            at = dt.time(minute // 60, minute % 60)
-            instants = [to_aware(dt.datetime.combine(d, at), tz) for d in days]
-            # Minute of the week at which each occurrence starts, in each member's own zone.
-            offsets = np.array(
-                [[_week_minute(i.astimezone(z)) for i in instants] for z in member_zones],
-                dtype=np.int64,
-            ).reshape(len(members), len(instants))
-            rows = np.arange(len(members))[:, None]
-            covered = prefixes[rows, offsets + duration_minutes] - prefixes[rows, offsets]
-            missed = (covered < duration_minutes).sum(axis=1) if len(members) else np.array([])
-            attendees = tuple(m.member_id for m, k in zip(members, missed, strict=True) if k == 0)
-            absent = [(m.member_id, int(k)) for m, k in zip(members, missed, strict=True) if k]
-            results.append(
-                SlotCandidate(
-                    weekday=weekday,
-                    start=at,
-                    duration_minutes=duration_minutes,
-                    time_zone=time_zone,
-                    occurrences=len(instants),
-                    attendees=attendees,
-                    unavailable=tuple(member for member, _ in absent),
-                    missed=tuple(absent),
-                )
-            )
+        )
     results.sort(key=lambda c: (-len(c.attendees), sum(k for _, k in c.missed), c.weekday, c.start))
     return results[:limit]
 

@@ -1,0 +1,5 @@
+import sys
+
+from roundtable.formation.cli import main
+
+sys.exit(main())

@@ -1,0 +1,115 @@
+"""How balanced a grouping is, feature by feature, and a one-line "why this mix" per circle.
+
+Balance is measured in standard-deviation units of the whole pool, per feature: the largest
+difference between two circles' means and between two circles' standard deviations. For a
+categorical feature or tags each category (tag) is a 0/1 indicator and the worst category
+counts. 0 is perfect balance; 0.5 means two circles differ by half a pool SD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from roundtable.formation.features import Feature, as_tags
+
+
+@dataclass(frozen=True)
+class FeatureBalance:
+    name: str
+    kind: str
+    mean_range: float  # SD units
+    sd_range: float  # SD units
+    worst: str  # the category or tag behind the figures ("" for numeric)
+    circle_means: tuple[float, ...]  # numeric: per circle mean; otherwise the worst level's share
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "mean_range_sd": round(self.mean_range, 4),
+            "sd_range_sd": round(self.sd_range, 4),
+            "worst": self.worst,
+        }
+
+
+def _indicator_balance(
+    column: np.ndarray, labels: np.ndarray, k: int
+) -> tuple[float, float, np.ndarray]:
+    sd = float(column.std())
+    if sd == 0:
+        return 0.0, 0.0, np.full(k, float(column.mean()) if len(column) else 0.0)
+    counts = np.maximum(np.bincount(labels, minlength=k), 1)
+    means = np.bincount(labels, weights=column, minlength=k) / counts
+    squares = np.bincount(labels, weights=column * column, minlength=k) / counts
+    sds = np.sqrt(np.maximum(squares - means * means, 0.0))
+    return float(np.ptp(means) / sd), float(np.ptp(sds) / sd), means
+
+
+def balance(features: Sequence[Feature], labels: np.ndarray) -> list[FeatureBalance]:
+    labels = np.asarray(labels)
+    k = int(labels.max()) + 1 if len(labels) else 0
+    result = []
+    for feature in features:
+        if feature.kind == "numeric":
+            column = np.array([float(v) for v in feature.values], dtype=np.float64)  # type: ignore[arg-type]
+            mean_range, sd_range, means = _indicator_balance(column, labels, k)
+            result.append(
+                FeatureBalance(feature.name, feature.kind, mean_range, sd_range, "", tuple(means))
+            )
+            continue
+        if feature.kind == "categorical":
+            sets = [frozenset([str(v)]) for v in feature.values]
+        else:
+            sets = [frozenset(str(t) for t in as_tags(v)) for v in feature.values]
+        levels = sorted(set().union(*sets)) if sets else []
+        worst = ("", 0.0, 0.0, np.zeros(k))
+        for level in levels:
+            column = np.array([level in s for s in sets], dtype=np.float64)
+            mean_range, sd_range, means = _indicator_balance(column, labels, k)
+            if (mean_range, sd_range) > (worst[1], worst[2]):
+                worst = (level, mean_range, sd_range, means)
+        result.append(
+            FeatureBalance(
+                feature.name, feature.kind, worst[1], worst[2], worst[0], tuple(worst[3])
+            )
+        )
+    return result
+
+
+class MixDescriber:
+    """A short human line per circle: what it mixes, feature by feature ("4 of 5 departments;
+    experience 2-15; 7 of 9 skills"). Pool-wide totals are counted once."""
+
+    def __init__(self, features: Sequence[Feature]):
+        self.features = [f for f in features if f.weight > 0]
+        self.totals: dict[str, int] = {}
+        for feature in self.features:
+            if feature.kind == "categorical":
+                self.totals[feature.name] = len({str(v) for v in feature.values})
+            elif feature.kind == "tags":
+                self.totals[feature.name] = len(
+                    set().union(*(set(map(str, as_tags(v))) for v in feature.values))
+                )
+
+    def __call__(self, members: Sequence[int]) -> str:
+        parts = []
+        for feature in self.features:
+            values = [feature.values[i] for i in members]
+            if not values:
+                continue
+            if feature.kind == "numeric":
+                numbers = sorted(float(v) for v in values)  # type: ignore[arg-type]
+                parts.append(f"{feature.name} {_number(numbers[0])}–{_number(numbers[-1])}")
+            elif feature.kind == "categorical":
+                mine = len({str(v) for v in values})
+                parts.append(f"{mine} of {self.totals[feature.name]} {feature.name}")
+            else:
+                tags = set().union(*(set(map(str, as_tags(v))) for v in values))
+                parts.append(f"{len(tags)} of {self.totals[feature.name]} {feature.name}")
+        return "; ".join(parts)
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
