@@ -564,14 +564,18 @@ def _repair(state: _State, problem: Problem, rng: np.random.Generator, deadline:
         if not len(inside):
             return False
         unit = int(rng.choice(inside))
-        if u.size[unit] > 1:
+        groups = np.flatnonzero(movable & (u.size > 1))
+        if len(groups) and (u.size[unit] > 1 or rng.random() < 0.3):
+            # A kept-together group trades with single people; here or from elsewhere.
+            if u.size[unit] == 1:
+                unit = int(rng.choice(groups))
             _bundle_step(state, unit, movable, rng, bad, repair=True)
             continue
         partners = np.flatnonzero((state.labels != circle) & movable & (u.size == u.size[unit]))
         if len(partners) > 256:
             partners = rng.choice(partners, 256, replace=False)
         if not len(partners):
-            return False
+            continue
         deltas = state.conflict_change(unit, partners)
         # Mostly the best swap (sideways and uphill too, to leave plateaus), sometimes any.
         choices = partners if rng.random() < 0.1 else partners[deltas == deltas.min()]
@@ -768,13 +772,6 @@ def diagnose(problem: Problem, units: _Units | None = None) -> list[str]:
             reasons.append(
                 f"No weekly slot suits {smallest} people at once; circles need at least {smallest}."
             )
-    degree = np.diff(units.indptr)
-    for unit in np.flatnonzero(degree >= len(problem.sizes)):
-        names = ", ".join(problem.name(p) for p in units.people[unit])
-        reasons.append(
-            f"{names} must be kept apart from people in every one of the "
-            f"{len(problem.sizes)} circles."
-        )
     if not reasons:
         parts = ["kept-apart pairs"] if len(units.neighbours) else []
         if units.avail is not None:
