@@ -68,3 +68,81 @@ class CircleMembership(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+
+class PairRule(TimeStampedModel):
+    """Two members a coordinator asks circle formation to keep apart (close friends who
+    asked, say) or together. Managers and their direct reports are kept apart without one."""
+
+    class Kind(models.TextChoices):
+        APART = "apart", "Keep apart"
+        TOGETHER = "together", "Keep together"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="pair_rules"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    first = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint("program", "first", "second", name="pair_rule_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(first=models.F("second")), name="pair_rule_two_people"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["apart", "together"]), name="pair_rule_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} and {self.second}: {self.get_kind_display().lower()}"
+
+
+class FormationRun(TimeStampedModel):
+    """One proposal of circles for a program: the criteria chosen, the engine's result and the
+    coordinator's edits (moves, pins) until it is published or discarded."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Forming circles"
+        READY = "ready", "Ready to review"
+        FAILED = "failed", "Could not form circles"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="formation_runs"
+    )
+    created_by = models.ForeignKey(
+        "orgs.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    settings = models.JSONField(default=dict)  # criteria, weights, sizes, options
+    progress = models.FloatField(default=0.0)
+    problems = models.JSONField(default=list)  # why it failed, one plain sentence each
+    proposal = models.JSONField(default=dict)  # circles, balance, constraints (see services)
+    assignment = models.JSONField(default=dict)  # member id (str) -> circle key
+    pinned = models.JSONField(default=list)  # member ids the coordinator pinned
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["queued", "running", "ready", "failed", "published", "discarded"]
+                ),
+                name="formation_run_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Circles for {self.program} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING, self.Status.READY}

@@ -204,3 +204,8 @@ def can_take_part_in_circle(user: Any, circle: Circle) -> bool:
 
 def can_edit_meeting_notes(user: Any, circle: Circle) -> bool:
     return bool(circle_roles(user, circle) & {"member", "lead", "admin", "coordinator"})
+
+
+def can_form_circles(user: Any, program: Program) -> bool:
+    """Propose, edit and publish circles for a program: its coordinators and org admins."""
+    return can_manage_program(user, program)

@@ -31,6 +31,10 @@ class Pool:
     roles: Sequence[str] | None = None  # one per person, for "same role only"
     availability: np.ndarray | None = None  # n x S booleans (see timeslots.common.slot_grid)
     slot_labels: Sequence[str] = ()  # S labels, e.g. "Tuesday 10:00"
+    names: Mapping[str, str] = field(default_factory=dict)  # id -> name, for messages
+
+    def name(self, person: str) -> str:
+        return self.names.get(person, person)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Result:
     constraints: dict[str, dict[str, int | bool]]
     seconds: float
     moved: tuple[str, ...]  # people whose circle changed (re-balancing)
+    issues: tuple[str, ...] = ()  # each broken constraint, in a sentence (after manual moves)
 
     def assignment(self) -> dict[str, str]:
         return {person: c.key for c in self.circles for person in c.members}
@@ -101,7 +106,7 @@ def validate(pool: Pool, request: Request) -> list[str]:
     }
     for pair in sorted(contradictions, key=sorted):
         a, b = sorted(pair)
-        problems.append(f"{a} and {b} are both kept together and kept apart.")
+        problems.append(f"{pool.name(a)} and {pool.name(b)} are both kept together and kept apart.")
     for person in request.pinned:
         if person not in known:
             problems.append(f"Pinned id {person} is not in the pool.")
@@ -142,7 +147,8 @@ def form_circles(
     if clashes:
         raise Infeasible(
             [
-                f"{pool.ids[i]} and {pool.ids[j]} must be kept together, but one manages the "
+                f"{pool.name(pool.ids[i])} and {pool.name(pool.ids[j])} must be kept together, "
+                "but one manages the "
                 "other (manager and report are kept apart)."
                 for i, j in clashes
             ]
@@ -156,7 +162,7 @@ def form_circles(
                 (pool.ids[i], pool.ids[j]) for i, j in together if (i in members) != (j in members)
             ]
             if outside:
-                a, b = outside[0]
+                a, b = (pool.name(p) for p in outside[0])
                 raise Infeasible(
                     [
                         f"{a} and {b} must be kept together but have different roles "
@@ -211,7 +217,7 @@ def form_circles(
             availability=availability[members] if availability is not None else None,
             start=start,
             pinned=[local[index[p]] for p in request.pinned if index[p] in member_set],
-            names=[pool.ids[p] for p in members],
+            names=[pool.name(pool.ids[p]) for p in members],
             move_cost=move_cost,
         )
         share = len(members) / n
@@ -236,6 +242,52 @@ def form_circles(
 
     return _result(
         pool, request, x, labels, keys, shared_slots, apart, together, manager_pairs, started
+    )
+
+
+def evaluate(
+    pool: Pool,
+    request: Request,
+    assignment: Mapping[str, str],
+    keys: Sequence[str],
+    circle_names: Mapping[str, str] | None = None,
+) -> Result:
+    """Objective, balance, constraints and issues of a given grouping (say, after a
+    coordinator moved someone by hand): nothing is optimised, everything is checked."""
+    started = time.perf_counter()
+    missing = [p for p in pool.ids if assignment.get(p) not in keys]
+    if missing:
+        raise FormationError([f"{', '.join(missing[:5])} not placed in a circle."])
+    n = len(pool.ids)
+    index = {person: i for i, person in enumerate(pool.ids)}
+    position = {key: g for g, key in enumerate(keys)}
+    labels = np.array([position[assignment[p]] for p in pool.ids], dtype=np.int64)
+    x = embed(pool.features, n)
+    apart = [(index[a], index[b]) for a, b in request.apart if a in index and b in index]
+    manager_pairs = 0
+    if request.managers_apart:
+        for person, manager in pool.managers.items():
+            if person in index and manager in index and person != manager:
+                apart.append((index[person], index[manager]))
+                manager_pairs += 1
+    together = [(index[a], index[b]) for a, b in request.together if a in index and b in index]
+    shared: list[int] = []
+    if request.use_availability and pool.availability is not None:
+        for g in range(len(keys)):
+            common = pool.availability[labels == g].all(axis=0)
+            shared.append(int(np.argmax(common)) if common.any() else -1)
+    return _result(
+        pool,
+        request,
+        x,
+        labels,
+        list(keys),
+        shared,
+        apart,
+        together,
+        manager_pairs,
+        started,
+        circle_names or {},
     )
 
 
@@ -275,6 +327,7 @@ def _result(
     together: list[tuple[int, int]],
     manager_pairs: int,
     started: float,
+    circle_names: Mapping[str, str] | None = None,
 ) -> Result:
     k = len(keys)
     members = [np.flatnonzero(labels == g) for g in range(k)] if k < 2000 else _group(labels, k)
@@ -337,7 +390,10 @@ def _result(
             p for p, key in request.current.items() if p in assignment and assignment[p] != key
         )
         constraints["pinned"]["violations"] = sum(1 for p in request.pinned if p in moved)
+    names = [(circle_names or {}).get(key, key) for key in keys]
+    issues = _issues(pool, request, labels, names, members, apart, together)
     return Result(
+        issues=tuple(issues),
         circles=circles,
         objective=float(sum(((x[m] - x[m].mean(axis=0)) ** 2).sum() for m in members if len(m))),
         balance=tuple(balance(pool.features, labels)),
@@ -345,6 +401,42 @@ def _result(
         seconds=time.perf_counter() - started,
         moved=moved,
     )
+
+
+def _issues(
+    pool: Pool,
+    request: Request,
+    labels: np.ndarray,
+    keys: list[str],
+    members: list[np.ndarray],
+    apart: list[tuple[int, int]],
+    together: list[tuple[int, int]],
+) -> list[str]:
+    """Each broken hard constraint as a sentence (the engine breaks none; hand edits may)."""
+    ids = [pool.name(p) for p in pool.ids]
+    issues = []
+    if request.size_range:
+        low, high = request.size_range
+        for g, m in enumerate(members):
+            if not low <= len(m) <= high:
+                issues.append(f"Circle {keys[g]} has {len(m)} people, outside {low}-{high}.")
+    coordinator_apart = len(request.apart)
+    for number, (i, j) in enumerate(apart):
+        if labels[i] == labels[j]:
+            why = "kept apart" if number < coordinator_apart else "manager and report"
+            issues.append(f"{ids[i]} and {ids[j]} are in one circle ({why}).")
+    for i, j in together:
+        if labels[i] != labels[j]:
+            issues.append(f"{ids[i]} and {ids[j]} are in different circles (kept together).")
+    if request.same_role and pool.roles is not None:
+        for g, m in enumerate(members):
+            if len({pool.roles[int(i)] for i in m}) > 1:
+                issues.append(f"Circle {keys[g]} mixes job roles.")
+    if request.use_availability and pool.availability is not None:
+        for g, m in enumerate(members):
+            if len(m) and not pool.availability[m].all(axis=0).any():
+                issues.append(f"Circle {keys[g]} has no weekly slot everyone can make.")
+    return issues
 
 
 def _group(labels: np.ndarray, k: int) -> list[np.ndarray]:
