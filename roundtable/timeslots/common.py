@@ -127,7 +127,10 @@ def slot_grid(
             instants = [to_aware(dt.datetime.combine(d, at), tz) for d in days]
             # Minute of the week at which each occurrence starts, per time zone, then per member.
             by_zone = np.array(
-                [[_week_minute(i.astimezone(zones[name])) for i in instants] for name in zone_names],
+                [
+                    [_week_minute(i.astimezone(zones[name])) for i in instants]
+                    for name in zone_names
+                ],
                 dtype=np.int64,
             ).reshape(len(zone_names), len(instants))
             offsets = by_zone[zone_of]
@@ -135,9 +138,7 @@ def slot_grid(
             columns.append((covered < duration_minutes).sum(axis=1))
             slots.append((weekday, at))
             occurrences.append(len(instants))
-    missed = (
-        np.stack(columns, axis=1) if columns else np.zeros((len(members), 0), dtype=np.int64)
-    )
+    missed = np.stack(columns, axis=1) if columns else np.zeros((len(members), 0), dtype=np.int64)
     return SlotGrid(tuple(slots), np.array(occurrences), missed, time_zone, duration_minutes)
 
 
