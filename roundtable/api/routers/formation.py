@@ -1,0 +1,283 @@
+"""/api/programs/{id}/formations: circle formation for coordinators and admins, as in the app.
+
+Start a run (it works in the background), poll it until `status` is `ready` or `failed`, move
+or pin people, publish. Publishing refuses while a hard constraint is broken, and when people
+already in circles would change circle unless `confirm_moves` is true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import AuthorizationError
+from ninja.responses import Status, codes_4xx
+from pydantic import Field
+
+from roundtable.api.auth import caller
+from roundtable.api.errors import ErrorOut
+from roundtable.api.references import member_from_id
+from roundtable.circles import formation as services
+from roundtable.circles.models import FormationRun, PairRule
+from roundtable.core import permissions
+from roundtable.core.errors import DomainError
+from roundtable.programs.models import Program
+from roundtable.programs.selectors import program_get_for_user
+
+router = Router(tags=["circle formation"])
+
+
+class Weights(Schema):
+    department: float = Field(1.0, ge=0, le=10)
+    location: float = Field(1.0, ge=0, le=10)
+    approach: float = Field(1.0, ge=0, le=10)
+    experience: float = Field(1.0, ge=0, le=10)
+    tenure: float = Field(1.0, ge=0, le=10)
+    skills: float = Field(1.0, ge=0, le=10)
+
+
+class FormationIn(Schema):
+    weights: Weights = Field(default_factory=Weights)
+    size_min: int = Field(4, ge=2, le=20)
+    size_max: int = Field(6, ge=2, le=20)
+    same_role: bool = False
+    use_availability: bool = True
+    meeting_minutes: int = Field(60, ge=15, le=240)
+    managers_apart: bool = True
+    rebalance: bool = Field(
+        False, description="Let the engine move people already in circles (listed as `moved`)."
+    )
+    seed: int | None = Field(None, description="For a reproducible proposal.")
+
+
+class CircleProposalOut(Schema):
+    key: str
+    name: str
+    members: list[int]
+    why: str
+    slot: str | None
+    existing: bool
+
+
+class BalanceOut(Schema):
+    feature: str
+    mean_range: float
+    sd_range: float
+    worst: str
+
+
+class FormationOut(Schema):
+    id: int
+    status: str
+    progress: float
+    settings: dict[str, Any]
+    problems: list[str]
+    circles: list[CircleProposalOut]
+    balance: list[BalanceOut]
+    constraints: dict[str, Any]
+    issues: list[str]
+    moved: list[int]
+    pinned: list[int]
+    objective: float | None
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+
+
+class MoveIn(Schema):
+    member_id: int
+    circle: str = Field(description="A circle `key` from the proposal.")
+
+
+class PinIn(Schema):
+    member_id: int
+    pinned: bool = True
+
+
+class PublishIn(Schema):
+    confirm_moves: bool = False
+
+
+class PairRuleIn(Schema):
+    kind: PairRule.Kind
+    first_id: int
+    second_id: int
+    note: str = ""
+
+
+class PairRuleOut(Schema):
+    id: int
+    kind: str
+    first_id: int
+    second_id: int
+    note: str
+
+
+def _program(request: HttpRequest, program_id: int) -> Program:
+    user = caller(request)
+    program = program_get_for_user(user=user, pk=program_id)
+    if not permissions.can_form_circles(user, program):
+        raise AuthorizationError(message="Only the program's coordinators and admins form circles.")
+    return program
+
+
+def _run(request: HttpRequest, program_id: int, run_id: int) -> FormationRun:
+    program = _program(request, program_id)
+    return get_object_or_404(FormationRun, pk=run_id, program=program)
+
+
+def _out(run: FormationRun) -> FormationOut:
+    proposal = run.proposal or {}
+    return FormationOut(
+        id=run.pk,
+        status=run.status,
+        progress=run.progress,
+        settings=run.settings,
+        problems=run.problems,
+        circles=[
+            CircleProposalOut(**{**c, "members": [int(p) for p in c["members"]]})
+            for c in proposal.get("circles", [])
+        ],
+        balance=[BalanceOut(**b) for b in proposal.get("balance", [])],
+        constraints=proposal.get("constraints", {}),
+        issues=proposal.get("issues", []),
+        moved=[int(p) for p in proposal.get("moved", [])],
+        pinned=list(run.pinned),
+        objective=proposal.get("objective"),
+        created_at=run.created_at,
+        published_at=run.published_at,
+    )
+
+
+@router.post(
+    "/programs/{program_id}/formations",
+    response={202: FormationOut, codes_4xx: ErrorOut},
+    url_name="formation_start",
+)
+def formation_start(
+    request: HttpRequest, program_id: int, payload: FormationIn
+) -> Status[FormationOut]:
+    """Propose circles. Answers at once with `status: queued`; poll the run for the result.
+    Any open proposal of the program is discarded."""
+    program = _program(request, program_id)
+    if payload.size_min > payload.size_max:
+        raise DomainError("size_min cannot exceed size_max.", field="size_min")
+    settings = payload.model_dump(exclude_none=True)
+    run = services.formation_start(
+        program=program,
+        by=permissions.member_in(caller(request), program.organization_id),
+        settings=settings,
+    )
+    return Status(202, _out(run))
+
+
+@router.get(
+    "/programs/{program_id}/formations/{run_id}",
+    response={200: FormationOut, codes_4xx: ErrorOut},
+    url_name="formation_detail",
+)
+def formation_detail(request: HttpRequest, program_id: int, run_id: int) -> FormationOut:
+    """A run: its status and progress, then the proposed circles with balance and checks."""
+    return _out(_run(request, program_id, run_id))
+
+
+@router.post(
+    "/programs/{program_id}/formations/{run_id}/moves",
+    response={200: FormationOut, codes_4xx: ErrorOut},
+    url_name="formation_move",
+)
+def formation_move(
+    request: HttpRequest, program_id: int, run_id: int, payload: MoveIn
+) -> FormationOut:
+    """Move a person to another proposed circle; balance and checks are recomputed."""
+    run = _run(request, program_id, run_id)
+    return _out(
+        services.formation_move(run=run, member_id=payload.member_id, circle_key=payload.circle)
+    )
+
+
+@router.post(
+    "/programs/{program_id}/formations/{run_id}/pins",
+    response={200: FormationOut, codes_4xx: ErrorOut},
+    url_name="formation_pin",
+)
+def formation_pin(
+    request: HttpRequest, program_id: int, run_id: int, payload: PinIn
+) -> FormationOut:
+    """Pin (or unpin) a person: a re-run keeps them where they are."""
+    run = _run(request, program_id, run_id)
+    return _out(services.formation_pin(run=run, member_id=payload.member_id, pinned=payload.pinned))
+
+
+@router.post(
+    "/programs/{program_id}/formations/{run_id}/rerun",
+    response={202: FormationOut, codes_4xx: ErrorOut},
+    url_name="formation_rerun",
+)
+def formation_rerun(request: HttpRequest, program_id: int, run_id: int) -> Status[FormationOut]:
+    """Form the circles again around the pinned people."""
+    run = _run(request, program_id, run_id)
+    return Status(202, _out(services.formation_rerun(run=run)))
+
+
+@router.post(
+    "/programs/{program_id}/formations/{run_id}/publish",
+    response={200: FormationOut, codes_4xx: ErrorOut},
+    url_name="formation_publish",
+)
+def formation_publish(
+    request: HttpRequest, program_id: int, run_id: int, payload: PublishIn
+) -> FormationOut:
+    """Create the new circles and move people (dated memberships)."""
+    run = _run(request, program_id, run_id)
+    program = run.program
+    with transaction.atomic():
+        services.formation_publish(
+            run=run,
+            by=permissions.member_in(caller(request), program.organization_id),
+            confirm_moves=payload.confirm_moves,
+        )
+    run.refresh_from_db()
+    return _out(run)
+
+
+@router.get(
+    "/programs/{program_id}/pair-rules",
+    response={200: list[PairRuleOut], codes_4xx: ErrorOut},
+    url_name="pair_rule_list",
+)
+def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
+    return list(_program(request, program_id).pair_rules.all())
+
+
+@router.post(
+    "/programs/{program_id}/pair-rules",
+    response={201: PairRuleOut, codes_4xx: ErrorOut},
+    url_name="pair_rule_add",
+)
+def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) -> Status[PairRule]:
+    """Keep two people apart or together in every proposal of this program."""
+    program = _program(request, program_id)
+    organization = program.organization
+    rule = services.pair_rule_add(
+        program=program,
+        first=member_from_id(organization=organization, pk=payload.first_id, field="first_id"),
+        second=member_from_id(organization=organization, pk=payload.second_id, field="second_id"),
+        kind=payload.kind,
+        note=payload.note,
+    )
+    return Status(201, rule)
+
+
+@router.delete(
+    "/programs/{program_id}/pair-rules/{rule_id}",
+    response={204: None, codes_4xx: ErrorOut},
+    url_name="pair_rule_remove",
+)
+def pair_rule_remove(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
+    program = _program(request, program_id)
+    services.pair_rule_remove(rule=get_object_or_404(PairRule, pk=rule_id, program=program))
+    return Status(204, None)
