@@ -13,7 +13,7 @@ from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -22,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -31,7 +31,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/London"
 
 
-class MemberFactory(factory.django.DjangoModelFactory):
+class MemberFactory(factory.django.DjangoModelFactory[Member]):
     class Meta:
         model = Member
 
@@ -45,7 +45,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/London"
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class ProgramFactory(factory.django.DjangoModelFactory[Program]):
     class Meta:
         model = Program
         skip_postgeneration_save = True
@@ -60,7 +60,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     status = Program.Status.ACTIVE
 
 
-class EnrolmentFactory(factory.django.DjangoModelFactory):
+class EnrolmentFactory(factory.django.DjangoModelFactory[Enrolment]):
     class Meta:
         model = Enrolment
 
@@ -71,7 +71,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     enrolled_on = factory.LazyFunction(timezone.localdate)
 
 
-class CircleFactory(factory.django.DjangoModelFactory):
+class CircleFactory(factory.django.DjangoModelFactory[Circle]):
     class Meta:
         model = Circle
 
@@ -80,7 +80,7 @@ class CircleFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/London"
 
 
-class CircleMembershipFactory(factory.django.DjangoModelFactory):
+class CircleMembershipFactory(factory.django.DjangoModelFactory[CircleMembership]):
     class Meta:
         model = CircleMembership
 

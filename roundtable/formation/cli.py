@@ -307,7 +307,8 @@ def _run_people(args: argparse.Namespace) -> dict[str, object]:
     known = set(ids)
     apart = read_pairs(args.apart, known) if args.apart else []
     together = read_pairs(args.together, known) if args.together else []
-    availability, labels = None, []
+    availability: np.ndarray | None = None
+    labels: list[str] = []
     if any(row.get("availability") for row in rows):
         availability, labels = read_availability(
             rows, args.meeting_zone, args.duration, dt.datetime.now(dt.UTC).date()

@@ -32,26 +32,27 @@ router = Router(tags=["circle formation"])
 
 
 class Weights(Schema):
-    department: float = Field(1.0, ge=0, le=10)
-    location: float = Field(1.0, ge=0, le=10)
-    approach: float = Field(1.0, ge=0, le=10)
-    experience: float = Field(1.0, ge=0, le=10)
-    tenure: float = Field(1.0, ge=0, le=10)
-    skills: float = Field(1.0, ge=0, le=10)
+    department: float = Field(default=1.0, ge=0, le=10)
+    location: float = Field(default=1.0, ge=0, le=10)
+    approach: float = Field(default=1.0, ge=0, le=10)
+    experience: float = Field(default=1.0, ge=0, le=10)
+    tenure: float = Field(default=1.0, ge=0, le=10)
+    skills: float = Field(default=1.0, ge=0, le=10)
 
 
 class FormationIn(Schema):
-    weights: Weights = Field(default_factory=Weights)
-    size_min: int = Field(4, ge=2, le=20)
-    size_max: int = Field(6, ge=2, le=20)
+    weights: Weights = Field(default_factory=lambda: Weights())
+    size_min: int = Field(default=4, ge=2, le=20)
+    size_max: int = Field(default=6, ge=2, le=20)
     same_role: bool = False
     use_availability: bool = True
-    meeting_minutes: int = Field(60, ge=15, le=240)
+    meeting_minutes: int = Field(default=60, ge=15, le=240)
     managers_apart: bool = True
     rebalance: bool = Field(
-        False, description="Let the engine move people already in circles (listed as `moved`)."
+        default=False,
+        description="Let the engine move people already in circles (listed as `moved`).",
     )
-    seed: int | None = Field(None, description="For a reproducible proposal.")
+    seed: int | None = Field(default=None, description="For a reproducible proposal.")
 
 
 class CircleProposalOut(Schema):

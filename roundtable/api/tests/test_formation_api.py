@@ -17,7 +17,7 @@ DEPARTMENTS = ["Sales", "Support", "Finance"]
 def enrolled(personas: Personas) -> list[int]:
     people = []
     for i in range(12):
-        member = MemberFactory(
+        member = MemberFactory.create(
             organization=personas.organization, department=DEPARTMENTS[i % 3], years_experience=i
         )
         EnrolmentFactory(program=personas.program, member=member)

@@ -19,7 +19,7 @@ def program(personas):
     availability, one of them managed by another."""
     program = personas.program
     for i in range(14):
-        member = MemberFactory(
+        member = MemberFactory.create(
             organization=personas.organization,
             department=DEPARTMENTS[i % 4],
             years_experience=1 + (i * 7) % 20,
@@ -149,7 +149,7 @@ def test_settings_are_validated(program):
         services.formation_start(
             program=program, by=None, settings=_settings(weights={"department": 0})
         )
-    small = ProgramFactory()
+    small = ProgramFactory.create()
     with pytest.raises(DomainError, match="a circle needs at least 4"):
         services.formation_start(program=small, by=None, settings=_settings())
 
