@@ -165,6 +165,8 @@ class _Units:
     start: np.ndarray  # unit's current circle, or -1
     indptr: np.ndarray  # CSR of apart neighbours between units
     neighbours: np.ndarray
+    # Circles whose pinned members already share no slot: kept as they are, not held to it.
+    exempt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def count(self) -> int:
@@ -380,7 +382,7 @@ class _State:
             theirs_then = self._neighbour_counts(partners, np.full(len(partners), a), unit)
             delta += meet_b.sum(axis=1) - leave_a + theirs_then - theirs_now
         if self.u.avail is not None:
-            shared = (self.tally == self.unit_count[:, None]).any(axis=1)
+            shared = (self.tally == self.unit_count[:, None]).any(axis=1) | self.u.exempt
             after = self.slots_ok_each(unit, partners)
             delta += (~after[0]).astype(np.int64) - (not shared[a])
             delta += (~after[1]).astype(np.int64) - (~shared[b]).astype(np.int64)
@@ -398,7 +400,7 @@ class _State:
         a_ok = ((without_me[None, :] + avail[partners]) == self.unit_count[a]).any(axis=1)
         b_tally = self.tally[b] - avail[partners] + avail[unit][None, :]
         b_ok = (b_tally == self.unit_count[b][:, None]).any(axis=1)
-        return a_ok, b_ok
+        return a_ok | self.u.exempt[a], b_ok | self.u.exempt[b]
 
     def slots_ok(self, unit: int, partners: np.ndarray) -> np.ndarray:
         """Per partner: both circles still share a slot after the swap."""
@@ -436,6 +438,10 @@ def form(
     rng = np.random.default_rng(seed)
     units = build_units(problem)
     k = len(problem.sizes)
+    units.exempt = np.zeros(k, dtype=bool)
+    if units.avail is not None:
+        for g in np.unique(units.pinned_to[units.pinned_to >= 0]):
+            units.exempt[g] = not units.avail[units.pinned_to == g].all(axis=0).any()
     total_sq = float((problem.x * problem.x).sum())
 
     labels = _place(units, problem, rng)
@@ -526,7 +532,8 @@ def _place(units: _Units, problem: Problem, rng: np.random.Generator) -> np.ndar
             score -= clash * 1000.0
         if common is not None and units.avail is not None:
             shared = (common[open_circles] & units.avail[u]).sum(axis=1)
-            score += np.where(shared > 0, 10.0 + shared / units.avail.shape[1], -100.0)
+            fits = (shared > 0) | units.exempt[open_circles]
+            score += np.where(fits, 10.0 + shared / units.avail.shape[1], -100.0)
         g = int(open_circles[int(np.argmax(score))])
         labels[u] = g
         room[g] -= units.size[u]
@@ -544,7 +551,7 @@ def _circle_violations(state: _State) -> np.ndarray:
         same = state.labels[owner] == state.labels[u.neighbours]
         np.add.at(bad, state.labels[owner[same]], 1)
     if u.avail is not None:
-        bad += ~(state.tally == state.unit_count[:, None]).any(axis=1)
+        bad += ~((state.tally == state.unit_count[:, None]).any(axis=1) | u.exempt)
     return bad
 
 
@@ -657,7 +664,11 @@ def _one_circle_violations(state: _State, circle: int) -> int:
     u = state.u
     members = np.flatnonzero(state.labels == circle)
     count = int(state._neighbour_counts(members, np.full(len(members), circle), -1).sum())
-    if u.avail is not None and not (state.tally[circle] == state.unit_count[circle]).any():
+    if (
+        u.avail is not None
+        and not u.exempt[circle]
+        and not (state.tally[circle] == state.unit_count[circle]).any()
+    ):
         count += 1
     return count
 

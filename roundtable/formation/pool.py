@@ -380,9 +380,18 @@ def _result(
         "availability": {"checked": False, "violations": 0},
         "pinned": {"checked": bool(request.pinned), "people": len(request.pinned), "violations": 0},
     }
+    exempt = _exempt(pool, request, members, keys)
     if request.use_availability and pool.availability is not None:
-        no_slot = sum(1 for m in members if len(m) and not pool.availability[m].all(axis=0).any())
-        constraints["availability"] = {"checked": True, "violations": no_slot}
+        no_slot = sum(
+            1
+            for g, m in enumerate(members)
+            if len(m) and g not in exempt and not pool.availability[m].all(axis=0).any()
+        )
+        constraints["availability"] = {
+            "checked": True,
+            "violations": no_slot,
+            "kept_without_slot": len(exempt),
+        }
     moved: tuple[str, ...] = ()
     if request.current:
         assignment = {pool.ids[i]: keys[labels[i]] for i in range(len(labels))}
@@ -391,7 +400,7 @@ def _result(
         )
         constraints["pinned"]["violations"] = sum(1 for p in request.pinned if p in moved)
     names = [(circle_names or {}).get(key, key) for key in keys]
-    issues = _issues(pool, request, labels, names, members, apart, together)
+    issues = _issues(pool, request, labels, names, members, apart, together, exempt)
     return Result(
         issues=tuple(issues),
         circles=circles,
@@ -403,6 +412,24 @@ def _result(
     )
 
 
+def _exempt(pool: Pool, request: Request, members: list[np.ndarray], keys: list[str]) -> set[int]:
+    """Circles whose pinned current members already share no weekly slot: the engine keeps
+    them as they are rather than call the whole request impossible."""
+    if not (request.use_availability and pool.availability is not None and request.current):
+        return set()
+    pinned = set(request.pinned)
+    exempt = set()
+    for g, m in enumerate(members):
+        fixed = [
+            int(i)
+            for i in m
+            if pool.ids[int(i)] in pinned and request.current.get(pool.ids[int(i)]) == keys[g]
+        ]
+        if fixed and not pool.availability[fixed].all(axis=0).any():
+            exempt.add(g)
+    return exempt
+
+
 def _issues(
     pool: Pool,
     request: Request,
@@ -411,6 +438,7 @@ def _issues(
     members: list[np.ndarray],
     apart: list[tuple[int, int]],
     together: list[tuple[int, int]],
+    exempt: set[int],
 ) -> list[str]:
     """Each broken hard constraint as a sentence (the engine breaks none; hand edits may)."""
     ids = [pool.name(p) for p in pool.ids]
@@ -434,7 +462,7 @@ def _issues(
                 issues.append(f"Circle {keys[g]} mixes job roles.")
     if request.use_availability and pool.availability is not None:
         for g, m in enumerate(members):
-            if len(m) and not pool.availability[m].all(axis=0).any():
+            if len(m) and g not in exempt and not pool.availability[m].all(axis=0).any():
                 issues.append(f"Circle {keys[g]} has no weekly slot everyone can make.")
     return issues
 

@@ -350,9 +350,10 @@ def _generated_people(rng: random.Random) -> list[_Person]:
 
 def _availability(rng: random.Random, time_zone: str) -> list[tuple[int, dt.time, dt.time]]:
     slots = []
-    for weekday in sorted(rng.sample(range(5), rng.randint(1, 4))):
+    # Most people keep a few weekdays fairly open and protect the rest for customers.
+    for weekday in sorted(rng.sample(range(5), rng.randint(3, 5))):
         start = rng.choice(_WINDOW_START_HOURS[time_zone]) * 60 + rng.choice((0, 30))
-        end = start + rng.choice((60, 90, 120, 180))
+        end = min(start + rng.choice((120, 180, 240)), 18 * 60)
         slots.append((weekday, _clock(start), _clock(end)))
     return slots
 

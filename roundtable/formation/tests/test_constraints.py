@@ -158,6 +158,27 @@ def test_managers_and_reports_are_kept_apart_by_default():
     assert pool.managers
     assert all(where[p] != where[m] for p, m in pool.managers.items())
     assert result.constraints["managers_apart"]["violations"] == 0
-    assert result.constraints["availability"] == {"checked": True, "violations": 0}
+    assert result.constraints["availability"] == {
+        "checked": True,
+        "violations": 0,
+        "kept_without_slot": 0,
+    }
     assert all(circle.slot for circle in result.circles)
     assert all("of 7 department" in circle.why for circle in result.circles)
+
+
+def test_a_current_circle_without_a_shared_slot_is_kept_not_called_impossible():
+    # Circle 0 holds two pinned people who share no slot; two newcomers join.
+    availability = np.array([[1, 0], [0, 1], [1, 1], [1, 1], [1, 0], [1, 0]], dtype=bool)
+    start = np.array([0, 0, -1, -1, 1, 1])
+    problem = Problem(
+        x=np.arange(6.0)[:, None],
+        sizes=[3, 3],
+        availability=availability,
+        start=start,
+        pinned=[0, 1, 4, 5],
+    )
+    result = form(problem, time_limit=0.5)
+    assert result.labels[0] == result.labels[1] == 0
+    assert result.labels[4] == result.labels[5] == 1
+    assert result.slots[1] == 0  # the other circle still shares Monday
