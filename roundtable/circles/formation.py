@@ -370,8 +370,9 @@ def formation_reevaluate(run: FormationRun) -> FormationRun:
         sizes = {k: sum(1 for v in assignment.values() if v == k) for k in keys}
         assignment[person] = min(keys, key=lambda k: sizes[k])
     result = evaluate(pool, _request(program, run, current), assignment, keys, names)
+    engine_seconds = run.proposal.get("seconds", 0)
     run.assignment = assignment
-    run.proposal = _proposal(result, names, current)
+    run.proposal = {**_proposal(result, names, current), "seconds": engine_seconds}
     run.save(update_fields=["assignment", "proposal", "updated_at"])
     return run
 

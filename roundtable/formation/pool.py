@@ -48,7 +48,7 @@ class Request:
     use_availability: bool = True
     current: Mapping[str, str] | None = None  # person id -> current circle key
     pinned: Sequence[str] = ()  # ids who must stay in their current circle
-    stickiness: float = 0.05  # with `current`: cost of moving someone, x the average spread
+    stickiness: float = 0.25  # with `current`: cost of moving someone, x the average spread
     seed: int = 0
     time_limit: float = 2.0
     max_rounds: int = 1000

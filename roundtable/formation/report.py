@@ -104,11 +104,23 @@ class MixDescriber:
                 parts.append(f"{feature.name} {_number(numbers[0])}–{_number(numbers[-1])}")
             elif feature.kind == "categorical":
                 mine = len({str(v) for v in values})
-                parts.append(f"{mine} of {self.totals[feature.name]} {feature.name}")
+                parts.append(f"{mine} of {self.totals[feature.name]} {_plural(feature.name)}")
             else:
                 tags = set().union(*(set(map(str, as_tags(v))) for v in values))
-                parts.append(f"{len(tags)} of {self.totals[feature.name]} {feature.name}")
+                parts.append(f"{len(tags)} of {self.totals[feature.name]} {_plural(feature.name)}")
         return "; ".join(parts)
+
+
+def _plural(name: str) -> str:
+    """'Department' -> 'departments', 'approach' -> 'approaches', 'skills' stays."""
+    word = name.lower()
+    if word.endswith("s"):
+        return word
+    if word.endswith(("ch", "sh", "x")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _number(value: float) -> str:

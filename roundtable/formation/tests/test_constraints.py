@@ -164,7 +164,7 @@ def test_managers_and_reports_are_kept_apart_by_default():
         "kept_without_slot": 0,
     }
     assert all(circle.slot for circle in result.circles)
-    assert all("of 7 department" in circle.why for circle in result.circles)
+    assert all("of 7 departments" in circle.why for circle in result.circles)
 
 
 def test_a_current_circle_without_a_shared_slot_is_kept_not_called_impossible():
