@@ -33,6 +33,7 @@ when the gain is worth it; pinned people never move.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -316,6 +317,57 @@ class _State:
         self.unit_count[b] -= moved
         self.labels[left], self.labels[right] = b, a
 
+    def move_targets(self, unit: int) -> np.ndarray:
+        """Circles the unit may move to alone without changing the multiset of sizes: those
+        holding exactly its size fewer people than its own circle (they trade sizes)."""
+        a = self.labels[unit]
+        m = self.u.size[unit]
+        return np.flatnonzero(self.people == self.people[a] - m)
+
+    def move_gains(self, unit: int, targets: np.ndarray) -> np.ndarray:
+        a = self.labels[unit]
+        m = float(self.u.size[unit])
+        xu = self.u.x[unit]
+        new_a = self.sums[a] - xu
+        new_b = self.sums[targets] + xu
+        before = self.sq[a] / self.people[a] + self.sq[targets] / self.people[targets]
+        after = (new_a @ new_a) / (self.people[a] - m) + (new_b * new_b).sum(axis=1) / (
+            self.people[targets] + m
+        )
+        return np.asarray(before - after)
+
+    def move_ok(self, unit: int, targets: np.ndarray) -> np.ndarray:
+        u = self.u
+        ok = np.ones(len(targets), dtype=bool)
+        mine = u.neighbours[u.indptr[unit] : u.indptr[unit + 1]]
+        if len(mine):
+            ok &= ~np.isin(targets, self.labels[mine])
+        if u.avail is not None:
+            a = self.labels[unit]
+            left = (self.tally[a] - u.avail[unit] == self.unit_count[a] - 1).any() or u.exempt[a]
+            joined = (self.tally[targets] + u.avail[unit][None, :]) == (
+                self.unit_count[targets] + 1
+            )[:, None]
+            ok &= bool(left) & (joined.any(axis=1) | u.exempt[targets])
+        return ok
+
+    def move(self, unit: int, b: int) -> None:
+        a = self.labels[unit]
+        xu = self.u.x[unit]
+        self.sums[a] -= xu
+        self.sums[b] += xu
+        self.sq[a] = self.sums[a] @ self.sums[a]
+        self.sq[b] = self.sums[b] @ self.sums[b]
+        m = self.u.size[unit]
+        self.people[a] -= m
+        self.people[b] += m
+        self.unit_count[a] -= 1
+        self.unit_count[b] += 1
+        if self.u.avail is not None:
+            self.tally[a] -= self.u.avail[unit]
+            self.tally[b] += self.u.avail[unit]
+        self.labels[unit] = b
+
     def gains(self, unit: int, partners: np.ndarray) -> np.ndarray:
         a = self.labels[unit]
         b = self.labels[partners]
@@ -418,10 +470,11 @@ def form(
     seed: int = 0,
     time_limit: float = 1.0,
     max_restarts: int = 50,
+    patience: int = 300,
     progress: Callable[[float], None] | None = None,
 ) -> Formation:
     """Best grouping found; deterministic for a seed and a budget of rounds (`max_restarts`;
-    the time limit can only stop it earlier). Raises `Infeasible` with reasons when the hard
+    the time limit, or `patience` rounds without improvement, can only stop it earlier). Raises `Infeasible` with reasons when the hard
     constraints cannot all be met."""
     if isinstance(x_or_problem, Problem):
         problem = x_or_problem
@@ -462,14 +515,32 @@ def form(
     best_labels, best_score, rounds = state.labels.copy(), score(state), 1
     if progress:
         progress(min(1.0, (time.perf_counter() - started) / max(time_limit, 1e-9)))
-    while rounds < max_restarts and time.perf_counter() < deadline:
-        _perturb(state, movable, rng, strength=max(2, units.count // 20))
+    since_better = 0
+    # Iterated local search: kick the best grouping with a few random valid swaps (2 to a
+    # quarter of the units on small pools) and descend again; now and then start afresh from a
+    # new random valid grouping, so tight constraints cannot wall the search in one region.
+    strongest = max(2, units.count // 4) if units.count <= 200 else max(2, units.count // 20)
+    fresh_every = max(20, patience // 4)
+    while (
+        rounds < max_restarts and since_better < patience and time.perf_counter() < deadline
+    ):
+        if since_better and since_better % fresh_every == 0 and problem.start is None:
+            restart = _State(units, _place(units, problem, rng), k)
+            if not _repair(restart, problem, rng, deadline):
+                since_better += 1
+                rounds += 1
+                continue
+            state = restart
+        else:
+            _perturb(state, movable, rng, strength=int(rng.integers(2, strongest + 1)))
         _descend(state, movable, cost, rng, deadline)
         rounds += 1
         current = score(state)
         if current > best_score + EPS:
             best_labels, best_score = state.labels.copy(), current
+            since_better = 0
         else:
+            since_better += 1
             state = _State(units, best_labels.copy(), k)
         if progress:
             progress(min(1.0, (time.perf_counter() - started) / max(time_limit, 1e-9)))
@@ -614,38 +685,46 @@ def _bundle_step(
     singles = movable & (u.size == 1)
     circles = [g for g in rng.permutation(state.k) if g != a][:24]
     options: list[tuple[float, np.ndarray]] = []
-    for g in circles:
-        pool = np.flatnonzero((state.labels == g) & singles)
-        if len(pool) < m:
-            continue
-        bundle = rng.choice(pool, m, replace=False)
-        left = np.array([unit])
-        before_a, before_b = state.sq[a], state.sq[g]
-        was = (
-            (_one_circle_violations(state, a), _one_circle_violations(state, g))
-            if repair
-            else (
-                0,
-                0,
-            )
-        )
+    tries = [
+        (g, bundle)
+        for g in circles
+        for bundle in _bundles(np.flatnonzero((state.labels == g) & singles), m, rng)
+    ]
+    left = np.array([unit])
+    if not repair:
+        # Gains from the circle sums first (no exchange needed); constraints only for the
+        # exchanges that would raise the objective, best first.
+        gains = []
+        for g, bundle in tries:
+            step = u.x[bundle].sum(axis=0) - u.x[unit]
+            new_a, new_g = state.sums[a] + step, state.sums[g] - step
+            gain = (state.sq[a] - new_a @ new_a) / state.people[a] + (
+                state.sq[g] - new_g @ new_g
+            ) / state.people[g]
+            if cost is not None and cost.any():
+                moved = np.concatenate([left, bundle])
+                home = u.start[moved]
+                now = np.where(moved == unit, a, g)
+                then = np.where(moved == unit, g, a)
+                gain -= float(
+                    cost[moved][(home >= 0) & (home != then)].sum()
+                    - cost[moved][(home >= 0) & (home != now)].sum()
+                )
+            gains.append(gain)
+        for idx in np.argsort(-np.array(gains), kind="stable") if gains else []:
+            if gains[idx] <= EPS:
+                break
+            g, bundle = tries[idx]
+            state.exchange(left, bundle)
+            if _one_circle_violations(state, a) + _one_circle_violations(state, g) == 0:
+                return a, int(g)
+            state.exchange(bundle, left)
+        return None
+    for g, bundle in tries:
+        was = _one_circle_violations(state, a) + _one_circle_violations(state, g)
         state.exchange(left, bundle)
         broken = _one_circle_violations(state, a) + _one_circle_violations(state, g)
-        if repair:
-            options.append((broken - sum(was), bundle))
-            state.exchange(bundle, left)
-            continue
-        gain = (before_a - state.sq[a]) / state.people[a] + (before_b - state.sq[g]) / state.people[
-            g
-        ]
-        if cost is not None and cost.any():
-            moved = np.concatenate([left, bundle])
-            home = u.start[moved]
-            before_cost = cost[moved][(home >= 0) & (home != np.where(moved == unit, a, g))].sum()
-            after_cost = cost[moved][(home >= 0) & (home != state.labels[moved])].sum()
-            gain -= after_cost - before_cost
-        if broken == 0 and gain > EPS:
-            return a, int(g)
+        options.append((broken - was, bundle))
         state.exchange(bundle, left)
     if repair and options:
         best = min(score for score, _ in options)
@@ -658,6 +737,16 @@ def _bundle_step(
             bad[g] = _one_circle_violations(state, g)
         return a, g
     return None
+
+
+def _bundles(pool: np.ndarray, m: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Sets of m single people from one circle to trade for a group: all of them when there
+    are few (small circles), else a random dozen."""
+    if len(pool) < m:
+        return []
+    if math.comb(len(pool), m) <= 12:
+        return [np.array(c) for c in itertools.combinations(pool.tolist(), m)]
+    return [rng.choice(pool, m, replace=False) for _ in range(12)]
 
 
 def _one_circle_violations(state: _State, circle: int) -> int:
@@ -694,6 +783,10 @@ def _descend(
             if time.perf_counter() > deadline:
                 return
             look[unit] = False
+            moved_to = _move_step(state, unit, cost, rng)
+            if moved_to is not None:
+                changed[moved_to[0]] = changed[moved_to[1]] = True
+                continue
             if u.size[unit] > 1:
                 touched = _bundle_step(state, unit, movable, rng, None, repair=False, cost=cost)
                 if touched:
@@ -726,6 +819,35 @@ def _descend(
             state.swap(unit, partner)
             changed[a] = changed[b] = True
         look |= changed[state.labels] & movable
+
+
+def _move_step(
+    state: _State, unit: int, cost: np.ndarray, rng: np.random.Generator
+) -> tuple[int, int] | None:
+    """Move the unit alone to a circle one size smaller when that raises the objective and
+    keeps every constraint (circles trade sizes, so the plan of sizes holds). Many circles:
+    a random sample of them, as for swap partners."""
+    targets = state.move_targets(unit)
+    if not len(targets):
+        return None
+    if len(targets) > SAMPLE_PARTNERS:
+        targets = targets[rng.integers(0, len(targets), SAMPLE_PARTNERS)]
+    a = int(state.labels[unit])
+    gains = state.move_gains(unit, targets)
+    if cost.any():
+        home = state.u.start[unit]
+        if home >= 0:
+            gains = gains - cost[unit] * ((home != targets).astype(float) - float(home != a))
+    best = np.flatnonzero(gains > EPS)
+    if not len(best):
+        return None
+    best = best[np.argsort(-gains[best], kind="stable")]
+    ok = state.move_ok(unit, targets[best])
+    if not ok.any():
+        return None
+    b = int(targets[best[int(np.argmax(ok))]])
+    state.move(unit, b)
+    return a, b
 
 
 def _moved_cost(
