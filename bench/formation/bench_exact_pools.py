@@ -18,16 +18,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.formation.exact_pools import optimum  # noqa: E402
-from roundtable.formation.engine import (  # noqa: E402
+from bench.formation.exact_pools import optimum
+from roundtable.formation.engine import (
     Infeasible,
     Problem,
     form,
     plan_sizes,
     violations,
 )
-from roundtable.formation.features import embed  # noqa: E402
-from roundtable.formation.synthetic import employee_pool  # noqa: E402
+from roundtable.formation.features import embed
+from roundtable.formation.synthetic import employee_pool
 
 
 def pool_problem(seed: int) -> Problem:
@@ -41,7 +41,8 @@ def pool_problem(seed: int) -> Problem:
     together = [(c, e)]
     apart = [pair for pair in apart if not ({c, e} & set(pair) and {c, e} <= {*pair, c, e})]
     availability = pool.availability
-    assert availability is not None
+    if availability is None:
+        raise RuntimeError("the synthetic pool has no availability")
     # A narrower grid (the working week's first 12 one-hour slots) keeps it a real constraint.
     availability = availability[:, :12].copy()
     availability[:, 0] |= ~availability.any(axis=1)
@@ -64,7 +65,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pools", type=int, default=20)
     args = parser.parse_args()
-    rows, times, infeasible = [], [], []
+    rows: list[tuple[int, bool, bool, int]] = []
+    times: list[float] = []
+    infeasible: list[tuple[int, bool]] = []
     print(
         f"{'pool':>4} {'n':>3} {'sizes':<14} {'optimum':>10} {'engine':>10} {'s':>6} {'exact s':>7}"
     )
@@ -97,9 +100,10 @@ def main() -> None:
         )
         seed += 1
     matched = sum(1 for _, m, _, _ in rows if m)
-    proven = sum(1 for _, _, p, _ in rows if p)
+    certified = sum(1 for _, _, p, _ in rows if p)
     print(
-        f"\noptimum reached on {matched}/{len(rows)} pools ({proven} certified by the exact program); "
+        f"\noptimum reached on {matched}/{len(rows)} pools "
+        f"({certified} certified by the exact program); "
         f"median engine time {statistics.median(times):.2f} s; "
         f"violations {sum(b for *_, b in rows)}; infeasible pools {len(infeasible)}, "
         f"engine agreed on {sum(1 for _, ok in infeasible if ok)}"

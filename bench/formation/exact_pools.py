@@ -79,7 +79,8 @@ def optimum(problem: Problem) -> tuple[float, np.ndarray, bool]:
                 if total > best.get(state, -np.inf):
                     best[state] = total
                     pointer[state] = ((placed, bigs), option)
-        layer, _ = best, back.append(pointer)
+        layer = best
+        back.append(pointer)
     goal = (full, need_big)
     if goal not in layer:
         return float("nan"), np.full(n, -1), False

@@ -474,8 +474,8 @@ def form(
     progress: Callable[[float], None] | None = None,
 ) -> Formation:
     """Best grouping found; deterministic for a seed and a budget of rounds (`max_restarts`;
-    the time limit, or `patience` rounds without improvement, can only stop it earlier). Raises `Infeasible` with reasons when the hard
-    constraints cannot all be met."""
+    the time limit, or `patience` rounds without improvement, can stop it earlier). Raises
+    `Infeasible` with reasons when the hard constraints cannot all be met."""
     if isinstance(x_or_problem, Problem):
         problem = x_or_problem
     else:
@@ -521,9 +521,7 @@ def form(
     # new random valid grouping, so tight constraints cannot wall the search in one region.
     strongest = max(2, units.count // 4) if units.count <= 200 else max(2, units.count // 20)
     fresh_every = max(20, patience // 4)
-    while (
-        rounds < max_restarts and since_better < patience and time.perf_counter() < deadline
-    ):
+    while rounds < max_restarts and since_better < patience and time.perf_counter() < deadline:
         if since_better and since_better % fresh_every == 0 and problem.start is None:
             restart = _State(units, _place(units, problem, rng), k)
             if not _repair(restart, problem, rng, deadline):
