@@ -90,6 +90,7 @@ def _proposal_context(program: Program, run: FormationRun) -> dict[str, Any]:
         .prefetch_related("skills", "approaches")
     }
     pinned = {str(p) for p in run.pinned}
+    leads = {str(c.lead_id): c.name for c in program.circles.all() if c.lead_id}
     moved = set(proposal.get("moved", []))
     circles = [
         {
@@ -120,7 +121,11 @@ def _proposal_context(program: Program, run: FormationRun) -> dict[str, Any]:
         "chart_height": len(rows) * 34 + 24,
         "chart_width": CHART_WIDTH,
         "half_sd_x": 150 + CHART_WIDTH / 4,
-        "moved_people": [people[p] for p in proposal.get("moved", []) if p in people],
+        "moved_people": [
+            {"member": people[p], "leads": leads.get(p)}
+            for p in proposal.get("moved", [])
+            if p in people
+        ],
         "everyone": sorted(people.values(), key=lambda m: m.name),
     }
 

@@ -1,0 +1,72 @@
+"""A coordinator forms circles for the demo's training program: criteria, proposal with its
+balance chart, a move and a pin by htmx, then publish with the moves confirmed."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from roundtable.circles.models import CircleMembership, FormationRun
+from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
+from roundtable.programs.models import Program
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_forms_and_publishes_circles(live_server, page, artifacts):
+    call_command("seed_demo", verbosity=0)
+    email = next(e for _, e, _ in DEMO_LOGINS if e.startswith("coordinator@"))
+    program = Program.objects.filter(coordinators__user__email=email).order_by("pk").first()
+    assert program is not None
+    waiting = program.enrolments.filter(withdrawn_on__isnull=True).exclude(
+        member__circle_memberships__circle__program=program,
+        member__circle_memberships__left_on__isnull=True,
+    )
+    assert waiting.exists()  # the demo has newcomers waiting for a circle
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/programs/{program.pk}/")
+    page.get_by_role("button", name="Form circles").click()
+    page.get_by_role("heading", name="Mix on").wait_for()
+    page.get_by_label("Department").fill("2")
+    page.get_by_label("Re-balance the current circles too").check()
+    page.get_by_role("button", name="Propose circles").click()
+
+    page.get_by_role("heading", name="Balance across circles").wait_for()
+    assert page.get_by_role("img", name="Balance per criterion").is_visible()
+    assert page.get_by_text("Why this mix:").first.is_visible()
+    page.screenshot(path=str(artifacts / "formation-proposal.png"), full_page=True)
+
+    run = FormationRun.objects.get(program=program, status="ready")
+    circles = sorted(run.proposal["circles"], key=lambda c: len(c["members"]))
+    big, small = circles[-1], circles[0]
+    person = big["members"][-1]
+    page.locator("#move-member").select_option(person)
+    page.locator("#move-circle").select_option(small["key"])
+    page.get_by_role("button", name="Move", exact=True).click()
+    page.wait_for_function(
+        "sel => document.querySelector(sel) !== null",
+        arg=f"#circle-{small['key']} li:nth-child({len(small['members']) + 1})",
+    )
+    pin = page.locator(f"#circle-{small['key']} button[aria-pressed]").first
+    pin.click()
+    page.locator(f"#circle-{small['key']} button[aria-pressed=true]").first.wait_for()
+    run.refresh_from_db()
+    assert run.assignment[person] == small["key"]
+    assert run.pinned
+
+    confirm = page.get_by_label("I confirm these moves")
+    if confirm.count():
+        confirm.check()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Published").first.wait_for()
+    page.screenshot(path=str(artifacts / "formation-published.png"), full_page=True)
+    run.refresh_from_db()
+    assert run.status == "published"
+    placed = CircleMembership.objects.filter(circle__program=program, left_on__isnull=True)
+    assert placed.count() == program.enrolments.filter(withdrawn_on__isnull=True).count()
