@@ -885,10 +885,15 @@ def diagnose(problem: Problem, units: _Units | None = None) -> list[str]:
     reasons: list[str] = []
     smallest = min(problem.sizes)
     if units.avail is not None:
-        avail = units.avail.astype(np.int64)
-        overlap_people = (
-            (avail @ avail.T > 0).astype(np.int64) @ units.size if (units.count <= 5000) else None
-        )
+        avail = units.avail.astype(np.float32)
+        overlap_people = None
+        if units.count <= 20_000:  # people each unit shares a slot with, 512 rows at a time
+            overlap_people = np.concatenate(
+                [
+                    (avail[rows : rows + 512] @ avail.T > 0) @ units.size
+                    for rows in range(0, units.count, 512)
+                ]
+            )
         if overlap_people is not None:
             for unit in np.flatnonzero(overlap_people < smallest):
                 names = ", ".join(problem.name(p) for p in units.people[unit])

@@ -182,3 +182,13 @@ def test_a_current_circle_without_a_shared_slot_is_kept_not_called_impossible():
     assert result.labels[0] == result.labels[1] == 0
     assert result.labels[4] == result.labels[5] == 1
     assert result.slots[1] == 0  # the other circle still shares Monday
+
+
+def test_rebalancing_a_settled_grouping_moves_nobody():
+    pool = employee_pool(48, seed=11, availability=False)
+    first = form_circles(pool, Request(size_range=(4, 6), seed=1, time_limit=1))
+    again = form_circles(
+        pool, Request(size_range=(4, 6), current=first.assignment(), seed=2, time_limit=1)
+    )
+    assert again.moved == ()
+    assert again.assignment() == first.assignment()
