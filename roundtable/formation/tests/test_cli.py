@@ -113,3 +113,18 @@ def test_unknown_weight_names_the_features(people, capsys):
     status, _, stderr = run(capsys, "form", people, "--size", "4", "--weights", "salary=2")
     assert status == 2
     assert "--weights names unknown features: salary" in stderr
+
+
+def test_mdgp_files_print_the_objective(tmp_path, capsys):
+    path = tmp_path / "tiny.txt"
+    path.write_text("4 2 ss 2 2 2 2\n0 1 1\n0 2 2\n0 3 3\n1 2 4\n1 3 5\n2 3 6\n")
+    out = tmp_path / "groups.csv"
+    status, stdout, _ = run(capsys, "form", "--mdgp", path, "--time-limit", "0.1", "--out", out)
+    assert status == 0
+    assert json.loads(stdout)["objective"] == 7
+    assert out.read_text().splitlines()[0] == "id,circle"
+
+    path.write_text("4 2 ss 3 3 3 3\n")
+    status, _, stderr = run(capsys, "form", "--mdgp", path)
+    assert status == 2
+    assert "cannot fill groups" in stderr
