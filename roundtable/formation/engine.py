@@ -229,8 +229,11 @@ def build_units(problem: Problem) -> _Units:
             raise FormationError(["The availability has a row count different from the pool."])
         avail = np.ones((len(people), availability.shape[1]), dtype=bool)
         np.logical_and.at(avail, of_person, availability)
+        pinned_people = set(problem.pinned)
         for u in np.flatnonzero(~avail.any(axis=1)):
             members = people[u]
+            if pinned_people & set(members.tolist()):
+                continue  # stays in a current circle, which is then kept as it is
             if len(members) == 1:
                 problems.append(f"{problem.name(members[0])} has no available weekly slot.")
             else:

@@ -229,3 +229,28 @@ def test_bad_form_input_is_shown_and_nothing_starts(client, personas, program):
     assert page.status_code == 200
     assert b"cannot be smaller than the smallest" in page.content
     assert not FormationRun.objects.exists()
+
+
+def test_current_circles_without_a_shared_slot_are_kept_and_said_so(client, personas, start):
+    # North's lead and member share no slot; the newcomers all share Monday morning.
+    for weekday, who in ((0, "lead"), (2, "member")):
+        AvailabilitySlot.objects.create(
+            member=personas.members[who],
+            weekday=weekday,
+            start_time=dt.time(9),
+            end_time=dt.time(12),
+        )
+    program = personas.program
+    for _ in range(6):
+        member = MemberFactory.create(organization=personas.organization)
+        EnrolmentFactory(program=program, member=member)
+        AvailabilitySlot.objects.create(
+            member=member, weekday=0, start_time=dt.time(9), end_time=dt.time(12)
+        )
+    run = start(program, use_availability=True, size_min=2, size_max=4)
+    assert run.status == FormationRun.Status.READY, run.problems
+    assert run.proposal["constraints"]["availability"]["kept_without_slot"] >= 1
+    assert run.proposal["issues"] == []
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("circles:formation_run", args=[program.pk, run.pk]))
+    assert b"whose members already had none" in page.content
