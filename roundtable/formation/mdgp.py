@@ -4,22 +4,35 @@ size within its own bounds [a_g, b_g], maximising the sum over groups of the dis
 pairs inside the group. The app's own problem (features, constraints) is in `engine`; this module
 reads and solves the benchmark instances so the search can be compared with published methods.
 
-Search (our own, after the ideas of iterated local search / iterated maxima search):
+Search (our own, after the ideas of iterated tabu search, iterated maxima search and memetic
+search with group-based crossover from the MDGP literature):
 
 - state: the labels, the group sizes and M[i, g] = Σ_{j in g} d_ij (n x G), kept up to date
-  after every change in O(n) per element moved (never a full recomputation of the objective);
+  after every change in O(n) per element moved; the objective is never recomputed from scratch
+  during the search, only carried along by the gains;
 - neighbourhoods: move one element to another group within the bounds (gain M[i,b] - M[i,a])
   and swap two elements of different groups (gain M[i,b] - M[i,a] + M[j,a] - M[j,b] - 2 d_ij);
-  all gains of both at once with numpy; best improvement, and in one step every improving
-  exchange whose groups no other chosen exchange touches (they do not interact);
+- the n x n matrix of swap gains is kept too: a swap or move between groups a and b changes
+  only the rows and columns of the elements now in a or b (every other gain reads M only in
+  columns other than a and b), so a step rewrites about 2n/G rows and columns instead of n^2
+  entries; each row's best entry is kept as well, so finding the best swap reads n maxima
+  (rows whose best column was rewritten are scanned again);
 - tabu search: each step takes the best exchange whose elements are not tabu, even a worsening
-  one (unless it beats the best, aspiration), and keeps the moved elements in place for a
-  random tenure; it climbs out of local optima that a plain descent cannot leave;
-- iterated: each round kicks the best grouping with a few random swaps and moves and runs the
-  tabu search from there, keeping the best; initial group sizes have the most pairs within the
-  bounds (for `ds` instances the size profile is most of the objective).
+  one, unless a tabu one beats the best grouping of the round (aspiration, checked only for
+  tabu elements whose bound on their gains could); tabu elements' rows and columns hold -inf
+  in the matrix, restored when their random tenure ends (3-7 steps up to n = 150, about
+  n/30 - n/11 beyond: tuned on MDGPLIB, it matters more than anything else here);
+- iterated: each round starts from the best grouping kicked by a few random swaps and moves,
+  or from a group-based crossover of two elite groupings (groups taken alternately from the
+  two parents, the richest first; the rest placed greedily within the bounds); the elite pool
+  (6 distinct groupings) is first filled from fresh random starts;
+- group sizes: for `ds` instances the size profile is most of the objective and single moves
+  rarely change it a lot (Σ s_g (s_g - 1) / 2 is convex), so starts use a profile with the
+  most pairs, found by a small dynamic program over the groups.
 
-Memory is O(n^2) for the distance matrix the instance gives, plus O(n·G).
+Memory: four n x n float64 matrices (distances, -2 d, -2 d with -inf inside groups, swap
+gains; 7 MB at n = 480) plus O(n·G). Python overhead is a few dozen numpy calls per step, so
+a step costs 40-60 us up to n = 120, about 100 us at n = 240 and 170-210 us at n = 480.
 """
 
 from __future__ import annotations
@@ -33,27 +46,38 @@ from pathlib import Path
 import numpy as np
 
 EPS = 1e-9
+NEG = -np.inf
 TABU_STEPS = 10  # x n steps of tabu search per round
+ELITES = 6  # groupings kept for crossover
+CROSSOVER_SHARE = 0.3  # share of rounds that start from a crossover once there are 2 elites
+TENURE = 1.0  # scales the tabu tenure of large instances (see tenure_range)
+KICK = 1.0  # kick strength: 2 .. KICK * n / G + 1 random swaps and moves
 
 
 @dataclass(frozen=True)
 class Instance:
+    """An MDGP instance: symmetric distances with a zero diagonal and per-group size bounds."""
+
     name: str
-    distances: np.ndarray  # n x n, symmetric, zero diagonal
-    lower: np.ndarray  # per group
-    upper: np.ndarray
+    distances: np.ndarray  # n x n float64, symmetric, zero diagonal
+    lower: np.ndarray  # per group, int
+    upper: np.ndarray  # per group, int
 
     @property
     def n(self) -> int:
+        """Number of elements."""
         return int(self.distances.shape[0])
 
     @property
     def groups(self) -> int:
+        """Number of groups G."""
         return len(self.lower)
 
 
 @dataclass(frozen=True)
 class Solution:
+    """A grouping (labels 0..G-1 per element), its objective and how the search went."""
+
     labels: np.ndarray
     objective: float
     seconds: float
@@ -65,24 +89,26 @@ def read(path: str | Path) -> Instance:
     """Parse an MDGPLIB file; every problem is a ValueError naming the line."""
     path = Path(path)
     lines = path.read_text(encoding="utf-8").splitlines()
+    usage = f"{path.name}: line 1 should be 'n G ss|ds a_1 b_1 ... a_G b_G'."
     if not lines or not lines[0].split():
-        raise ValueError(f"{path.name}: line 1 should be 'n G ss|ds a_1 b_1 ... a_G b_G'.")
+        raise ValueError(usage)
     head = lines[0].split()
     try:
         n, groups = int(head[0]), int(head[1])
         kind = head[2]
         bounds = [int(v) for v in head[3:]]
     except (ValueError, IndexError):
-        raise ValueError(
-            f"{path.name}: line 1 should be 'n G ss|ds a_1 b_1 ... a_G b_G'."
-        ) from None
+        raise ValueError(usage) from None
     if kind not in {"ss", "ds"}:
         raise ValueError(f"{path.name}: line 1: the kind must be 'ss' or 'ds', not {kind!r}.")
     if n < 2 or groups < 1 or len(bounds) != 2 * groups:
         raise ValueError(f"{path.name}: line 1 needs n >= 2, G >= 1 and two bounds per group.")
-    lower, upper = np.array(bounds[0::2]), np.array(bounds[1::2])
+    lower = np.array(bounds[0::2], dtype=np.int64)
+    upper = np.array(bounds[1::2], dtype=np.int64)
     if (lower < 1).any() or (lower > upper).any():
         raise ValueError(f"{path.name}: line 1: every group needs 1 <= a_g <= b_g.")
+    if kind == "ss" and (len(set(bounds)) != 1):
+        raise ValueError(f"{path.name}: line 1: 'ss' needs the same bounds for every group.")
     if lower.sum() > n or upper.sum() < n:
         raise ValueError(
             f"{path.name}: line 1: {n} elements cannot fill groups of sizes "
@@ -95,8 +121,10 @@ def read(path: str | Path) -> Instance:
         if not parts:
             continue
         try:
+            if len(parts) != 3:
+                raise ValueError
             i, j, d = int(parts[0]), int(parts[1]), float(parts[2])
-        except (ValueError, IndexError):
+        except ValueError:
             raise ValueError(f"{path.name}: line {number} should be 'i j distance'.") from None
         if not (0 <= i < n and 0 <= j < n) or i == j:
             raise ValueError(f"{path.name}: line {number}: ids must be two different 0..{n - 1}.")
@@ -111,8 +139,14 @@ def read(path: str | Path) -> Instance:
 
 
 def evaluate(instance: Instance, labels: np.ndarray) -> float:
+    """Sum over groups of the distances inside the group; ValueError if a size is off bounds."""
     labels = np.asarray(labels)
-    if labels.shape != (instance.n,) or labels.min() < 0 or labels.max() >= instance.groups:
+    if (
+        labels.shape != (instance.n,)
+        or not np.issubdtype(labels.dtype, np.integer)
+        or labels.min() < 0
+        or labels.max() >= instance.groups
+    ):
         raise ValueError("Every element needs a group number 0..G-1.")
     sizes = np.bincount(labels, minlength=instance.groups)
     bad = np.flatnonzero((sizes < instance.lower) | (sizes > instance.upper))
@@ -125,189 +159,305 @@ def evaluate(instance: Instance, labels: np.ndarray) -> float:
     return float(instance.distances[same].sum() / 2)
 
 
+def best_profile(
+    lower: np.ndarray, upper: np.ndarray, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Group sizes within the bounds, summing to n, with the most pairs Σ s (s - 1) / 2; a random
+    one among ties. Dynamic program over the groups: most[g][t] = most pairs of groups g.. that
+    hold t elements."""
+    groups = len(lower)
+    most = np.full((groups + 1, n + 1), -1, dtype=np.int64)
+    most[groups, 0] = 0
+    for g in range(groups - 1, -1, -1):
+        for s in range(int(lower[g]), min(int(upper[g]), n) + 1):
+            after = most[g + 1, : n + 1 - s]
+            shifted = np.where(after >= 0, after + s * (s - 1) // 2, -1)
+            most[g, s:] = np.maximum(most[g, s:], shifted)
+    sizes = np.zeros(groups, dtype=np.int64)
+    left = n
+    for g in range(groups):
+        options = [
+            s
+            for s in range(int(lower[g]), min(int(upper[g]), left) + 1)
+            if most[g + 1, left - s] >= 0
+            and most[g + 1, left - s] + s * (s - 1) // 2 == most[g, left]
+        ]
+        s = int(options[int(rng.integers(len(options)))])
+        sizes[g] = s
+        left -= s
+    return sizes
+
+
+def tenure_range(n: int) -> tuple[int, int]:
+    """Tabu tenure bounds (steps an element stays put after it changed group), tuned on MDGPLIB:
+    3-7 up to n = 150; beyond, n/30 - n/11 (8-21 at n = 240), times TENURE."""
+    if n <= 150:
+        return 3, 7
+    return max(3, int(TENURE * n / 30)), max(7, int(TENURE * n / 11))
+
+
 class _Search:
+    """Mutable search state (labels, sizes, M) and the operators on it."""
+
     def __init__(self, instance: Instance, rng: np.random.Generator):
         self.d = np.ascontiguousarray(instance.distances, dtype=np.float64)
+        self.minus_2d = -2.0 * self.d
         self.lower = instance.lower.astype(np.int64)
         self.upper = instance.upper.astype(np.int64)
         self.n, self.g = instance.n, instance.groups
+        self.fixed = bool((self.lower == self.upper).all())  # no move is ever feasible
         self.rng = rng
-        self.rows = np.arange(self.n)
-        self.upper_pairs = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
-        self.minus_2d = -2.0 * self.d
+        self.all = np.arange(self.n)
+        self.labels = np.zeros(self.n, dtype=np.int64)
+        self.sizes = np.zeros(self.g, dtype=np.int64)
+        self.m = np.zeros((self.n, self.g))
+        self.mt = np.zeros((self.g, self.n))
+        self.base = np.zeros((self.n, self.n))
 
-    def random_state(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        sizes = self.profile()
-        labels = self.rng.permutation(np.repeat(np.arange(self.g), sizes))
-        return labels, sizes, self.matrix(labels)
+    # --- state -----------------------------------------------------------------------------
 
-    def profile(self) -> np.ndarray:
-        """Group sizes with the most pairs (Σ s_g (s_g - 1) / 2): beyond the lower bounds,
-        each element goes to the largest group that has room. With distances of similar
-        average, pairs are most of the objective, so the search starts there."""
-        sizes = self.lower.copy()
-        for _ in range(self.n - int(sizes.sum())):
-            room = np.flatnonzero(sizes < self.upper)
-            biggest = room[sizes[room] == sizes[room].max()]
-            sizes[self.rng.choice(biggest)] += 1
-        return sizes
+    def random_labels(self) -> np.ndarray:
+        sizes = best_profile(self.lower, self.upper, self.n, self.rng)
+        return self.rng.permutation(np.repeat(np.arange(self.g), sizes))
 
-    def matrix(self, labels: np.ndarray) -> np.ndarray:
+    def load(self, labels: np.ndarray) -> None:
+        self.labels = labels.astype(np.int64, copy=True)
+        self.sizes = np.bincount(self.labels, minlength=self.g).astype(np.int64)
         onehot = np.zeros((self.n, self.g))
-        onehot[self.rows, labels] = 1.0
-        return self.d @ onehot
+        onehot[self.all, self.labels] = 1.0
+        self.m = self.d @ onehot
+        self.mt = np.ascontiguousarray(self.m.T)  # G x n copy: rows of M by group
+        self.base = np.where(self.labels[:, None] == self.labels[None, :], NEG, self.minus_2d)
 
-    def value(self, labels: np.ndarray, m: np.ndarray) -> float:
-        return float(m[self.rows, labels].sum() / 2)
+    def regroup(self, i: int) -> None:
+        """Row and column i of `base` after element i changed group."""
+        row = np.where(self.labels == self.labels[i], NEG, self.minus_2d[i])
+        self.base[i, :] = row
+        self.base[:, i] = row
 
-    def descend(
-        self, labels: np.ndarray, sizes: np.ndarray, m: np.ndarray, deadline: float
-    ) -> None:
-        """Best improvement over moves and swaps; every step applies the best exchange and any
-        further improving exchanges on groups untouched so far."""
-        d, rows = self.d, self.rows
-        while time.perf_counter() < deadline:
-            own = m[rows, labels]
-            # Swaps: gain[i, j] = M[i, g_j] - M[i, g_i] + M[j, g_i] - M[j, g_j] - 2 d_ij.
-            across = m[:, labels] - own[:, None]
-            swap = across + across.T - 2 * d
-            swap[labels[:, None] == labels[None, :]] = -np.inf
-            # Moves within the bounds: out of a group above its lower bound, into one below
-            # its upper bound.
-            move = m - own[:, None]
-            move[:, sizes >= self.upper] = -np.inf
-            move[sizes[labels] <= self.lower[labels], :] = -np.inf
-            move[rows, labels] = -np.inf
-            best_swap = float(swap.max()) if self.n > 1 else -np.inf
-            best_move = float(move.max())
-            if max(best_swap, best_move) <= EPS:
-                return
-            used = np.zeros(self.g, dtype=bool)
-            if best_move >= best_swap:
-                i, b = np.unravel_index(int(np.argmax(move)), move.shape)
-                self._move(int(i), int(b), labels, sizes, m)
-                continue
-            candidates = np.flatnonzero((swap > EPS) & self.upper_pairs)
-            order = candidates[np.argsort(-swap.ravel()[candidates], kind="stable")]
-            chosen_i, chosen_j = [], []
-            for flat in order[: 4 * self.g].tolist():
-                i, j = divmod(flat, self.n)
-                a, b = labels[i], labels[j]
-                if used[a] or used[b]:
-                    continue
-                used[a] = used[b] = True
-                chosen_i.append(i)
-                chosen_j.append(j)
-            ci, cj = np.array(chosen_i), np.array(chosen_j)
-            a, b = labels[ci], labels[cj]
-            step = d[:, cj] - d[:, ci]
-            m[:, a] += step
-            m[:, b] -= step
-            labels[ci], labels[cj] = b, a
+    def value(self) -> float:
+        return float(self.m[self.all, self.labels].sum() / 2)
 
-    def tabu(
-        self,
-        labels: np.ndarray,
-        sizes: np.ndarray,
-        m: np.ndarray,
-        steps: int,
-        deadline: float,
-    ) -> tuple[np.ndarray, float]:
-        """Tabu search: each step takes the best exchange (move or swap) whose elements are not
-        tabu, even a worsening one, unless it beats the best found (aspiration); the elements it
-        moves stay put for a random tenure. Returns the best labels seen and their value.
+    def swap(self, i: int, j: int) -> None:
+        a, b = int(self.labels[i]), int(self.labels[j])
+        delta = self.d[:, j] - self.d[:, i]
+        self.m[:, a] += delta
+        self.m[:, b] -= delta
+        self.mt[a] += delta
+        self.mt[b] -= delta
+        self.labels[i], self.labels[j] = b, a
+        self.regroup(i)
+        self.regroup(j)
 
-        One step is a handful of in-place passes over n x n buffers allocated once: the swap
-        gains, plus a penalty matrix (-inf for pairs in the same group) kept up to date row by
-        row as elements change group."""
-        rows, n = self.rows, self.n
-        value = self.value(labels, m)
-        best_labels, best = labels.copy(), value
+    def move(self, i: int, b: int) -> None:
+        a = int(self.labels[i])
+        self.m[:, a] -= self.d[:, i]
+        self.m[:, b] += self.d[:, i]
+        self.mt[a] -= self.d[i]
+        self.mt[b] += self.d[i]
+        self.sizes[a] -= 1
+        self.sizes[b] += 1
+        self.labels[i] = b
+        self.regroup(i)
+
+    # --- gains -----------------------------------------------------------------------------
+
+    def swap_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Swap gains of the elements idx with every element (|idx| x n); -inf within a group
+        (the same-group penalty is folded into `base`, kept up to date by swap and move)."""
+        labels, m = self.labels, self.m
+        own = m[self.all, labels]
+        mine = labels[idx]
+        rows = np.take(m[idx], labels, axis=1)  # M[i, g_j]
+        rows += self.mt[mine]  # M[j, g_i]
+        rows -= own[idx, None]
+        rows -= own  # M[j, g_j]
+        rows += self.base[idx]
+        return rows
+
+    def move_gains(self, gains: np.ndarray) -> np.ndarray:
+        """Gains of moving each element to each group (n x G), from `gains` = M[i, b] - M[i, a]
+        (overwritten); -inf where a bound forbids the move."""
+        gains[:, self.sizes >= self.upper] = NEG
+        gains[self.sizes[self.labels] <= self.lower[self.labels], :] = NEG
+        gains[self.all, self.labels] = NEG
+        return gains
+
+    # --- tabu search -----------------------------------------------------------------------
+
+    def tabu(self, steps: int, deadline: float) -> tuple[np.ndarray, float]:
+        """Tabu search from the loaded state for `steps` steps (or until the deadline). Returns
+        the best labels seen and their value; the state is left where the search ended.
+
+        The swap-gain matrix holds -inf in the rows and columns of tabu elements; besides it,
+        each row's best entry and its column are kept, so a step reads n row maxima instead
+        of the n^2 matrix, and only rows whose best column changed are scanned again."""
+        n = self.n
+        value = self.value()
+        best_labels, best = self.labels.copy(), value
         until = np.full(n, -1, dtype=np.int64)
-        penalty = np.where(labels[:, None] == labels[None, :], -np.inf, 0.0)
-        across = np.empty((n, n))
-        swap = np.empty((n, n))
-        # Tenure: n/20 .. n/8 steps on small instances, at most 6 .. 15 (tuned on MDGPLIB).
-        low_tenure, high_tenure = min(6, max(3, n // 20)), min(15, max(7, n // 8))
+        is_tabu = np.zeros(n, dtype=bool)
+        gains = self.swap_rows(self.all)  # n x n, tabu rows and columns at -inf
+        row_arg = gains.argmax(axis=1)
+        row_best = gains[self.all, row_arg]
+        touched = np.zeros(n, dtype=bool)
+        small = n <= 200
+        # Upper bound of -2 d_ij, for the aspiration test of tabu elements.
+        pair_cap = float(self.minus_2d.max(initial=0.0, where=~np.eye(n, dtype=bool)))
+        low_tenure, high_tenure = tenure_range(n)
+        tenures = self.rng.integers(low_tenure, high_tenure + 1, size=max(1, steps))
 
-        def regroup(i: int) -> None:
-            row = np.where(labels == labels[i], -np.inf, 0.0)
-            penalty[i, :] = row
-            penalty[:, i] = row
+        def refresh(idx: np.ndarray) -> None:
+            rows = self.swap_rows(idx)
+            rows[:, is_tabu] = NEG
+            rows[is_tabu[idx]] = NEG
+            gains[idx, :] = rows
+            gains[:, idx] = rows.T
+            if small:  # a full pass costs less than the bookkeeping below
+                row_arg[:] = gains.argmax(axis=1)
+                row_best[:] = gains[self.all, row_arg]
+                return
+            touched[idx] = True
+            # Rows outside idx changed in the columns idx only.
+            stale = touched[row_arg] & ~touched
+            column_arg = rows.argmax(axis=0)
+            column_best = rows[column_arg, self.all]
+            better = (column_best > row_best) & ~touched
+            row_best[better] = column_best[better]
+            row_arg[better] = idx[column_arg[better]]
+            stale &= ~better
+            touched[stale] = True
+            again = np.flatnonzero(touched)
+            part = gains[again]
+            args = part.argmax(axis=1)
+            row_arg[again] = args
+            row_best[again] = part[np.arange(len(again)), args]
+            touched[:] = False
 
         for step in range(steps):
-            if step % 16 == 0 and time.perf_counter() > deadline:
+            if step % 8 == 0 and time.perf_counter() > deadline:
                 break
-            own = m[rows, labels]
-            np.take(m, labels, axis=1, out=across)
-            across -= own[:, None]
-            np.add(across, across.T, out=swap)
-            swap += self.minus_2d
-            swap += penalty
-            move = m - own[:, None]
-            move[:, sizes >= self.upper] = -np.inf
-            move[sizes[labels] <= self.lower[labels], :] = -np.inf
-            move[rows, labels] = -np.inf
-            tabu = np.flatnonzero(until > step)
-            if len(tabu):
-                aspire = best - value + EPS
-                block = swap[tabu]
-                block[block <= aspire] = -np.inf
-                swap[tabu] = block
-                swap[:, tabu] = block.T
-                block = move[tabu]
-                block[block <= aspire] = -np.inf
-                move[tabu] = block
-            s_flat = int(np.argmax(swap))
-            m_flat = int(np.argmax(move))
-            s_gain = swap.ravel()[s_flat]
-            m_gain = move.ravel()[m_flat]
-            if not (np.isfinite(s_gain) or np.isfinite(m_gain)):
+            si = int(np.argmax(row_best))
+            s_gain = float(row_best[si])
+            sj = int(row_arg[si])
+            aspire = best - value + EPS
+            tabu_idx = np.flatnonzero(is_tabu)
+            own = self.m[self.all, self.labels]
+            delta = self.m - own[:, None]  # M[i, b] - M[i, a]: the move gains before bounds
+            lift = delta.max(axis=1)  # bounds every swap gain of i (with pair_cap)
+            # Only tabu elements whose bound could beat the threshold get their gains computed.
+            hopeful = tabu_idx[lift[tabu_idx] + (lift.max() + pair_cap) > max(aspire, s_gain)]
+            if len(hopeful):
+                rows = self.swap_rows(hopeful)
+                k = int(np.argmax(rows))
+                if rows.flat[k] > max(aspire, s_gain):
+                    s_gain = float(rows.flat[k])
+                    r, sj = divmod(k, n)
+                    si = int(hopeful[r])
+            m_gain = NEG
+            if not self.fixed:
+                moves = self.move_gains(delta)
+                if len(tabu_idx):
+                    block = moves[tabu_idx]
+                    block[block <= aspire] = NEG
+                    moves[tabu_idx] = block
+                k = int(np.argmax(moves))
+                m_gain = float(moves.flat[k])
+                mi, mb = divmod(k, self.g)
+            if m_gain == NEG and s_gain == NEG:
                 break
-            tenure = int(self.rng.integers(low_tenure, high_tenure + 1))
+            tenure = int(tenures[step])
             if m_gain >= s_gain:
-                i, b = divmod(m_flat, self.g)
-                self._move(i, b, labels, sizes, m)
-                regroup(i)
+                a = int(self.labels[mi])
+                self.move(mi, mb)
                 value += m_gain
-                until[i] = step + tenure
+                until[mi] = step + tenure
+                is_tabu[mi] = True
+                b = mb
             else:
-                i, j = divmod(s_flat, n)
-                a, b = labels[i], labels[j]
-                step_vec = self.d[:, j] - self.d[:, i]
-                m[:, a] += step_vec
-                m[:, b] -= step_vec
-                labels[i], labels[j] = b, a
-                regroup(i)
-                regroup(j)
+                a, b = int(self.labels[si]), int(self.labels[sj])
+                self.swap(si, sj)
                 value += s_gain
-                until[i] = until[j] = step + tenure
+                until[si] = until[sj] = step + tenure
+                is_tabu[si] = is_tabu[sj] = True
+            # Elements whose tenure ends before the next step are freed in the same refresh.
+            expired = is_tabu & (until <= step)
+            is_tabu &= ~expired
+            refresh(np.flatnonzero((self.labels == a) | (self.labels == b) | expired))
             if value > best + EPS:
-                best_labels, best = labels.copy(), value
+                best_labels, best = self.labels.copy(), value
         return best_labels, best
 
-    def _move(self, i: int, b: int, labels: np.ndarray, sizes: np.ndarray, m: np.ndarray) -> None:
-        a = labels[i]
-        m[:, a] -= self.d[:, i]
-        m[:, b] += self.d[:, i]
-        sizes[a] -= 1
-        sizes[b] += 1
-        labels[i] = b
+    # --- perturbation and crossover --------------------------------------------------------
 
-    def kick(self, labels: np.ndarray, sizes: np.ndarray, m: np.ndarray, strength: int) -> None:
-        """Random swaps (and, where bounds allow, moves)."""
+    def kick(self, strength: int) -> None:
+        """Random swaps (and, where bounds allow, moves) on the loaded state."""
         for _ in range(strength):
             i, j = (int(v) for v in self.rng.integers(0, self.n, 2))
-            a, b = labels[i], labels[j]
+            a, b = int(self.labels[i]), int(self.labels[j])
             if a == b:
                 continue
-            if self.rng.random() < 0.3 and sizes[a] > self.lower[a] and sizes[b] < self.upper[b]:
-                self._move(i, int(b), labels, sizes, m)
-                continue
-            step = self.d[:, j] - self.d[:, i]
-            m[:, a] += step
-            m[:, b] -= step
-            labels[i], labels[j] = b, a
+            if (
+                not self.fixed
+                and self.rng.random() < 0.3
+                and self.sizes[a] > self.lower[a]
+                and self.sizes[b] < self.upper[b]
+            ):
+                self.move(i, b)
+            else:
+                self.swap(i, j)
+
+    def crossover(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Group-based crossover: alternately from each parent, the group label whose members
+        not yet placed have the largest sum of distances passes on those members; the rest go
+        greedily where they add most, first to groups below their lower bound."""
+        n, groups, d = self.n, self.g, self.d
+        child = np.full(n, -1, dtype=np.int64)
+        used = np.zeros(groups, dtype=bool)
+        parents = (first, second) if self.rng.random() < 0.5 else (second, first)
+        for turn in range(groups):
+            parent = parents[turn % 2]
+            free = child < 0
+            best_g, best_sum = -1, -1.0
+            for g in np.flatnonzero(~used).tolist():
+                members = np.flatnonzero((parent == g) & free)
+                total = float(d[np.ix_(members, members)].sum()) if len(members) else 0.0
+                if total > best_sum:
+                    best_g, best_sum = g, total
+            used[best_g] = True
+            child[(parent == best_g) & free] = best_g
+        sizes = np.bincount(child[child >= 0], minlength=groups).astype(np.int64)
+        onehot = np.zeros((n, groups))
+        placed = child >= 0
+        onehot[np.flatnonzero(placed), child[placed]] = 1.0
+        m = d @ onehot
+        left = np.flatnonzero(child < 0)
+        while len(left):
+            short = sizes < self.lower
+            room = short if short.any() else sizes < self.upper
+            scores = m[np.ix_(left, np.flatnonzero(room))]
+            k = int(np.argmax(scores))
+            r, c = divmod(k, scores.shape[1])
+            i, g = int(left[r]), int(np.flatnonzero(room)[c])
+            child[i] = g
+            sizes[g] += 1
+            m[:, g] += d[:, i]
+            left = np.delete(left, r)
+        # Elements placed earlier may leave a group short: move the best ones over.
+        while (sizes < self.lower).any():
+            needy = np.flatnonzero(sizes < self.lower)
+            donors = np.flatnonzero(sizes[child] > self.lower[child])
+            own = m[donors, child[donors]]
+            scores = m[np.ix_(donors, needy)] - own[:, None]
+            k = int(np.argmax(scores))
+            r, c = divmod(k, scores.shape[1])
+            i, g = int(donors[r]), int(needy[c])
+            m[:, child[i]] -= d[:, i]
+            sizes[child[i]] -= 1
+            child[i] = g
+            sizes[g] += 1
+            m[:, g] += d[:, i]
+        return child
 
 
 def solve(
@@ -318,33 +468,43 @@ def solve(
     max_iterations: int | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Solution:
-    """Best grouping found within the time limit (or `max_iterations` rounds, which makes the
-    result depend on the seed alone). Each round kicks the best grouping with a few random
-    swaps and moves, then runs a tabu search of 10 n steps from there."""
+    """Best grouping found within `time_limit` seconds of wall time, or within `max_iterations`
+    rounds (then the result depends on the seed alone; the time limit can only stop it
+    earlier). Each round runs a tabu search of 10 n steps from the best grouping kicked by a
+    few random swaps and moves, or from a crossover of two elite groupings. `progress` is
+    called with the share of the time used, after every round."""
     started = time.perf_counter()
     deadline = started + time_limit
     rng = np.random.default_rng(seed)
     search = _Search(instance, rng)
-    labels, sizes, m = search.random_state()
-    search.descend(labels, sizes, m, deadline)
-    best_labels, best = labels.copy(), search.value(labels, m)
+    steps = TABU_STEPS * instance.n
+    per_group = max(2, int(KICK * instance.n / instance.groups))
+
+    search.load(search.random_labels())
+    best_labels, best = search.tabu(steps, deadline)
     found_at = time.perf_counter() - started
+    elites: list[tuple[float, np.ndarray]] = [(best, best_labels)]
     iterations = 0
-    per_group = max(2, instance.n // instance.groups)
     while time.perf_counter() < deadline and (
         max_iterations is None or iterations < max_iterations
     ):
         iterations += 1
-        labels = best_labels.copy()
-        sizes = np.bincount(labels, minlength=instance.groups)
-        m = search.matrix(labels)
-        search.kick(labels, sizes, m, int(rng.integers(2, per_group + 2)))
-        found, value = search.tabu(labels, sizes, m, TABU_STEPS * instance.n, deadline)
+        if len(elites) < ELITES and iterations % 2 == 0:
+            search.load(search.random_labels())  # grow the elite pool from fresh starts
+        elif len(elites) >= 2 and rng.random() < CROSSOVER_SHARE:
+            first, second = rng.choice(len(elites), size=2, replace=False)
+            search.load(search.crossover(elites[int(first)][1], elites[int(second)][1]))
+        else:
+            search.load(best_labels)
+            search.kick(int(rng.integers(2, per_group + 2)))
+        found, value = search.tabu(steps, deadline)
+        value = _exact_value(search, found)
         if value > best + EPS:
             best_labels, best = found, value
             found_at = time.perf_counter() - started
-        if progress and iterations % 10 == 0:
-            progress(min(1.0, (time.perf_counter() - started) / time_limit))
+        _admit(elites, value, found)
+        if progress is not None:
+            progress(min(1.0, (time.perf_counter() - started) / max(time_limit, 1e-9)))
     return Solution(
         best_labels,
         evaluate(instance, best_labels),
@@ -352,3 +512,27 @@ def solve(
         iterations,
         found_at,
     )
+
+
+def _exact_value(search: _Search, labels: np.ndarray) -> float:
+    """Objective of labels from the state's matrix once (the running value drifts by rounding)."""
+    d = search.d
+    total = 0.0
+    for g in range(search.g):
+        members = np.flatnonzero(labels == g)
+        total += float(d[np.ix_(members, members)].sum()) / 2
+    return total
+
+
+def _admit(elites: list[tuple[float, np.ndarray]], value: float, labels: np.ndarray) -> None:
+    """Keep the best distinct groupings (a grouping already in the pool is not added twice)."""
+    for known, _ in elites:
+        if abs(known - value) <= EPS * max(1.0, abs(value)):
+            return
+    if len(elites) < ELITES:
+        elites.append((value, labels.copy()))
+    else:
+        worst = min(range(len(elites)), key=lambda k: elites[k][0])
+        if value > elites[worst][0]:
+            elites[worst] = (value, labels.copy())
+    elites.sort(key=lambda item: -item[0])
