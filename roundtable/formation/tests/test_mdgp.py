@@ -144,6 +144,24 @@ def test_incremental_state_matches_a_recomputation():
     assert value == pytest.approx(mdgp.evaluate(instance, labels))
 
 
+@pytest.mark.parametrize(("n", "groups"), [(24, 4), (330, 11)])
+def test_swap_only_tabu_search_keeps_its_state_exact(n, groups):
+    # Equal bounds take the swap-only search; n > 300 takes its row-maxima bookkeeping.
+    size = n // groups
+    instance = _instance(n, groups, [size] * groups, [size] * groups, seed=6)
+    search = mdgp._Search(instance, np.random.default_rng(6))
+    start = search.random_labels()
+    search.load(start)
+    labels, value = search.tabu(3 * n, deadline=float("inf"))
+    assert value == pytest.approx(mdgp.evaluate(instance, labels))
+    assert value >= mdgp.evaluate(instance, start)
+    assert np.array_equal(np.bincount(search.labels, minlength=groups), [size] * groups)
+    fresh = mdgp._Search(instance, np.random.default_rng(0))
+    fresh.load(search.labels)
+    assert np.allclose(search.m, fresh.m)
+    assert np.allclose(search.mt, fresh.m.T)
+
+
 def test_deterministic_for_a_seed_and_a_budget_of_rounds():
     instance = _instance(40, 5, [6, 7, 8, 6, 7], [10, 9, 10, 9, 9], seed=3)
     a = mdgp.solve(instance, seed=4, time_limit=30, max_iterations=4)
