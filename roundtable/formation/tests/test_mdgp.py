@@ -162,6 +162,26 @@ def test_swap_only_tabu_search_keeps_its_state_exact(n, groups):
     assert np.allclose(search.mt, fresh.m.T)
 
 
+def test_swap_only_rounds_keep_the_size_profile_of_a_ds_instance():
+    instance = _instance(40, 5, [5, 6, 7, 5, 6], [10, 10, 9, 9, 8], seed=8)
+    search = mdgp._Search(instance, np.random.default_rng(8))
+    start = search.random_labels()
+    sizes = np.bincount(start, minlength=5)
+    search.load(start)
+    search.kick(30, moves=False)
+    assert np.array_equal(np.bincount(search.labels, minlength=5), sizes)
+    labels, value = search.tabu(200, deadline=float("inf"), swaps_only=True)
+    assert np.array_equal(np.bincount(labels, minlength=5), sizes)
+    assert value == pytest.approx(mdgp.evaluate(instance, labels))
+    fresh = mdgp._Search(instance, np.random.default_rng(0))
+    fresh.load(search.labels)
+    assert np.allclose(search.m, fresh.m)
+    assert np.array_equal(search.base, fresh.base)
+    # The next round may move elements again: the state is ready for the general search.
+    labels, value = search.tabu(200, deadline=float("inf"))
+    assert value == pytest.approx(mdgp.evaluate(instance, labels))
+
+
 def test_deterministic_for_a_seed_and_a_budget_of_rounds():
     instance = _instance(40, 5, [6, 7, 8, 6, 7], [10, 9, 10, 9, 9], seed=3)
     a = mdgp.solve(instance, seed=4, time_limit=30, max_iterations=4)
