@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core import signals
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
@@ -86,3 +89,57 @@ def register_error_handlers(api: NinjaAPI) -> None:
         code, default = _STATUS_DEFAULTS.get(exc.status_code, ("error", "The request failed."))
         detail = default if exc.message in _PLACEHOLDERS else exc.message
         return _respond(api, request, exc.status_code, detail, code)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if settings.DEBUG:
+            raise exc  # Django's technical page, with the traceback, for the developer
+        # What Django does for an uncaught exception (the signal, the log line with the
+        # traceback for the admins), with the API's body instead of the site's HTML page.
+        signals.got_request_exception.send(sender=None, request=request)
+        response = _respond(
+            api,
+            request,
+            500,
+            "Something went wrong on our side and it has been logged. Try again; if it keeps "
+            "happening, tell your administrator.",
+            "server_error",
+        )
+        log_response(
+            "Internal Server Error: %s",
+            request.path,
+            response=response,
+            request=request,
+            exception=exc,
+        )
+        return response
+
+
+class MethodNotAllowedMiddleware:
+    """Ninja answers a known API path asked with a method it does not serve by a plain-text
+    405; API clients get the API's error shape instead, with the same Allow header."""
+
+    def __init__(self, get_response: Any):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            response.status_code != 405
+            or match is None
+            or "api" not in match.namespaces
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        allowed = ", ".join(sorted(m.strip() for m in response.get("Allow", "").split(",") if m))
+        json = JsonResponse(
+            {
+                "detail": f"This endpoint does not accept {request.method}; it accepts "
+                f"{allowed or 'no method'}.",
+                "code": "method_not_allowed",
+            },
+            status=405,
+        )
+        json["Allow"] = allowed
+        return json

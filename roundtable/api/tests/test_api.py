@@ -257,6 +257,38 @@ def test_missing_objects_and_unknown_urls_are_404(personas: Personas) -> None:
     assert_error(Client().post("/api/no-such-thing"), 404, "not_found")
 
 
+def test_a_method_an_endpoint_does_not_serve_is_a_json_405(personas: Personas) -> None:
+    client = as_persona(personas, "admin")
+    response = client.delete("/api/me")
+    body = assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET"
+    assert "DELETE" in body["detail"]
+    assert "GET" in body["detail"]
+    response = client.put("/api/programs", "{}", content_type="application/json")
+    assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET, POST"
+    # The site's own pages keep Django's plain 405.
+    assert Client().put("/accounts/logout/").status_code == 405
+
+
+def test_an_unexpected_failure_is_a_json_500_and_is_logged(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(user: User) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("roundtable.api.routers.me.permissions.memberships", broken)
+    _token, secret = api_token_create(user=personas.user("admin"), name="tests")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", raise_request_exception=False)
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = client.get("/api/me")
+    body = assert_error(response, 500, "server_error")
+    assert "database" not in body["detail"]  # nothing internal leaks to the client
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None
+    assert "database went away" in str(record.exc_info[1])
+
+
 # --- members --------------------------------------------------------------------------------
 
 
