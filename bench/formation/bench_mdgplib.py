@@ -118,7 +118,9 @@ def heuristics(files: list[Path], scale: float, seed: int, live_max_n: int | Non
         solution = mdgp.solve(instance, seed=seed, time_limit=limit)
         value = mdgp.evaluate(instance, solution.labels)  # recomputed, bounds checked
         known, tpsdp = float(row["best_known_here"]), float(row["anticlust_tpsdp"])
-        gap = 100 * (known - value) / known
+        # Differences within the rounding of peers.csv print as 0, not as -0.000.
+        diff = 0.0 if abs(value - tpsdp) <= TOLERANCE else value - tpsdp
+        gap = 0.0 if abs(known - value) <= TOLERANCE else 100 * (known - value) / known
         size = instance.name.split("_")[1]
         gaps.setdefault(size, []).append(gap)
         known_hit.setdefault(size, []).append(value >= known - TOLERANCE)
@@ -126,7 +128,7 @@ def heuristics(files: list[Path], scale: float, seed: int, live_max_n: int | Non
             at_least.append(value >= tpsdp - TOLERANCE)
         line = (
             f"| {instance.name} | {limit:g} | {value:.3f} | {solution.seconds_to_best:.1f} "
-            f"| {known:.3f} | {gap:.3f} | {tpsdp:.3f} | {value - tpsdp:+.3f} "
+            f"| {known:.3f} | {gap:.3f} | {tpsdp:.3f} | {diff:+.3f} "
             f"| {float(row['anticlust_local_maximum']):.3f} |"
         )
         if live_max_n is not None:
