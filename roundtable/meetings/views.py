@@ -233,6 +233,9 @@ def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpRespon
         ),
         invalid="Choose present, absent or excused.",
     )
+    if request.headers.get("HX-Request"):
+        meeting = meeting_get_for_user(user=request.user, pk=pk)
+        return render(request, "meetings/_attendance.html", _meeting_context(request, meeting))
     return _back(request, meeting, "#attendance")
 
 

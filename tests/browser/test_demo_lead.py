@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from roundtable.circles.models import Circle
 from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -56,6 +57,14 @@ def test_demo_lead_opens_their_circle(live_server, page, artifacts):
     page.get_by_label("Add an agenda item").fill("Spare parts on every van")
     page.get_by_role("button", name="Add to agenda").click()
     page.get_by_text("Spare parts on every van").wait_for()
+
+    # Attendance is marked inline too: the row changes and the page stays where it was.
+    address = page.url
+    first = page.locator("#attendance tbody tr").first
+    first.get_by_role("button", name="Present").click()
+    expect(first.get_by_role("button", name="Present")).to_have_attribute("aria-pressed", "true")
+    expect(first.locator("td").nth(2)).to_have_text("Present")
+    assert page.url == address
     page.screenshot(path=str(artifacts / "meeting-lead.png"), full_page=True)
 
 

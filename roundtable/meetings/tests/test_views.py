@@ -128,6 +128,22 @@ def test_htmx_agenda_add_returns_the_fragment(client, personas, meeting):
     assert "Spare parts" in response.content.decode()
 
 
+def test_htmx_attendance_mark_returns_the_table(client, personas, meeting):
+    personas.circle.memberships.update(joined_on=timezone.localdate() - dt.timedelta(days=30))
+    client.force_login(personas.lead)
+    member = personas.members["member"]
+    url = reverse("meetings:attendance", args=[meeting.pk, member.pk])
+    response = client.post(url, {"status": "present"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'value="present" class="small " aria-pressed="true"' in body
+    assert meeting.attendance.get(member=member).status == "present"
+    response = client.post(url, {"status": "asleep"}, HTTP_HX_REQUEST="true")
+    assert "Choose present, absent or excused." in response.content.decode()
+    assert meeting.attendance.get(member=member).status == "present"
+
+
 def test_consistency_on_own_page_not_on_a_peers(client, personas, meeting):
     member = personas.members["member"]
     # Joined before the first meeting, so it counts for them.
