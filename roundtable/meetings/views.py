@@ -159,6 +159,15 @@ def _back(request: HttpRequest, meeting: Meeting, anchor: str = "") -> HttpRespo
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
 
 
+def _section(request: HttpRequest, meeting: Meeting, name: str) -> HttpResponse:
+    """After a change to one section of the meeting page: htmx gets that section re-rendered
+    (`meetings/_<name>.html`, messages included), a plain form post goes back to it."""
+    if request.headers.get("HX-Request"):
+        meeting = meeting_get_for_user(user=request.user, pk=meeting.pk)
+        return render(request, f"meetings/_{name}.html", _meeting_context(request, meeting))
+    return _back(request, meeting, f"#{name}")
+
+
 @login_required
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,10 +178,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.agenda_item_add(meeting=meeting, member=me, **data),
         invalid="Give the agenda item a title (200 characters at most).",
     )
-    if request.headers.get("HX-Request"):
-        meeting = meeting_get_for_user(user=request.user, pk=pk)
-        return render(request, "meetings/_agenda.html", _meeting_context(request, meeting))
-    return _back(request, meeting, "#agenda")
+    return _section(request, meeting, "agenda")
 
 
 @login_required
@@ -181,10 +187,7 @@ def agenda_toggle(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, _ = _participant(request, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
     services.agenda_item_set_done(item=item, done=not item.done)
-    if request.headers.get("HX-Request"):
-        meeting = meeting_get_for_user(user=request.user, pk=pk)
-        return render(request, "meetings/_agenda.html", _meeting_context(request, meeting))
-    return _back(request, meeting, "#agenda")
+    return _section(request, meeting, "agenda")
 
 
 @login_required
@@ -233,10 +236,7 @@ def attendance_mark(request: HttpRequest, pk: int, member_pk: int) -> HttpRespon
         ),
         invalid="Choose present, absent or excused.",
     )
-    if request.headers.get("HX-Request"):
-        meeting = meeting_get_for_user(user=request.user, pk=pk)
-        return render(request, "meetings/_attendance.html", _meeting_context(request, meeting))
-    return _back(request, meeting, "#attendance")
+    return _section(request, meeting, "attendance")
 
 
 @login_required

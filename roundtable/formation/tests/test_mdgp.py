@@ -92,42 +92,51 @@ def test_solve_matches_brute_force(n, lower, upper):
     assert solution.objective == pytest.approx(_brute_force(instance))
 
 
-def _random_bounds(n, groups, rng):
+@st.composite
+def bounded(draw, sizes, group_counts):
+    """(instance, rng): random distances and per-group bounds that n elements can always fill
+    (every lower bound is below n / G, and the upper bounds are raised to cover n)."""
+    n, groups, seed = draw(sizes), draw(group_counts), draw(st.integers(0, 10_000))
+    rng = np.random.default_rng(seed)
     lower = rng.integers(1, max(2, n // groups), groups)
     upper = lower + rng.integers(0, 4, groups)
     short = n - int(upper.sum())
     if short > 0:
         upper = upper + (short + groups - 1) // groups
-    return lower, upper
+    return _instance(n, groups, lower, upper, seed), rng
+
+
+def _within_bounds(instance, labels):
+    sizes = np.bincount(labels, minlength=instance.groups)
+    return bool(((sizes >= instance.lower) & (sizes <= instance.upper)).all())
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(4, 24), st.integers(2, 4), st.integers(0, 10_000))
-def test_every_solution_respects_the_bounds(n, groups, seed):
-    rng = np.random.default_rng(seed)
-    lower, upper = _random_bounds(n, groups, rng)
-    if lower.sum() > n:
-        return
-    instance = _instance(n, groups, lower, upper, seed)
-    solution = mdgp.solve(instance, seed=seed, time_limit=0.5, max_iterations=4)
-    sizes = np.bincount(solution.labels, minlength=groups)
-    assert ((sizes >= lower) & (sizes <= upper)).all()
+@given(bounded(st.integers(4, 24), st.integers(2, 4)))
+def test_every_solution_respects_the_bounds(case):
+    instance, rng = case
+    solution = mdgp.solve(instance, seed=int(rng.integers(1000)), time_limit=0.5, max_iterations=4)
+    assert _within_bounds(instance, solution.labels)
     assert np.isclose(solution.objective, mdgp.evaluate(instance, solution.labels))
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(6, 30), st.integers(2, 5), st.integers(0, 10_000))
-def test_crossover_children_respect_the_bounds(n, groups, seed):
-    rng = np.random.default_rng(seed)
-    lower, upper = _random_bounds(n, groups, rng)
-    if lower.sum() > n:
-        return
-    search = mdgp._Search(_instance(n, groups, lower, upper, seed), rng)
+@given(bounded(st.integers(6, 30), st.integers(2, 5)))
+def test_crossover_children_respect_the_bounds(case):
+    instance, rng = case
+    search = mdgp._Search(instance, rng)
     first, second = search.random_labels(), search.random_labels()
-    first = rng.permutation(np.repeat(np.arange(groups), np.bincount(first, minlength=groups)))
-    child = search.crossover(first, second)
-    sizes = np.bincount(child, minlength=groups)
-    assert ((sizes >= lower) & (sizes <= upper)).all()
+    first = rng.permutation(np.repeat(np.arange(instance.groups), np.bincount(first)))
+    assert _within_bounds(instance, search.crossover(first, second))
+
+
+def _assert_state_exact(search, instance):
+    """The incrementally kept sums equal those recomputed from the labels."""
+    fresh = mdgp._Search(instance, np.random.default_rng(0))
+    fresh.load(search.labels)
+    assert np.allclose(search.m, fresh.m)
+    assert np.allclose(search.mt, fresh.m.T)
+    assert np.array_equal(search.base, fresh.base)
 
 
 def test_incremental_state_matches_a_recomputation():
@@ -136,11 +145,7 @@ def test_incremental_state_matches_a_recomputation():
     search.load(search.random_labels())
     search.kick(40)
     labels, value = search.tabu(200, deadline=float("inf"))
-    fresh = mdgp._Search(instance, np.random.default_rng(0))
-    fresh.load(search.labels)
-    assert np.allclose(search.m, fresh.m)
-    assert np.allclose(search.mt, fresh.m.T)
-    assert np.array_equal(search.base, fresh.base)
+    _assert_state_exact(search, instance)
     assert value == pytest.approx(mdgp.evaluate(instance, labels))
 
 
@@ -156,10 +161,7 @@ def test_swap_only_tabu_search_keeps_its_state_exact(n, groups):
     assert value == pytest.approx(mdgp.evaluate(instance, labels))
     assert value >= mdgp.evaluate(instance, start)
     assert np.array_equal(np.bincount(search.labels, minlength=groups), [size] * groups)
-    fresh = mdgp._Search(instance, np.random.default_rng(0))
-    fresh.load(search.labels)
-    assert np.allclose(search.m, fresh.m)
-    assert np.allclose(search.mt, fresh.m.T)
+    _assert_state_exact(search, instance)
 
 
 def test_swap_only_rounds_keep_the_size_profile_of_a_ds_instance():
@@ -173,10 +175,7 @@ def test_swap_only_rounds_keep_the_size_profile_of_a_ds_instance():
     labels, value = search.tabu(200, deadline=float("inf"), swaps_only=True)
     assert np.array_equal(np.bincount(labels, minlength=5), sizes)
     assert value == pytest.approx(mdgp.evaluate(instance, labels))
-    fresh = mdgp._Search(instance, np.random.default_rng(0))
-    fresh.load(search.labels)
-    assert np.allclose(search.m, fresh.m)
-    assert np.array_equal(search.base, fresh.base)
+    _assert_state_exact(search, instance)
     # The next round may move elements again: the state is ready for the general search.
     labels, value = search.tabu(200, deadline=float("inf"))
     assert value == pytest.approx(mdgp.evaluate(instance, labels))
