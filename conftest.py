@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roundtable.core.personas import Personas, personas_create
+from roundtable.testing.personas import Personas, personas_create
 
 
 @pytest.fixture

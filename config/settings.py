@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "roundtable.meetings",
     "roundtable.notifications",
     "roundtable.api",
+    "roundtable.home",
+    "roundtable.demo",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +123,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

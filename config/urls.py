@@ -17,5 +17,5 @@ urlpatterns = [
     path("", include("roundtable.meetings.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.orgs.urls")),
-    path("", include("roundtable.core.urls")),
+    path("", include("roundtable.home.urls")),
 ]

@@ -117,7 +117,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {member.organization}!")
-            return redirect("core:home")
+            return redirect("home:home")
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )

@@ -395,7 +395,7 @@ def rsvp_signed_in(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Reply saved for {meeting.circle.name}.")
     next_url = request.POST.get("next", "")
     if next_url == "home":
-        return redirect("core:home")
+        return redirect("home:home")
     return _back(request, meeting)
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from roundtable.circles.models import Circle
-from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
+from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from roundtable.circles.models import CircleMembership, FormationRun
-from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
+from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from roundtable.programs.models import Program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -61,7 +61,7 @@ def test_invitation_is_emailed_with_a_working_link(client, invitation):
     assert member.organization == invitation.organization
     assert member.user.check_password("a-long-pass-phrase")
     # Signed in straight away.
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_a_used_link_shows_a_clear_page(client, invitation):

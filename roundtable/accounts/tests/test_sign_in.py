@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from roundtable.accounts.models import ApiToken
 from roundtable.accounts.services import api_token_authenticate, api_token_create
-from roundtable.core.personas import PASSWORD
+from roundtable.testing.personas import PASSWORD
 
 
 def test_sign_in_with_email_and_out(client, personas):
@@ -17,9 +17,9 @@ def test_sign_in_with_email_and_out(client, personas):
         reverse("accounts:login"), {"username": "LEAD@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 302
 
 
 def test_repeated_failures_lock_the_account_for_a_while(client, personas):

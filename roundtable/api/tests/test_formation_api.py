@@ -6,8 +6,8 @@ import pytest
 
 from roundtable.api.tests.test_api import as_persona, assert_error, post
 from roundtable.circles.models import CircleMembership
-from roundtable.core.factories import EnrolmentFactory, MemberFactory
-from roundtable.core.personas import Personas
+from roundtable.testing.factories import EnrolmentFactory, MemberFactory
+from roundtable.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 DEPARTMENTS = ["Sales", "Support", "Finance"]

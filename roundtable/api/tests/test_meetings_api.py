@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from roundtable.api.tests.test_api import as_persona, assert_error, post
-from roundtable.core.personas import Personas
+from roundtable.testing.personas import Personas
 from roundtable.meetings import services
 
 PERSONAS = ("admin", "coordinator", "sponsor", "lead", "member", "outsider")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from roundtable.circles import formation as services
 from roundtable.circles.models import Circle, CircleMembership, FormationRun
 from roundtable.core.errors import DomainError
-from roundtable.core.factories import EnrolmentFactory, MemberFactory, ProgramFactory
+from roundtable.testing.factories import EnrolmentFactory, MemberFactory, ProgramFactory
 from roundtable.orgs.models import AvailabilitySlot
 
 pytestmark = pytest.mark.django_db

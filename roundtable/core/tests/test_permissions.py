@@ -6,7 +6,7 @@ import pytest
 
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
-from roundtable.core.personas import PERSONA_NAMES
+from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.programs.models import Program
 
 

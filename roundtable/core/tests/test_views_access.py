@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from roundtable.core.personas import PERSONA_NAMES, Personas
+from roundtable.testing.personas import PERSONA_NAMES, Personas
 
 ALL = set(PERSONA_NAMES)
 INSIDERS = ALL - {"outsider"}
@@ -16,7 +16,7 @@ def _pages(p: Personas) -> list[tuple[str, str, set[str]]]:
     """(label, url, personas who get a 200); everyone else gets a 404 (or a redirect if noted)."""
     org = p.organization.slug
     return [
-        ("home", reverse("core:home"), ALL),
+        ("home", reverse("home:home"), ALL),
         ("program list", reverse("programs:list"), ALL),
         ("profile", reverse("orgs:profile"), ALL),
         ("api tokens", reverse("accounts:api_tokens"), ALL),

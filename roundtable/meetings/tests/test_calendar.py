@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from roundtable.circles.services import circle_update
-from roundtable.core.personas import PERSONA_NAMES
+from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.meetings import services
 
 
@@ -94,6 +94,6 @@ def test_meeting_ics_download_respects_access(client, personas):
 def test_home_lists_next_meetings(client, personas):
     _schedule(personas)
     client.force_login(personas.member)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("home:home")).content.decode()
     assert "My next meetings" in body
     assert "Add an agenda item" in body

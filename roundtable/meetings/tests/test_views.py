@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from roundtable.core.personas import PERSONA_NAMES
+from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.meetings import services
 
 MANAGERS = {"admin", "coordinator", "lead"}
@@ -190,9 +190,9 @@ def test_reply_from_home_page(client, personas, meeting):
         reverse("meetings:reply", args=[upcoming.pk]), {"response": "no", "next": "home"}
     )
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home:home")
     assert upcoming.rsvps.get().response == "no"
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert 'value="no" class="small "' in home
     client.force_login(personas.lead)
     page = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()

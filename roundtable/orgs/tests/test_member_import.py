@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roundtable.core.errors import DomainError
-from roundtable.core.personas import PERSONA_NAMES
+from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.orgs.member_import import (
     decode_upload,
     member_import_apply,

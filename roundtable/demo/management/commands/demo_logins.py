@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from roundtable.accounts.models import User
-from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
+from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

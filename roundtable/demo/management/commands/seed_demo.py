@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_seed
+from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, demo_seed
 from roundtable.orgs.models import Organization
 
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from roundtable.core import views
+from roundtable.home import views
 
-app_name = "core"
+app_name = "home"
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from roundtable.circles.models import Circle
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
-from roundtable.meetings.demo import demo_meetings_seed
+from roundtable.demo.meetings import demo_meetings_seed
 from roundtable.orgs.models import Member, Organization, Role
 from roundtable.orgs.services import member_create, member_set_availability, organization_create
 from roundtable.programs.models import Program

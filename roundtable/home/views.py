@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from roundtable.core import permissions
-from roundtable.core.selectors import home_summary
+from roundtable.home.selectors import home_summary
 
 
 @login_required
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     members = list(permissions.memberships(request.user).values())
     return render(
         request,
-        "core/home.html",
+        "home/home.html",
         {
             "summary": summary,
             "user_time_zone": members[0].time_zone if members else "UTC",

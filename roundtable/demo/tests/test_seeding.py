@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.circles.models import Circle, CircleMembership
-from roundtable.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoResult, demo_seed
+from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, DemoResult, demo_seed
 from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
 
