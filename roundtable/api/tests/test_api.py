@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from roundtable.accounts.models import ApiToken, User
 from roundtable.accounts.services import api_token_create, api_token_revoke
 from roundtable.circles.services import circle_create
-from roundtable.testing.personas import Personas
 from roundtable.orgs.models import Member
 from roundtable.orgs.services import member_create, organization_create
 from roundtable.programs.models import Program
 from roundtable.programs.services import program_create
+from roundtable.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

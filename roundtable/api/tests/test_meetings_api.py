@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from roundtable.api.tests.test_api import as_persona, assert_error, post
-from roundtable.testing.personas import Personas
 from roundtable.meetings import services
+from roundtable.testing.personas import Personas
 
 PERSONAS = ("admin", "coordinator", "sponsor", "lead", "member", "outsider")
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from roundtable.circles import formation as services
 from roundtable.circles.models import Circle, CircleMembership, FormationRun
 from roundtable.core.errors import DomainError
-from roundtable.testing.factories import EnrolmentFactory, MemberFactory, ProgramFactory
 from roundtable.orgs.models import AvailabilitySlot
+from roundtable.testing.factories import EnrolmentFactory, MemberFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 DEPARTMENTS = ["Sales", "Support", "Finance", "Operations"]

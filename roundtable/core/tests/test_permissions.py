@@ -6,8 +6,8 @@ import pytest
 
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
-from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.programs.models import Program
+from roundtable.testing.personas import PERSONA_NAMES
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from roundtable.circles.services import circle_update
-from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.meetings import services
+from roundtable.testing.personas import PERSONA_NAMES
 
 
 def _schedule(personas):

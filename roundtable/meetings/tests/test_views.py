@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.meetings import services
+from roundtable.testing.personas import PERSONA_NAMES
 
 MANAGERS = {"admin", "coordinator", "lead"}
 

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roundtable.core.errors import DomainError
-from roundtable.testing.personas import PERSONA_NAMES
 from roundtable.orgs.member_import import (
     decode_upload,
     member_import_apply,
     member_import_preview,
 )
 from roundtable.orgs.models import Member
+from roundtable.testing.personas import PERSONA_NAMES
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "members.csv"
 HEADER = (
