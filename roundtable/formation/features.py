@@ -12,6 +12,7 @@ distance between two people is the weighted sum of their per-feature dissimilari
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,11 +90,20 @@ def _tags(feature: Feature) -> np.ndarray:
     return block * math.sqrt(feature.weight / mean_count)
 
 
+TAG_SEPARATORS = re.compile(r"[;,]")
+
+
+def split_tags(text: str) -> list[str]:
+    """The one way tags are written everywhere (profile form, CSV import, command line):
+    separated by `;` or `,`, surrounding spaces dropped, empty parts ignored, order kept."""
+    return [part.strip() for part in TAG_SEPARATORS.split(text) if part.strip()]
+
+
 def as_tags(value: object) -> tuple[object, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(";") if part.strip())
+        return tuple(split_tags(value))
     if isinstance(value, (tuple, list, set, frozenset)):
         return tuple(value)
     raise ValueError(f"Tags must be a list or a ';'-separated text, not {value!r}.")
