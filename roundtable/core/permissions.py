@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
+from django.http import Http404
 
 if TYPE_CHECKING:
     from roundtable.circles.models import Circle
@@ -43,6 +44,15 @@ def forget_memberships(user: Any) -> None:
 
 def member_in(user: Any, organization_id: int) -> Member | None:
     return memberships(user).get(organization_id)
+
+
+def acting_member(user: Any, organization_id: int) -> Member:
+    """The user's own member profile in the organisation an object belongs to: who is acting.
+    Http404 for someone who is not a member there (they cannot see the object either)."""
+    member = member_in(user, organization_id)
+    if member is None:
+        raise Http404("Not found.")
+    return member
 
 
 def _is_admin(member: Member | None) -> bool:

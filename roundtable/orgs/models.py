@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from roundtable.core.models import TimeStampedModel
+from roundtable.core.roles import Role
 
 
 def validate_time_zone(value: str) -> None:
@@ -39,12 +40,6 @@ class Organization(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "Organisation admin"
-    COORDINATOR = "coordinator", "Coordinator"
-    MEMBER = "member", "Member"
 
 
 class Tag(models.Model):
