@@ -12,8 +12,8 @@ from roundtable.circles.models import Circle, CircleMembership
 from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.orgs.models import Member
-from roundtable.programs.models import Program
-from roundtable.programs.services import program_enrol
+from roundtable.programs.models import Enrolment, Program
+from roundtable.programs.services import enrolment_end, program_enrol
 
 
 @transaction.atomic
@@ -113,3 +113,17 @@ def circle_set_lead(*, circle: Circle, lead: Member | None) -> Circle:
     circle.lead = lead
     circle.save(update_fields=["lead", "updated_at"])
     return circle
+
+
+@transaction.atomic
+def program_withdraw(*, program: Program, member: Member, on: dt.date | None = None) -> Enrolment:
+    """Withdraw a member from the program and from its circles; history is kept. It lives here,
+    above programs, because it reaches into circles."""
+    on = on or timezone.localdate()
+    if not program.enrolments.filter(member=member, withdrawn_on__isnull=True).exists():
+        raise DomainError(f"{member} is not enrolled in {program}.")
+    for circle in program.circles.filter(
+        memberships__member=member, memberships__left_on__isnull=True
+    ):
+        circle_remove_member(circle=circle, member=member, on=on)
+    return enrolment_end(program=program, member=member, on=on)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -25,8 +24,7 @@ from roundtable.circles.services import (
     circle_update,
 )
 from roundtable.core import permissions
-from roundtable.core.errors import DomainError
-from roundtable.core.form_pages import form_page
+from roundtable.core.form_pages import form_action, form_page, service_action
 from roundtable.meetings.models import Schedule
 from roundtable.meetings.selectors import (
     circle_consistency,
@@ -34,7 +32,6 @@ from roundtable.meetings.selectors import (
     circle_upcoming_meetings,
     trend_has_early_dip,
 )
-from roundtable.orgs.models import Member
 from roundtable.programs.selectors import program_get_for_user
 
 
@@ -66,9 +63,9 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def circle_create_view(request: HttpRequest, program_pk: int) -> HttpResponse:
-    program = program_get_for_user(user=request.user, pk=program_pk)
-    if not permissions.can_manage_program(request.user, program):
-        raise Http404
+    program = program_get_for_user(
+        user=request.user, pk=program_pk, can=permissions.can_manage_program
+    )
     form = CircleCreateForm(
         request.POST or None,
         program=program,
@@ -88,17 +85,15 @@ def circle_create_view(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 
 def _managed_circle(request: HttpRequest, pk: int) -> Circle:
-    circle = selectors.circle_get_for_user(user=request.user, pk=pk)
-    if not permissions.can_manage_circle(request.user, circle):
-        raise Http404
-    return circle
+    return selectors.circle_get_for_user(
+        user=request.user, pk=pk, can=permissions.can_manage_circle
+    )
 
 
 def _membership_circle(request: HttpRequest, pk: int) -> Circle:
-    circle = selectors.circle_get_for_user(user=request.user, pk=pk)
-    if not permissions.can_change_circle_members(request.user, circle):
-        raise Http404
-    return circle
+    return selectors.circle_get_for_user(
+        user=request.user, pk=pk, can=permissions.can_change_circle_members
+    )
 
 
 @login_required
@@ -149,16 +144,13 @@ def _after_change(request: HttpRequest, circle: Circle) -> HttpResponse:
 @require_POST
 def circle_add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
     circle = _membership_circle(request, pk)
-    form = CircleAddMemberForm(request.POST, circle=circle)
-    if form.is_valid():
-        try:
-            circle_add_member(circle=circle, member=form.cleaned_data["member"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"{form.cleaned_data['member']} joined {circle}.")
-    else:
-        messages.error(request, "Choose someone to add.")
+    form_action(
+        request,
+        CircleAddMemberForm(request.POST, circle=circle),
+        save=lambda data: circle_add_member(circle=circle, member=data["member"]),
+        invalid="Choose someone to add.",
+        success=lambda membership: f"{membership.member} joined {circle}.",
+    )
     return _after_change(request, circle)
 
 
@@ -166,13 +158,12 @@ def circle_add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def circle_remove_member_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     circle = _membership_circle(request, pk)
-    member = get_object_or_404(Member, pk=member_pk, organization=circle.program.organization)
-    try:
-        circle_remove_member(circle=circle, member=member)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{member} left {circle}; their time in it stays on record.")
+    member = selectors.circle_member_get(circle=circle, member_pk=member_pk)
+    service_action(
+        request,
+        lambda: circle_remove_member(circle=circle, member=member),
+        success=f"{member} left {circle}; their time in it stays on record.",
+    )
     return _after_change(request, circle)
 
 
@@ -180,14 +171,11 @@ def circle_remove_member_view(request: HttpRequest, pk: int, member_pk: int) -> 
 @require_POST
 def circle_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
     circle = _managed_circle(request, pk)
-    form = CircleLeadForm(request.POST, circle=circle)
-    if form.is_valid():
-        try:
-            circle_set_lead(circle=circle, lead=form.cleaned_data["lead"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Lead updated.")
-    else:
-        messages.error(request, "Choose a current member of the circle as lead.")
+    form_action(
+        request,
+        CircleLeadForm(request.POST, circle=circle),
+        save=lambda data: circle_set_lead(circle=circle, lead=data["lead"]),
+        invalid="Choose a current member of the circle as lead.",
+        success="Lead updated.",
+    )
     return _after_change(request, circle)

@@ -58,24 +58,35 @@ def form_page(
     )
 
 
+def service_action(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    *,
+    success: Callable[[Any], str] | str = "",
+) -> bool:
+    """Run one service call for a button: say what happened, or why the service refused.
+    True when it was done."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    text = success(result) if callable(success) else success
+    if text:
+        messages.success(request, text)
+    return True
+
+
 def form_action(
     request: HttpRequest,
     form: forms.Form,
     *,
     save: Callable[[dict[str, Any]], Any],
     invalid: str,
-    success: str = "",
+    success: Callable[[Any], str] | str = "",
 ) -> bool:
-    """A small POST action (one button or field): run the service and leave a message saying
-    what happened. True when it was saved."""
+    """A small POST action (one button or field): check the form, then as `service_action`."""
     if not form.is_valid():
         messages.error(request, invalid)
         return False
-    try:
-        save(form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
+    return service_action(request, lambda: save(form.cleaned_data), success=success)

@@ -7,30 +7,31 @@ programs); outsider (nothing: getters raise Http404, so existence is not reveale
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+
+from roundtable.core.roles import Role
 
 if TYPE_CHECKING:
     from roundtable.circles.models import Circle
     from roundtable.orgs.models import Member, Organization
     from roundtable.programs.models import Program
 
+M = TypeVar("M", bound=Model)
+
 
 def memberships(user: Any) -> dict[int, Member]:
-    """The user's active memberships keyed by organisation id, cached on the user object."""
-    if user is None or not user.is_authenticated:
+    """The user's active memberships keyed by organisation id: one query, cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, "_roundtable_memberships", None)
     if cached is None:
-        from roundtable.orgs.models import Member
-
         cached = {
             m.organization_id: m
-            for m in Member.objects.filter(user=user, is_active=True).select_related(
-                "organization", "user"
-            )
+            for m in user.memberships.filter(is_active=True).select_related("organization", "user")
         }
         user._roundtable_memberships = cached
     return cached
@@ -55,8 +56,12 @@ def acting_member(user: Any, organization_id: int) -> Member:
     return member
 
 
-def _is_admin(member: Member | None) -> bool:
-    return member is not None and member.role == "admin"
+def _has_role(member: Member | None, *roles: Role) -> bool:
+    return member is not None and member.role in roles
+
+
+def _member_ids(user: Any) -> list[int]:
+    return [m.pk for m in memberships(user).values()]
 
 
 # --- organisation -------------------------------------------------------------------------
@@ -67,12 +72,11 @@ def can_view_organization(user: Any, organization: Organization) -> bool:
 
 
 def can_administer_organization(user: Any, organization: Organization) -> bool:
-    return _is_admin(member_in(user, organization.pk))
+    return _has_role(member_in(user, organization.pk), Role.ADMIN)
 
 
 def can_invite_members(user: Any, organization: Organization) -> bool:
-    member = member_in(user, organization.pk)
-    return member is not None and member.role in {"admin", "coordinator"}
+    return _has_role(member_in(user, organization.pk), Role.ADMIN, Role.COORDINATOR)
 
 
 can_import_members = can_invite_members
@@ -81,13 +85,94 @@ can_create_program = can_invite_members
 
 def can_edit_member(user: Any, member: Member) -> bool:
     me = member_in(user, member.organization_id)
-    return me is not None and (me.pk == member.pk or me.role == "admin")
+    return me is not None and (me.pk == member.pk or me.role == Role.ADMIN)
 
 
 def can_see_member_private_fields(user: Any, member: Member) -> bool:
     """Availability, hire date and manager are visible to the person, admins and coordinators."""
     me = member_in(user, member.organization_id)
-    return me is not None and (me.pk == member.pk or me.role in {"admin", "coordinator"})
+    return me is not None and (me.pk == member.pk or _has_role(me, Role.ADMIN, Role.COORDINATOR))
+
+
+# --- capacities: what the user is to a program or a circle ---------------------------------
+
+
+class Capacity(StrEnum):
+    """What someone is to a program or circle; the policy's answers are made of these."""
+
+    ADMIN = "admin"  # organisation admin
+    COORDINATOR = "coordinator"
+    SPONSOR = "sponsor"
+    PARTICIPANT = "participant"  # enrolled in the program or in one of its circles
+    LEAD = "lead"
+    MEMBER = "member"  # a current member of the circle
+
+
+OVERSEERS = frozenset({Capacity.ADMIN, Capacity.COORDINATOR, Capacity.SPONSOR})
+MANAGERS = frozenset({Capacity.ADMIN, Capacity.COORDINATOR})
+
+# The viewer's relations are joined once into the queryset as these annotations (one EXISTS
+# subquery each), so that asking the policy about a list of objects costs no query per object.
+_PROGRAM_FLAGS = {
+    "viewer_coordinates": "coordinators__in",
+    "viewer_enrolled": ("enrolments__member_id__in", {"enrolments__withdrawn_on__isnull": True}),
+    "viewer_in_a_circle": (
+        "circles__memberships__member_id__in",
+        {"circles__memberships__left_on__isnull": True},
+    ),
+}
+_CIRCLE_FLAGS = {
+    "viewer_coordinates": "program__coordinators__in",
+    "viewer_enrolled": (
+        "program__enrolments__member_id__in",
+        {"program__enrolments__withdrawn_on__isnull": True},
+    ),
+    "viewer_in_a_circle": (
+        "program__circles__memberships__member_id__in",
+        {"program__circles__memberships__left_on__isnull": True},
+    ),
+    "viewer_is_member": ("memberships__member_id__in", {"memberships__left_on__isnull": True}),
+}
+
+
+def _flag_expressions(model: Any, flags: dict[str, Any], ids: list[int]) -> dict[str, Any]:
+    expressions: dict[str, Any] = {}
+    for name, spec in flags.items():
+        lookup, extra = (spec, {}) if isinstance(spec, str) else spec
+        if not ids:
+            expressions[name] = Value(False, output_field=BooleanField())
+            continue
+        expressions[name] = Exists(
+            model.objects.filter(pk=OuterRef("pk"), **{lookup: ids}, **extra)
+        )
+    return expressions
+
+
+def with_viewer_capacities(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    """Program or Circle rows annotated with the user's relations to each, for the policy."""
+    flags = _CIRCLE_FLAGS if hasattr(queryset.model, "lead_id") else _PROGRAM_FLAGS
+    return queryset.annotate(
+        viewer_user_id=Value(getattr(user, "pk", None) or 0, output_field=IntegerField()),
+        **_flag_expressions(queryset.model, flags, _member_ids(user)),
+    )
+
+
+def _flags(obj: Any, user: Any, flags: dict[str, Any]) -> dict[str, bool]:
+    """The annotations when the object came through `with_viewer_capacities` for this user;
+    otherwise one query for this object alone."""
+    if getattr(obj, "viewer_user_id", None) == (getattr(user, "pk", None) or 0) and all(
+        hasattr(obj, name) for name in flags
+    ):
+        return {name: bool(getattr(obj, name)) for name in flags}
+    row = (
+        type(obj)
+        .objects.filter(pk=obj.pk)
+        .values(**_flag_expressions(type(obj), flags, _member_ids(user)))
+        .first()
+    )
+    values = {name: bool(row and row[name]) for name in flags}
+    obj.__dict__.update(values, viewer_user_id=getattr(user, "pk", None) or 0)
+    return values
 
 
 # --- programs -----------------------------------------------------------------------------
@@ -98,7 +183,7 @@ def program_scope(user: Any) -> Q:
     members = list(memberships(user).values())
     if not members:
         return Q(pk__in=[])
-    admin_orgs = [m.organization_id for m in members if m.role == "admin"]
+    admin_orgs = [m.organization_id for m in members if m.role == Role.ADMIN]
     ids = [m.pk for m in members]
     return (
         Q(organization_id__in=admin_orgs)
@@ -109,38 +194,30 @@ def program_scope(user: Any) -> Q:
     )
 
 
-def _program_roles(user: Any, program: Program) -> set[str]:
+def _capacities(
+    member: Member | None, *, sponsor_id: int | None, flags: dict[str, bool]
+) -> set[Capacity]:
+    if member is None:
+        return set()
+    found: set[Capacity] = set()
+    if member.role == Role.ADMIN:
+        found.add(Capacity.ADMIN)
+    if sponsor_id == member.pk:
+        found.add(Capacity.SPONSOR)
+    if flags["viewer_coordinates"]:
+        found.add(Capacity.COORDINATOR)
+    if flags["viewer_enrolled"] or flags["viewer_in_a_circle"]:
+        found.add(Capacity.PARTICIPANT)
+    return found
+
+
+def program_roles(user: Any, program: Program) -> set[Capacity]:
     member = member_in(user, program.organization_id)
     if member is None:
         return set()
-    roles: set[str] = set()
-    if member.role == "admin":
-        roles.add("admin")
-    if program.sponsor_id == member.pk:
-        roles.add("sponsor")
-    if program.coordinators.filter(pk=member.pk).exists():
-        roles.add("coordinator")
-    if (
-        program.enrolments.filter(member=member, withdrawn_on__isnull=True).exists()
-        or program.circles.filter(
-            memberships__member=member, memberships__left_on__isnull=True
-        ).exists()
-    ):
-        roles.add("participant")
-    return roles
-
-
-def _cached_roles(obj: Any, user: Any, compute: Any) -> set[str]:
-    """Roles are asked for several times per request; work them out once per user and object."""
-    cache: dict[Any, set[str]] = obj.__dict__.setdefault("_roundtable_roles", {})
-    key = getattr(user, "pk", None)
-    if key not in cache:
-        cache[key] = compute(user, obj)
-    return cache[key]
-
-
-def program_roles(user: Any, program: Program) -> set[str]:
-    return _cached_roles(program, user, _program_roles)
+    return _capacities(
+        member, sponsor_id=program.sponsor_id, flags=_flags(program, user, _PROGRAM_FLAGS)
+    )
 
 
 def can_view_program(user: Any, program: Program) -> bool:
@@ -149,11 +226,11 @@ def can_view_program(user: Any, program: Program) -> bool:
 
 def can_view_program_overview(user: Any, program: Program) -> bool:
     """All circles, enrolments and figures: the people who run or answer for the program."""
-    return bool(program_roles(user, program) & {"admin", "coordinator", "sponsor"})
+    return bool(program_roles(user, program) & OVERSEERS)
 
 
 def can_manage_program(user: Any, program: Program) -> bool:
-    return bool(program_roles(user, program) & {"admin", "coordinator"})
+    return bool(program_roles(user, program) & MANAGERS)
 
 
 # --- circles ------------------------------------------------------------------------------
@@ -163,7 +240,7 @@ def circle_scope(user: Any) -> Q:
     members = list(memberships(user).values())
     if not members:
         return Q(pk__in=[])
-    admin_orgs = [m.organization_id for m in members if m.role == "admin"]
+    admin_orgs = [m.organization_id for m in members if m.role == Role.ADMIN]
     ids = [m.pk for m in members]
     return (
         Q(program__organization_id__in=admin_orgs)
@@ -174,20 +251,19 @@ def circle_scope(user: Any) -> Q:
     )
 
 
-def _circle_roles(user: Any, circle: Circle) -> set[str]:
-    roles = program_roles(user, circle.program) & {"admin", "coordinator", "sponsor"}
+def circle_roles(user: Any, circle: Circle) -> set[Capacity]:
+    """The program-level capacities that reach into every circle (admin, coordinator, sponsor),
+    plus lead and member of this circle. Needs `circle.program` (select_related by selectors)."""
     member = member_in(user, circle.program.organization_id)
     if member is None:
         return set()
+    flags = _flags(circle, user, _CIRCLE_FLAGS)
+    found = _capacities(member, sponsor_id=circle.program.sponsor_id, flags=flags) & OVERSEERS
     if circle.lead_id == member.pk:
-        roles.add("lead")
-    if circle.memberships.filter(member=member, left_on__isnull=True).exists():
-        roles.add("member")
-    return roles
-
-
-def circle_roles(user: Any, circle: Circle) -> set[str]:
-    return _cached_roles(circle, user, _circle_roles)
+        found.add(Capacity.LEAD)
+    if flags["viewer_is_member"]:
+        found.add(Capacity.MEMBER)
+    return found
 
 
 def can_view_circle(user: Any, circle: Circle) -> bool:
@@ -196,12 +272,12 @@ def can_view_circle(user: Any, circle: Circle) -> bool:
 
 def can_manage_circle(user: Any, circle: Circle) -> bool:
     """Lead, coordinators and admins change a circle's details; sponsors only read."""
-    return bool(circle_roles(user, circle) & {"admin", "coordinator", "lead"})
+    return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.LEAD}))
 
 
 def can_change_circle_members(user: Any, circle: Circle) -> bool:
     """Who is in which circle is the program's business: coordinators and admins."""
-    return can_manage_program(user, circle.program)
+    return bool(circle_roles(user, circle) & MANAGERS)
 
 
 # --- meetings -----------------------------------------------------------------------------
@@ -209,11 +285,11 @@ def can_change_circle_members(user: Any, circle: Circle) -> bool:
 
 def can_take_part_in_circle(user: Any, circle: Circle) -> bool:
     """Members and the lead add agenda items, write notes, report attendance, give feedback."""
-    return bool(circle_roles(user, circle) & {"member", "lead"})
+    return bool(circle_roles(user, circle) & {Capacity.MEMBER, Capacity.LEAD})
 
 
 def can_edit_meeting_notes(user: Any, circle: Circle) -> bool:
-    return bool(circle_roles(user, circle) & {"member", "lead", "admin", "coordinator"})
+    return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.MEMBER, Capacity.LEAD}))
 
 
 def can_form_circles(user: Any, program: Program) -> bool:

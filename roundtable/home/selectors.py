@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from roundtable.circles.models import Circle
-from roundtable.circles.selectors import my_circles
+from roundtable.circles.selectors import my_circles, program_unplaced_counts
 from roundtable.core import permissions
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.selectors import upcoming_meetings_for_user
@@ -42,6 +42,9 @@ def home_summary(*, user: Any) -> HomeSummary:
     summary.meetings = upcoming_meetings_for_user(user=user)
     summary.programs = list(programs_for_user(user=user))
     my_ids = {m.pk for m in members}
+    unplaced_counts = program_unplaced_counts(
+        programs=[p for p in summary.programs if permissions.can_manage_program(user, p)]
+    )
     for member in members:
         if not member.availability.exists():
             summary.steps.append(
@@ -63,7 +66,7 @@ def home_summary(*, user: Any) -> HomeSummary:
             )
     for program in summary.programs:
         roles = permissions.program_roles(user, program)
-        if "sponsor" in roles and not roles & {"admin", "coordinator"}:
+        if permissions.Capacity.SPONSOR in roles and not roles & permissions.MANAGERS:
             # circle_count and enrolled_count are annotations from programs_for_user.
             circles, enrolled = (
                 getattr(program, "circle_count", 0),
@@ -88,7 +91,7 @@ def home_summary(*, user: Any) -> HomeSummary:
                     action="Set up program",
                 )
             )
-        unplaced = _unplaced_count(program)
+        unplaced = unplaced_counts.get(program.pk, 0)
         if unplaced:
             summary.steps.append(
                 NextStep(
@@ -99,9 +102,3 @@ def home_summary(*, user: Any) -> HomeSummary:
                 )
             )
     return summary
-
-
-def _unplaced_count(program: Program) -> int:
-    from roundtable.programs.selectors import program_unplaced_members
-
-    return program_unplaced_members(program=program).count()

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
-from roundtable.circles.models import CircleMembership
 from roundtable.core import permissions
+from roundtable.core.access import object_get_or_404
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Enrolment, Program
 
 
 def programs_for_user(*, user: Any) -> QuerySet[Program]:
+    """Every program the user may see, with the user's capacities joined in for the policy."""
     visible = Program.objects.filter(permissions.program_scope(user)).values("pk")
     return (
-        Program.objects.filter(pk__in=visible)
+        permissions.with_viewer_capacities(Program.objects.filter(pk__in=visible), user)
         .select_related("organization", "sponsor__user")
         .prefetch_related(Prefetch("coordinators", queryset=Member.objects.select_related("user")))
         .annotate(
@@ -29,16 +30,30 @@ def programs_for_user(*, user: Any) -> QuerySet[Program]:
     )
 
 
-def program_get_for_user(*, user: Any, pk: int) -> Program:
-    program = (
-        Program.objects.filter(pk=pk)
-        .select_related("organization", "sponsor__user")
-        .prefetch_related(Prefetch("coordinators", queryset=Member.objects.select_related("user")))
-        .first()
+def program_get_for_user(
+    *, user: Any, pk: int, can: Callable[[Any, Program], bool] = permissions.can_view_program
+) -> Program:
+    """The program, if the policy lets the user see it (or do `can` with it); else Http404."""
+    queryset = permissions.with_viewer_capacities(
+        Program.objects.select_related("organization", "sponsor__user").prefetch_related(
+            Prefetch("coordinators", queryset=Member.objects.select_related("user"))
+        ),
+        user,
     )
-    if program is None or not permissions.can_view_program(user, program):
-        raise Http404("No such program.")
-    return program
+    return object_get_or_404(
+        queryset, pk=pk, can=lambda program: can(user, program), message="No such program."
+    )
+
+
+def enrolled_member_get(*, program: Program, member_pk: int) -> Member:
+    """A member currently enrolled in the program (the program was fetched with access)."""
+    return object_get_or_404(
+        Member.objects.select_related("user"),
+        pk=member_pk,
+        enrolments__program=program,
+        enrolments__withdrawn_on__isnull=True,
+        message="No such member in this program.",
+    )
 
 
 def program_enrolments(*, program: Program) -> QuerySet[Enrolment]:
@@ -46,17 +61,4 @@ def program_enrolments(*, program: Program) -> QuerySet[Enrolment]:
         program.enrolments.filter(withdrawn_on__isnull=True)
         .select_related("member__user")
         .order_by("member__user__full_name")
-    )
-
-
-def program_unplaced_members(*, program: Program) -> QuerySet[Member]:
-    """Enrolled members who are in none of the program's circles yet."""
-    placed = CircleMembership.objects.filter(circle__program=program, left_on__isnull=True).values(
-        "member_id"
-    )
-    return (
-        Member.objects.filter(enrolments__program=program, enrolments__withdrawn_on__isnull=True)
-        .exclude(pk__in=placed)
-        .select_related("user")
-        .order_by("user__full_name")
     )

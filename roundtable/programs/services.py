@@ -112,18 +112,13 @@ def program_enrol(
 
 
 @transaction.atomic
-def program_withdraw(*, program: Program, member: Member, on: dt.date | None = None) -> Enrolment:
-    """Withdraw a member from the program and from its circles; history is kept."""
-    from roundtable.circles.services import circle_remove_member
-
+def enrolment_end(*, program: Program, member: Member, on: dt.date | None = None) -> Enrolment:
+    """End a member's enrolment; history is kept. Withdrawing someone also takes them out of the
+    program's circles: that is `circles.services.program_withdraw`, which calls this."""
     on = on or timezone.localdate()
     enrolment = program.enrolments.filter(member=member, withdrawn_on__isnull=True).first()
     if enrolment is None:
         raise DomainError(f"{member} is not enrolled in {program}.")
-    for circle in program.circles.filter(
-        memberships__member=member, memberships__left_on__isnull=True
-    ):
-        circle_remove_member(circle=circle, member=member, on=on)
     enrolment.withdrawn_on = max(on, enrolment.enrolled_on)
     enrolment.save(update_fields=["withdrawn_on", "updated_at"])
     return enrolment

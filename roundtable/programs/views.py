@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from roundtable.circles.selectors import program_circles
+from roundtable.circles.selectors import my_circles, program_circles, program_unplaced_members
+from roundtable.circles.services import program_withdraw
 from roundtable.core import permissions
-from roundtable.core.errors import DomainError
-from roundtable.core.form_pages import form_page
-from roundtable.orgs.models import Member, Organization
+from roundtable.core.form_pages import form_action, form_page, service_action
+from roundtable.orgs.models import Organization
 from roundtable.orgs.selectors import organization_get_for_user, organizations_for_user
 from roundtable.programs import selectors
 from roundtable.programs.forms import EnrolForm, ProgramForm
-from roundtable.programs.services import (
-    program_create,
-    program_enrol,
-    program_update,
-    program_withdraw,
-)
+from roundtable.programs.models import Program
+from roundtable.programs.services import program_create, program_enrol, program_update
 
 
 @login_required
@@ -96,23 +91,20 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nav_section": "programs",
     }
     if overview:
-        context["circles"] = program_circles(program=program)
+        context["circles"] = program_circles(program=program, user=request.user)
         context["enrolments"] = selectors.program_enrolments(program=program)
-        context["unplaced"] = selectors.program_unplaced_members(program=program)
+        context["unplaced"] = program_unplaced_members(program=program)
     else:
-        from roundtable.circles.selectors import my_circles
-
         context["circles"] = my_circles(user=request.user).filter(program=program)
     if can_manage:
         context["enrol_form"] = EnrolForm(program=program)
     return render(request, "programs/program_detail.html", context)
 
 
-def _managed_program(request: HttpRequest, pk: int) -> Any:
-    program = selectors.program_get_for_user(user=request.user, pk=pk)
-    if not permissions.can_manage_program(request.user, program):
-        raise Http404
-    return program
+def _managed_program(request: HttpRequest, pk: int) -> Program:
+    return selectors.program_get_for_user(
+        user=request.user, pk=pk, can=permissions.can_manage_program
+    )
 
 
 @login_required
@@ -141,16 +133,13 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def program_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = _managed_program(request, pk)
-    form = EnrolForm(request.POST, program=program)
-    if form.is_valid():
-        try:
-            enrolled = program_enrol(program=program, members=form.cleaned_data["members"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"{len(enrolled)} enrolled.")
-    else:
-        messages.error(request, "Choose at least one member to enrol.")
+    form_action(
+        request,
+        EnrolForm(request.POST, program=program),
+        save=lambda data: program_enrol(program=program, members=data["members"]),
+        invalid="Choose at least one member to enrol.",
+        success=lambda enrolled: f"{len(enrolled)} enrolled.",
+    )
     return redirect("programs:detail", pk=program.pk)
 
 
@@ -158,11 +147,10 @@ def program_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def program_withdraw_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     program = _managed_program(request, pk)
-    member = get_object_or_404(Member, pk=member_pk, organization=program.organization)
-    try:
-        program_withdraw(program=program, member=member)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{member} withdrawn from {program}; their history is kept.")
+    member = selectors.enrolled_member_get(program=program, member_pk=member_pk)
+    service_action(
+        request,
+        lambda: program_withdraw(program=program, member=member),
+        success=f"{member} withdrawn from {program}; their history is kept.",
+    )
     return redirect("programs:detail", pk=program.pk)

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from roundtable.circles.services import program_withdraw
 from roundtable.core.errors import DomainError
 from roundtable.programs.models import Program
-from roundtable.programs.services import program_create, program_enrol, program_withdraw
+from roundtable.programs.services import program_create, program_enrol
 
 
 def test_program_needs_a_coordinator_and_sane_dates(personas):
