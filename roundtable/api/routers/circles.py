@@ -7,9 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import AuthorizationError
 from ninja.pagination import paginate
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
@@ -22,6 +21,7 @@ from roundtable.api.schemas import MemberRef, OrganizationRef
 from roundtable.circles import selectors, services
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.core import permissions
+from roundtable.core.access import permission_require
 from roundtable.programs.selectors import program_get_for_user
 
 router = Router(tags=["circles"])
@@ -87,11 +87,7 @@ class CircleMemberIn(Schema):
     member_id: int
 
 
-def _require_change_members(user: Any, circle: Circle) -> None:
-    if not permissions.can_change_circle_members(user, circle):
-        raise AuthorizationError(
-            message="Only the program's coordinators and admins may change who is in a circle."
-        )
+MEMBERS_CHANGERS_ONLY = "Only the program's coordinators and admins may change who is in a circle."
 
 
 @router.get(
@@ -124,8 +120,10 @@ def circle_create(request: HttpRequest, program_id: int, payload: CircleIn) -> S
     are enrolled in the program if they were not yet."""
     user = caller(request)
     program = program_get_for_user(user=user, pk=program_id)
-    if not permissions.can_manage_program(user, program):
-        raise AuthorizationError(message="Only the program's coordinators and admins may do this.")
+    permission_require(
+        permissions.can_manage_program(user, program),
+        "Only the program's coordinators and admins may do this.",
+    )
     organization = program.organization
     circle = services.circle_create(
         program=program,
@@ -155,7 +153,7 @@ def circle_add_member(
     """Put a member of the organisation in the circle (enrolling them in the program)."""
     user = caller(request)
     circle = selectors.circle_get_for_user(user=user, pk=circle_id)
-    _require_change_members(user, circle)
+    permission_require(permissions.can_change_circle_members(user, circle), MEMBERS_CHANGERS_ONLY)
     member = member_from_id(
         organization=circle.program.organization, pk=payload.member_id, field="member_id"
     )
@@ -172,12 +170,7 @@ def circle_remove_member(request: HttpRequest, circle_id: int, member_id: int) -
     leaves the circle without one."""
     user = caller(request)
     circle = selectors.circle_get_for_user(user=user, pk=circle_id)
-    _require_change_members(user, circle)
-    membership = next(
-        (m for m in circle.current_memberships if m.member_id == member_id),  # type: ignore[attr-defined]
-        None,
-    )
-    if membership is None:
-        raise Http404("No such member in this circle.")
-    services.circle_remove_member(circle=circle, member=membership.member)
+    permission_require(permissions.can_change_circle_members(user, circle), MEMBERS_CHANGERS_ONLY)
+    member = selectors.circle_member_get(circle=circle, member_pk=member_id)
+    services.circle_remove_member(circle=circle, member=member)
     return Status(204, None)

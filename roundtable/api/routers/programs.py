@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import AuthorizationError
 from ninja.pagination import paginate
 from ninja.responses import Status, codes_4xx
 from pydantic import Field, field_validator
@@ -19,6 +18,7 @@ from roundtable.api.pagination import Pagination
 from roundtable.api.references import member_from_id, members_from_ids
 from roundtable.api.schemas import MemberRef, OrganizationRef
 from roundtable.core import permissions
+from roundtable.core.access import permission_require
 from roundtable.orgs.selectors import organization_get_for_user
 from roundtable.programs import selectors, services
 from roundtable.programs.models import Program
@@ -103,9 +103,7 @@ class EnrolmentOut(Schema):
     withdrawn_on: dt.date | None
 
 
-def _require_manage(user: Any, program: Program) -> None:
-    if not permissions.can_manage_program(user, program):
-        raise AuthorizationError(message="Only the program's coordinators and admins may do this.")
+MANAGERS_ONLY = "Only the program's coordinators and admins may do this."
 
 
 @router.get(
@@ -125,8 +123,10 @@ def program_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
     """Create a program (organisation admins and coordinators)."""
     user = caller(request)
     organization = organization_get_for_user(user=user, slug=payload.organization)
-    if not permissions.can_create_program(user, organization):
-        raise AuthorizationError(message="Only admins and coordinators may create programs.")
+    permission_require(
+        permissions.can_create_program(user, organization),
+        "Only admins and coordinators may create programs.",
+    )
     program = services.program_create(
         organization=organization,
         name=payload.name,
@@ -165,7 +165,7 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch)
     """Change a program (its coordinators and organisation admins)."""
     user = caller(request)
     program = selectors.program_get_for_user(user=user, pk=program_id)
-    _require_manage(user, program)
+    permission_require(permissions.can_manage_program(user, program), MANAGERS_ONLY)
     fields = payload.model_dump(exclude_unset=True)
     organization = program.organization
     if "sponsor_id" in fields:
@@ -189,7 +189,7 @@ def program_enrol(request: HttpRequest, program_id: int, payload: EnrolIn) -> li
     """Enrol members (re-enrolling anyone who had withdrawn); returns their enrolments."""
     user = caller(request)
     program = selectors.program_get_for_user(user=user, pk=program_id)
-    _require_manage(user, program)
+    permission_require(permissions.can_manage_program(user, program), MANAGERS_ONLY)
     members = members_from_ids(
         organization=program.organization, ids=payload.member_ids, field="member_ids"
     )
