@@ -474,11 +474,13 @@ def form(
     time_limit: float = 1.0,
     max_restarts: int = 50,
     patience: int = 300,
+    rounds: int | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Formation:
     """Best grouping found; deterministic for a seed and a budget of rounds (`max_restarts`;
-    the time limit, or `patience` rounds without improvement, can stop it earlier). Raises
-    `Infeasible` with reasons when the hard constraints cannot all be met."""
+    the time limit, or `patience` rounds without improvement, can stop it earlier). With
+    `rounds`, exactly that many rounds run and neither the time limit nor `patience` stops the
+    search. Raises `Infeasible` with reasons when the hard constraints cannot all be met."""
     if isinstance(x_or_problem, Problem):
         problem = x_or_problem
     else:
@@ -486,7 +488,9 @@ def form(
             raise FormationError(["Give the circle sizes."])
         problem = Problem(x=np.asarray(x_or_problem, dtype=np.float64), sizes=list(sizes))
     started = time.perf_counter()
-    deadline = started + max(time_limit, 0.01)
+    deadline = started + max(time_limit, 0.01) if rounds is None else math.inf
+    if rounds is not None:
+        max_restarts, patience = max(1, rounds), max(1, rounds) + 1
     if sum(problem.sizes) != problem.n:
         raise FormationError([f"The circle sizes add up to {sum(problem.sizes)}, not {problem.n}."])
     if problem.start is not None and len(problem.start) != problem.n:

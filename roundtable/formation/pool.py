@@ -52,10 +52,15 @@ class Request:
     seed: int = 0
     time_limit: float = 2.0
     max_rounds: int = 1000
+    # Exactly this many search rounds per part, whatever the time limit (deterministic for a
+    # seed): what tests and reproducible runs use.
+    rounds: int | None = None
 
 
 @dataclass(frozen=True)
-class Circle:
+class ProposedCircle:
+    """One circle of a proposal (named apart from the app's Circle model)."""
+
     key: str  # the current circle's key it continues, or "new-1", "new-2", ...
     members: tuple[str, ...]
     why: str
@@ -64,7 +69,7 @@ class Circle:
 
 @dataclass(frozen=True)
 class Result:
-    circles: tuple[Circle, ...]
+    circles: tuple[ProposedCircle, ...]
     objective: float
     balance: tuple[FeatureBalance, ...]
     constraints: dict[str, dict[str, int | bool]]
@@ -233,6 +238,7 @@ def form_circles(
             seed=request.seed,
             time_limit=max(0.05, request.time_limit * share),
             max_restarts=request.max_rounds,
+            rounds=request.rounds,
             progress=report,
         )
         offset = len(keys)
@@ -245,7 +251,7 @@ def form_circles(
     )
 
 
-def evaluate(
+def assess(
     pool: Pool,
     request: Request,
     assignment: Mapping[str, str],
@@ -333,7 +339,7 @@ def _result(
     members = [np.flatnonzero(labels == g) for g in range(k)] if k < 2000 else _group(labels, k)
     describe = MixDescriber(pool.features)
     circles = tuple(
-        Circle(
+        ProposedCircle(
             key=keys[g],
             members=tuple(pool.ids[int(i)] for i in members[g]),
             why=describe(members[g].tolist()),
@@ -473,4 +479,6 @@ def _group(labels: np.ndarray, k: int) -> list[np.ndarray]:
     return [order[bounds[g] : bounds[g + 1]] for g in range(k)]
 
 
-__all__ = ["Circle", "FormationError", "Infeasible", "Pool", "Request", "Result", "form_circles"]
+# Former names, kept while the app's importers move to the package root.
+Circle = ProposedCircle
+evaluate = assess
