@@ -26,12 +26,8 @@ from roundtable.circles.services import (
 from roundtable.core import permissions
 from roundtable.core.form_pages import form_action, form_page, service_action
 from roundtable.meetings.models import Schedule
-from roundtable.meetings.selectors import (
-    circle_consistency,
-    circle_trend,
-    circle_upcoming_meetings,
-    trend_has_early_dip,
-)
+from roundtable.meetings.history import circle_trend, meetings_consistency, trend_has_early_dip
+from roundtable.meetings.selectors import circle_upcoming_meetings
 from roundtable.programs.selectors import program_get_for_user
 
 
@@ -51,7 +47,7 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": circle_upcoming_meetings(circle=circle),
         "trend": trend,
         "early_dip": trend_has_early_dip(trend),
-        "consistency": circle_consistency(circle=circle),
+        "consistency": meetings_consistency(circle=circle),
         "nav_section": "programs",
     }
     if can_change_members:

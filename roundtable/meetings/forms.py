@@ -1,4 +1,5 @@
-"""Forms for schedules, moving and cancelling meetings, agenda, notes, attendance, feedback."""
+"""Forms for schedules, moving and cancelling meetings, agenda (and a program's meeting
+structure), notes, attendance, feedback and replies."""
 
 from __future__ import annotations
 
@@ -6,17 +7,13 @@ from typing import Any
 
 from django import forms
 
-from roundtable.meetings.models import Attendance, Schedule
+from roundtable.meetings.models import Attendance, Rsvp, Schedule
+from roundtable.timeslots import WEEKDAY_NAMES
 
 
 class ScheduleForm(forms.Form):
     frequency = forms.ChoiceField(choices=Schedule.Frequency.choices)
-    weekday = forms.TypedChoiceField(
-        coerce=int,
-        choices=[(i, d) for i, d in enumerate(
-            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        )],
-    )  # fmt: skip
+    weekday = forms.TypedChoiceField(coerce=int, choices=list(enumerate(WEEKDAY_NAMES)))
     nth = forms.TypedChoiceField(
         label="Which one in the month",
         coerce=int,
@@ -95,4 +92,16 @@ class FeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RsvpForm(forms.Form):
+    response = forms.ChoiceField(choices=Rsvp.Response.choices)
+
+
+class AgendaTemplateForm(forms.Form):
+    text = forms.CharField(
+        label="Steps of every meeting",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One step per line, as “Title: what happens”. Circles see it on each meeting.",
     )

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from roundtable.core.models import TimeStampedModel
+from roundtable.timeslots import WEEKDAY_NAMES
 from roundtable.timeslots.recurrence import Recurrence
 
 
@@ -29,14 +30,7 @@ class Schedule(TimeStampedModel):
         "circles.Circle", on_delete=models.CASCADE, related_name="schedule"
     )
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
-    weekday = models.PositiveSmallIntegerField(
-        choices=[
-            (i, d)
-            for i, d in enumerate(
-                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-            )
-        ]
-    )
+    weekday = models.PositiveSmallIntegerField(choices=list(enumerate(WEEKDAY_NAMES)))
     nth = models.SmallIntegerField(
         choices=Nth.choices, null=True, blank=True, help_text="Monthly only."
     )

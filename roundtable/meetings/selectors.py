@@ -1,39 +1,141 @@
-"""Reads for meetings, scoped by the permission policy; the trend is plain data for templates."""
+"""Reads for meetings: permission-scoped getters for a meeting and its children, what the meeting
+page shows, feeds, and the circle's and member's history as plain data for templates."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
-from roundtable.meetings.models import AgendaItem, Attendance, Meeting, Rsvp
+from roundtable.core.access import object_get_or_404
+from roundtable.meetings.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Feedback,
+    Meeting,
+    Rsvp,
+    Schedule,
+)
+from roundtable.orgs.models import Member
+from roundtable.programs.models import Program
 from roundtable.timeslots import WeeklySlot
 from roundtable.timeslots.common import MemberAvailability, SlotCandidate, find_common_slots
 
+# --- permission-scoped getters: a meeting and its children ---------------------------------
+
 
 def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
-    meeting = (
-        Meeting.objects.filter(pk=pk)
-        .select_related("circle__program__organization", "circle__lead__user", "schedule")
-        .prefetch_related(
-            Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.select_related("added_by__user"),
-            ),
-            Prefetch("attendance", queryset=Attendance.objects.select_related("member__user")),
-        )
-        .first()
+    queryset = Meeting.objects.select_related(
+        "circle__program__organization", "circle__lead__user", "schedule"
+    ).prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by__user")),
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member__user")),
     )
-    if meeting is None or not permissions.can_view_circle(user, meeting.circle):
-        raise Http404("No such meeting.")
-    return meeting
+    return object_get_or_404(
+        queryset,
+        pk=pk,
+        can=lambda meeting: permissions.can_view_circle(user, meeting.circle),
+        message="No such meeting.",
+    )
+
+
+def agenda_item_get_for_user(*, user: Any, meeting: Meeting, pk: int) -> AgendaItem:
+    """One agenda item of a meeting the user may see (Http404 otherwise)."""
+    return object_get_or_404(
+        AgendaItem.objects.select_related("meeting"),
+        meeting=meeting,
+        pk=pk,
+        can=lambda item: permissions.can_view_circle(user, meeting.circle),
+        message="No such agenda item.",
+    )
+
+
+def attendee_get_for_user(*, user: Any, meeting: Meeting, pk: int) -> Member:
+    """A member of the meeting's organisation whose attendance may be recorded, for a user who may
+    see the meeting; whether they are in the circle is the attendance service's rule."""
+    return object_get_or_404(
+        Member.objects.select_related("user"),
+        organization_id=meeting.circle.program.organization_id,
+        pk=pk,
+        can=lambda member: permissions.can_view_circle(user, meeting.circle),
+        message="No such member.",
+    )
+
+
+def schedule_get_for_user(*, user: Any, circle: Circle) -> Schedule:
+    """The circle's schedule; Http404 when it has none or the user may not see the circle."""
+    return object_get_or_404(
+        Schedule.objects.select_related("circle"),
+        circle=circle,
+        can=lambda schedule: permissions.can_view_circle(user, circle),
+        message="This circle has no schedule yet.",
+    )
+
+
+def circle_schedule(*, circle: Circle) -> Schedule | None:
+    """The circle's schedule, or None before one is set."""
+    return Schedule.objects.filter(circle=circle).first()
+
+
+def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:
+    """The feed a secret link names, re-checked at every use: Http404 once it was reset, or the
+    member or their account is no longer active."""
+    return object_get_or_404(
+        CalendarFeed.objects.select_related("member__user"),
+        token=token,
+        member__is_active=True,
+        member__user__is_active=True,
+        message="This calendar link was reset or never existed.",
+    )
+
+
+# --- the meeting page ------------------------------------------------------------------------
+
+
+def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]]:
+    """Who was in the circle on the meeting's day, by name, with their attendance if recorded.
+    Uses the attendance prefetched by `meeting_get_for_user`."""
+    day = timezone.localdate(meeting.starts_at)
+    memberships = (
+        meeting.circle.memberships.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .select_related("member__user")
+        .order_by("member__user__full_name")
+    )
+    marks = {a.member_id: a for a in meeting.attendance.all()}
+    return [(m.member, marks.get(m.member_id)) for m in memberships]
+
+
+def meeting_feedback(*, meeting: Meeting) -> list[Feedback]:
+    return list(meeting.feedback.select_related("member__user").order_by("created_at"))
+
+
+def meeting_replies(*, meeting: Meeting) -> dict[int, str]:
+    """Each member's RSVP to the meeting, by member id."""
+    return dict(meeting.rsvps.values_list("member_id", "response"))
+
+
+DEFAULT_AGENDA = (
+    ("Check-in", "How is everyone doing; wins since last time."),
+    ("Problem of the week", "The common problem the circle attacks today."),
+    ("Critique round", "Ideas proposed; reasoned arguments for and against."),
+    ("Commitments", "What each person will try, by a date they choose."),
+)
+
+
+def agenda_template_get(*, program: Program) -> list[tuple[str, str]]:
+    """The steps every meeting of the program follows: the program's own, or the default."""
+    sections = [(s.title, s.description) for s in program.agenda_sections.all()]
+    return sections or list(DEFAULT_AGENDA)
+
+
+# --- lists and feeds -------------------------------------------------------------------------
 
 
 def circle_upcoming_meetings(*, circle: Circle, now: dt.datetime | None = None, limit: int = 6
@@ -46,70 +148,20 @@ def circle_upcoming_meetings(*, circle: Circle, now: dt.datetime | None = None, 
     )
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    meeting_id: int
-    starts_at: dt.datetime
-    status: str  # "held", "moved" or "cancelled"
-    average_rating: float | None
-    ratings: int
-    present: int
-    bar_percent: int
-
-
-def circle_trend(*, circle: Circle, now: dt.datetime | None = None, limit: int = 26
-) -> list[TrendPoint]:  # fmt: skip
-    """Past meetings, oldest first, with their feedback: the weak ones are part of the story."""
-    now = now or timezone.now()
-    past = (
-        circle.meetings.filter(starts_at__lt=now)
-        .annotate(
-            avg_rating=Avg("feedback__rating"),
-            rating_count=Count("feedback", distinct=True),
-            present_count=Count(
-                "attendance", filter=Q(attendance__status="present"), distinct=True
-            ),
-        )
-        .order_by("-starts_at")[:limit]
-    )
-    points = []
-    for m in reversed(list(past)):
-        if m.is_cancelled:
-            status = "cancelled"
-        elif m.was_moved:
-            status = "moved"
-        else:
-            status = "held"
-        avg = float(m.avg_rating) if m.avg_rating is not None else None
-        points.append(
-            TrendPoint(
-                meeting_id=m.pk,
-                starts_at=m.starts_at,
-                status=status,
-                average_rating=round(avg, 1) if avg is not None else None,
-                ratings=m.rating_count,
-                present=m.present_count,
-                bar_percent=round(avg / 5 * 10) * 10 if avg is not None else 0,
-            )
-        )
-    return points
-
-
-def trend_has_early_dip(points: list[TrendPoint]) -> bool:
-    """True when a rated meeting in the first third scores below the circle's later average."""
-    rated = [p for p in points if p.average_rating is not None]
-    if len(rated) < 4:
-        return False
-    third = max(1, len(rated) // 3)
-    early, later = rated[:third], rated[third:]
-    later_avg = sum(p.average_rating or 0 for p in later) / len(later)
-    return min(p.average_rating or 0 for p in early) < later_avg - 0.5
+def circle_meetings(*, circle: Circle, after: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """All the circle's meetings, oldest first; `after` keeps those starting from that instant."""
+    meetings = circle.meetings.select_related("circle").order_by("starts_at")
+    if after is not None:
+        meetings = meetings.filter(starts_at__gte=after)
+    return meetings
 
 
 FEED_PAST = dt.timedelta(days=92)
 
 
-def meetings_for_member_feed(*, member: Any, now: dt.datetime | None = None) -> QuerySet[Meeting]:
+def meetings_for_member_feed(
+    *, member: Member, now: dt.datetime | None = None
+) -> QuerySet[Meeting]:
     """Meetings of the circles a member is in now: the last three months and all ahead."""
     now = now or timezone.now()
     circle_ids = member.circle_memberships.filter(left_on__isnull=True).values("circle_id")
@@ -143,82 +195,6 @@ def upcoming_meetings_for_user(*, user: Any, limit: int = 5) -> Sequence[Meeting
     for meeting in meetings:
         meeting.my_reply = replies.get(meeting.pk)  # type: ignore[attr-defined]
     return meetings
-
-
-@dataclass(frozen=True)
-class Consistency:
-    scheduled: int  # meetings that were due by now
-    held: int
-    moved: int
-    cancelled: int
-    attendance_rate: float | None  # share of recorded attendance that was "present"
-    streak: int  # most recent meetings in a row held (circle) or attended (member)
-
-    @property
-    def held_percent(self) -> int | None:
-        return round(self.held / self.scheduled * 100) if self.scheduled else None
-
-    @property
-    def attendance_percent(self) -> int | None:
-        return round(self.attendance_rate * 100) if self.attendance_rate is not None else None
-
-
-def circle_consistency(*, circle: Circle, now: dt.datetime | None = None) -> Consistency:
-    now = now or timezone.now()
-    past = list(
-        circle.meetings.filter(starts_at__lt=now)
-        .annotate(
-            present=Count("attendance", filter=Q(attendance__status="present")),
-            recorded=Count("attendance"),
-        )
-        .order_by("-starts_at")
-    )
-    held = [m for m in past if not m.is_cancelled]
-    streak = 0
-    for m in past:
-        if m.is_cancelled:
-            break
-        streak += 1
-    recorded = sum(m.recorded for m in held)
-    return Consistency(
-        scheduled=len(past),
-        held=len(held),
-        moved=sum(1 for m in held if m.was_moved),
-        cancelled=len(past) - len(held),
-        attendance_rate=(sum(m.present for m in held) / recorded) if recorded else None,
-        streak=streak,
-    )
-
-
-def member_consistency(*, member: Any, now: dt.datetime | None = None) -> Consistency:
-    """Across the member's circles, since they joined each: meetings due, and their attendance."""
-    now = now or timezone.now()
-    query = _member_meetings_q(member)
-    past = list(
-        Meeting.objects.filter(query, starts_at__lt=now)
-        .annotate(
-            mine=Count("attendance", filter=Q(attendance__member=member)),
-            mine_present=Count(
-                "attendance", filter=Q(attendance__member=member, attendance__status="present")
-            ),
-        )
-        .order_by("-starts_at")
-    )
-    held = [m for m in past if not m.is_cancelled]
-    streak = 0
-    for m in held:
-        if not m.mine_present:
-            break
-        streak += 1
-    recorded = sum(m.mine for m in held)
-    return Consistency(
-        scheduled=len(past),
-        held=len(held),
-        moved=sum(1 for m in held if m.was_moved),
-        cancelled=len(past) - len(held),
-        attendance_rate=(sum(m.mine_present for m in held) / recorded) if recorded else None,
-        streak=streak,
-    )
 
 
 def circle_slot_suggestions(
@@ -261,44 +237,3 @@ def circle_slot_suggestions(
         for c in ranked
         if c.attendees
     ]
-
-
-@dataclass(frozen=True)
-class AttendancePoint:
-    meeting_id: int
-    starts_at: dt.datetime
-    status: str  # present, excused, absent, unrecorded, cancelled, moved-present ...
-
-
-def member_attendance_trend(
-    *, member: Any, now: dt.datetime | None = None, limit: int = 26
-) -> list[AttendancePoint]:
-    """The member's recent meetings, oldest first, with what happened for them."""
-    now = now or timezone.now()
-    query = _member_meetings_q(member)
-    meetings = list(Meeting.objects.filter(query, starts_at__lt=now).order_by("-starts_at")[:limit])
-    marks = dict(
-        Attendance.objects.filter(meeting__in=meetings, member=member).values_list(
-            "meeting_id", "status"
-        )
-    )
-    return [
-        AttendancePoint(
-            meeting_id=m.pk,
-            starts_at=m.starts_at,
-            status="cancelled" if m.is_cancelled else marks.get(m.pk, "unrecorded"),
-        )
-        for m in reversed(meetings)
-    ]
-
-
-def _member_meetings_q(member: Any) -> Q:
-    """Meetings of the member's circles while they were in them."""
-    spans = member.circle_memberships.values_list("circle_id", "joined_on", "left_on")
-    query = Q(pk__in=[])
-    for circle_id, joined, left in spans:
-        part = Q(circle_id=circle_id, starts_at__date__gte=joined)
-        if left is not None:
-            part &= Q(starts_at__date__lte=left)
-        query |= part
-    return query

@@ -10,14 +10,15 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.circles.models import CircleMembership
 from roundtable.meetings.calendar import meetings_ics
 from roundtable.meetings.models import Meeting
-from roundtable.meetings.services import rsvp_token
+from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.models import Notification, NotificationPreference
 from roundtable.orgs.models import Member
 
@@ -29,31 +30,45 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=10)  # a worker that died mid-send frees it
 MAX_ATTEMPTS = 5
 
 
-def _current_members(meeting: Meeting) -> list[Member]:
-    return [
-        m.member
-        for m in meeting.circle.memberships.filter(left_on__isnull=True).select_related(
-            "member__user"
-        )
-        if m.member.is_active
-    ]
+def _reminder_due(meeting: Meeting, now: dt.datetime) -> dt.datetime:
+    """The schedule's lead time before the meeting, in real hours (so across a daylight-saving
+    change a 24-hour reminder comes 24 hours ahead), never in the past."""
+    schedule = getattr(meeting.circle, "schedule", None)
+    lead_hours = schedule.reminder_lead_hours if schedule else 24
+    return max(now, meeting.starts_at - dt.timedelta(hours=lead_hours))
 
 
 def notifications_plan(*, now: dt.datetime | None = None) -> int:
-    """Create the reminder and wrap-up rows for meetings in the coming days (idempotent)."""
+    """Create the reminder and wrap-up rows for meetings in the coming days (idempotent).
+    Returns how many rows this call created: 0 when everything was planned already."""
     now = now or timezone.now()
-    meetings = Meeting.objects.filter(
-        status=Meeting.Status.SCHEDULED, starts_at__gte=now, starts_at__lt=now + PLAN_AHEAD
-    ).select_related("circle__schedule", "circle__lead")
+    current = CircleMembership.objects.filter(
+        left_on__isnull=True, member__is_active=True
+    ).select_related("member")
+    meetings = list(
+        Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED, starts_at__gte=now, starts_at__lt=now + PLAN_AHEAD
+        )
+        .select_related("circle__schedule")
+        .prefetch_related(Prefetch("circle__memberships", queryset=current, to_attr="current"))
+    )
+    planned = set(
+        Notification.objects.filter(
+            meeting__in=meetings,
+            kind__in=[Notification.Kind.REMINDER, Notification.Kind.WRAPUP],
+            meeting_sequence=0,
+        ).values_list("kind", "meeting_id", "member_id")
+    )
     rows = []
     for meeting in meetings:
-        schedule = getattr(meeting.circle, "schedule", None)
-        lead_hours = schedule.reminder_lead_hours if schedule else 24
-        due = max(now, meeting.starts_at - dt.timedelta(hours=lead_hours))
-        for member in _current_members(meeting):
+        due = _reminder_due(meeting, now)
+        for membership in meeting.circle.current:  # type: ignore[attr-defined]
             rows.append(
                 Notification(
-                    kind=Notification.Kind.REMINDER, meeting=meeting, member=member, due_at=due
+                    kind=Notification.Kind.REMINDER,
+                    meeting=meeting,
+                    member_id=membership.member_id,
+                    due_at=due,
                 )
             )
         if meeting.circle.lead_id:
@@ -65,26 +80,25 @@ def notifications_plan(*, now: dt.datetime | None = None) -> int:
                     due_at=meeting.ends_at + WRAPUP_AFTER,
                 )
             )
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    new = [row for row in rows if (row.kind, row.meeting_id, row.member_id) not in planned]
+    # bulk_create(ignore_conflicts=True) returns every object passed, created or not, so the
+    # rows planned already are left out first; the flag only covers a planner running at once.
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 @transaction.atomic
-def notifications_meeting_changed(*, meeting: Meeting) -> None:
+def notifications_meeting_changed(*, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """A meeting moved or was cancelled: unsent rows follow it; people already reminded get a
     change notice."""
-    now = timezone.now()
+    now = now or timezone.now()
     unsent = Notification.objects.filter(meeting=meeting, sent_at__isnull=True)
     if meeting.is_cancelled:
         unsent.filter(kind__in=[Notification.Kind.REMINDER, Notification.Kind.WRAPUP]).update(
             sent_at=now, skipped_reason="Meeting cancelled before this was sent."
         )
     else:
-        schedule = getattr(meeting.circle, "schedule", None)
-        lead_hours = schedule.reminder_lead_hours if schedule else 24
-        unsent.filter(kind=Notification.Kind.REMINDER).update(
-            due_at=max(now, meeting.starts_at - dt.timedelta(hours=lead_hours))
-        )
+        unsent.filter(kind=Notification.Kind.REMINDER).update(due_at=_reminder_due(meeting, now))
         unsent.filter(kind=Notification.Kind.WRAPUP).update(due_at=meeting.ends_at + WRAPUP_AFTER)
     reminded = (
         Notification.objects.filter(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,15 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from roundtable.core import permissions
+from roundtable.notifications.forms import PreferencesForm
 from roundtable.notifications.services import notification_preferences_set
-
-
-class PreferencesForm(forms.Form):
-    reminders = forms.BooleanField(required=False, label="A reminder before each meeting")
-    changes = forms.BooleanField(required=False, label="When a meeting moves or is cancelled")
-    wrapups = forms.BooleanField(
-        required=False, label="After a meeting I lead: a nudge for attendance and notes"
-    )
 
 
 @login_required

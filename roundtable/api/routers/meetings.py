@@ -7,9 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import AuthorizationError
 from ninja.pagination import paginate
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
@@ -20,10 +19,14 @@ from roundtable.api.pagination import Pagination
 from roundtable.api.references import member_from_id
 from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
+from roundtable.core.access import permission_require
 from roundtable.meetings import services
 from roundtable.meetings.models import AgendaItem, Attendance, Feedback, Meeting, Schedule
-from roundtable.meetings.selectors import meeting_get_for_user
-from roundtable.orgs.models import Member
+from roundtable.meetings.selectors import (
+    circle_meetings,
+    meeting_get_for_user,
+    schedule_get_for_user,
+)
 from roundtable.timeslots.recurrence import to_aware
 
 router = Router(tags=["meetings"])
@@ -155,29 +158,15 @@ class FeedbackIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
-def _me(user: Any, meeting: Meeting) -> Member:
-    me = permissions.member_in(user, meeting.circle.program.organization_id)
-    if me is None:  # pragma: no cover - access was checked by the selector
-        raise Http404
-    return me
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise AuthorizationError(message=message)
-
-
 @router.get(
     "/circles/{circle_id}/schedule",
     response={200: ScheduleOut, codes_4xx: ErrorOut},
     url_name="schedule_detail",
 )
 def schedule_detail(request: HttpRequest, circle_id: int) -> Schedule:
-    circle = circle_get_for_user(user=caller(request), pk=circle_id)
-    schedule = Schedule.objects.filter(circle=circle).select_related("circle").first()
-    if schedule is None:
-        raise Http404("This circle has no schedule yet.")
-    return schedule
+    user = caller(request)
+    circle = circle_get_for_user(user=user, pk=circle_id)
+    return schedule_get_for_user(user=user, circle=circle)
 
 
 @router.put(
@@ -190,7 +179,9 @@ def schedule_set(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> S
     one follow it; the next 12 weeks are created at once."""
     user = caller(request)
     circle = circle_get_for_user(user=user, pk=circle_id)
-    _require(permissions.can_manage_circle(user, circle), "Only the lead or coordinators may.")
+    permission_require(
+        permissions.can_manage_circle(user, circle), "Only the lead or coordinators may."
+    )
     return services.schedule_set(circle=circle, **payload.dict())
 
 
@@ -205,10 +196,7 @@ def meeting_list(
 ) -> QuerySet[Meeting]:
     """The circle's meetings, oldest first; `after` keeps those starting after an instant."""
     circle = circle_get_for_user(user=caller(request), pk=circle_id)
-    meetings = circle.meetings.select_related("circle").order_by("starts_at")
-    if after is not None:
-        meetings = meetings.filter(starts_at__gte=after)
-    return meetings
+    return circle_meetings(circle=circle, after=after)
 
 
 @router.get(
@@ -228,7 +216,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> Meeting:
 def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meeting:
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    _require(permissions.can_manage_circle(user, meeting.circle), "Only the lead may move it.")
+    permission_require(
+        permissions.can_manage_circle(user, meeting.circle), "Only the lead may move it."
+    )
     naive = payload.local_start.replace(tzinfo=None)
     return services.meeting_move(
         meeting=meeting,
@@ -246,7 +236,9 @@ def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meet
 def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> Meeting:
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    _require(permissions.can_manage_circle(user, meeting.circle), "Only the lead may cancel it.")
+    permission_require(
+        permissions.can_manage_circle(user, meeting.circle), "Only the lead may cancel it."
+    )
     return services.meeting_cancel(meeting=meeting, reason=payload.reason)
 
 
@@ -258,12 +250,13 @@ def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> 
 def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    _require(
+    permission_require(
         permissions.can_take_part_in_circle(user, meeting.circle),
         "Only the circle's members add agenda items.",
     )
+    me = permissions.acting_member(user, meeting.circle.program.organization_id)
     item = services.agenda_item_add(
-        meeting=meeting, member=_me(user, meeting), title=payload.title, details=payload.details
+        meeting=meeting, member=me, title=payload.title, details=payload.details
     )
     return Status(201, item)
 
@@ -277,9 +270,9 @@ def attendance_set(request: HttpRequest, meeting_id: int, payload: AttendanceIn)
     """The lead records anyone's attendance; a member reports their own."""
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    me = _me(user, meeting)
+    me = permissions.acting_member(user, meeting.circle.program.organization_id)
     own = payload.member_id == me.pk and permissions.can_take_part_in_circle(user, meeting.circle)
-    _require(
+    permission_require(
         own or permissions.can_manage_circle(user, meeting.circle),
         "Only the lead records other people's attendance.",
     )
@@ -300,10 +293,11 @@ def feedback_give(request: HttpRequest, meeting_id: int, payload: FeedbackIn) ->
     """Your own 1-5 rating of a meeting that has started (sending again updates it)."""
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    _require(
+    permission_require(
         permissions.can_take_part_in_circle(user, meeting.circle),
         "Only the circle's members give feedback.",
     )
+    me = permissions.acting_member(user, meeting.circle.program.organization_id)
     return services.feedback_give(
-        meeting=meeting, member=_me(user, meeting), rating=payload.rating, comment=payload.comment
+        meeting=meeting, member=me, rating=payload.rating, comment=payload.comment
     )

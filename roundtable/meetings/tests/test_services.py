@@ -121,7 +121,9 @@ def test_unfinished_agenda_items_carry_over(circle):
 
 
 def test_notes_are_sanitised():
-    html = services.render_notes("**Good** <script>alert(1)</script> [x](javascript:alert(1))")
+    from roundtable.meetings.rendering import notes_render
+
+    html = notes_render("**Good** <script>alert(1)</script> [x](javascript:alert(1))")
     assert "<strong>Good</strong>" in html
     assert "<script>" not in html
     assert "javascript:" not in html
@@ -172,7 +174,7 @@ def test_roll_forward_task_extends_the_horizon(circle):
 
 
 def test_consistency_figures(circle, personas):
-    from roundtable.meetings.selectors import circle_consistency, member_consistency
+    from roundtable.meetings.history import meetings_consistency
 
     _weekly(circle)
     meetings = list(circle.meetings.order_by("starts_at")[:4])
@@ -184,9 +186,9 @@ def test_consistency_figures(circle, personas):
     for m in (meetings[2], meetings[3]):
         services.attendance_set(meeting=m, member=member, status="present", reported_by=lead)
     after = meetings[3].ends_at
-    figures = circle_consistency(circle=circle, now=after)
+    figures = meetings_consistency(circle=circle, now=after)
     assert (figures.scheduled, figures.held, figures.cancelled) == (4, 3, 1)
     assert figures.streak == 2
     assert figures.attendance_percent == 83  # 5 present of 6 recorded
-    mine = member_consistency(member=member, now=after)
+    mine = meetings_consistency(member=member, now=after)
     assert (mine.held, mine.streak, mine.attendance_percent) == (3, 2, 67)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from roundtable.meetings import services as meetings
 from roundtable.meetings.models import Rsvp
+from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.models import NotificationPreference
 
 
@@ -28,7 +29,7 @@ def meeting(personas):
 
 def test_rsvp_link_works_without_sign_in_and_can_be_changed(client, personas, meeting):
     member = personas.members["member"]
-    token = meetings.rsvp_token(meeting=meeting, member=member, response="yes")
+    token = rsvp_token(meeting=meeting, member=member, response="yes")
     response = client.get(reverse("meetings:rsvp", args=[token]))
     assert response.status_code == 200
     assert Rsvp.objects.get(meeting=meeting, member=member).response == "yes"
@@ -39,7 +40,7 @@ def test_rsvp_link_works_without_sign_in_and_can_be_changed(client, personas, me
 
 def test_tampered_or_expired_rsvp_links_change_nothing(client, personas, meeting):
     member = personas.members["member"]
-    token = meetings.rsvp_token(meeting=meeting, member=member, response="yes")
+    token = rsvp_token(meeting=meeting, member=member, response="yes")
     response = client.get(reverse("meetings:rsvp", args=[token[:-2] + "xx"]))
     assert response.status_code == 410
     assert b"no longer works" in response.content
