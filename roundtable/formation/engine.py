@@ -489,8 +489,9 @@ def form(
         problem = Problem(x=np.asarray(x_or_problem, dtype=np.float64), sizes=list(sizes))
     started = time.perf_counter()
     deadline = started + max(time_limit, 0.01) if rounds is None else math.inf
-    if rounds is not None:
-        max_restarts, patience = max(1, rounds), max(1, rounds) + 1
+    exact_rounds = max(1, rounds) if rounds is not None else None
+    if exact_rounds is not None:
+        max_restarts, patience = exact_rounds, exact_rounds + 1
     if sum(problem.sizes) != problem.n:
         raise FormationError([f"The circle sizes add up to {sum(problem.sizes)}, not {problem.n}."])
     if problem.start is not None and len(problem.start) != problem.n:
@@ -519,27 +520,27 @@ def form(
         return s.value(total_sq) - float(cost[moved].sum())
 
     _descend(state, movable, cost, rng, deadline)
-    best_labels, best_score, rounds = state.labels.copy(), score(state), 1
+    best_labels, best_score, done_rounds = state.labels.copy(), score(state), 1
     if progress:
-        progress(min(1.0, (time.perf_counter() - started) / max(time_limit, 1e-9)))
+        progress(_share_done(started, time_limit, done_rounds, exact_rounds))
     since_better = 0
     # Iterated local search: kick the best grouping with a few random valid swaps (2 to a
     # quarter of the units on small pools) and descend again; now and then start afresh from a
     # new random valid grouping, so tight constraints cannot wall the search in one region.
     strongest = max(2, units.count // 4) if units.count <= 200 else max(2, units.count // 20)
     fresh_every = max(20, patience // 4)
-    while rounds < max_restarts and since_better < patience and time.perf_counter() < deadline:
+    while done_rounds < max_restarts and since_better < patience and time.perf_counter() < deadline:
         if since_better and since_better % fresh_every == 0 and problem.start is None:
             restart = _State(units, _place(units, problem, rng), k)
             if not _repair(restart, problem, rng, deadline):
                 since_better += 1
-                rounds += 1
+                done_rounds += 1
                 continue
             state = restart
         else:
             _perturb(state, movable, rng, strength=int(rng.integers(2, strongest + 1)))
         _descend(state, movable, cost, rng, deadline)
-        rounds += 1
+        done_rounds += 1
         current = score(state)
         if current > best_score + EPS:
             best_labels, best_score = state.labels.copy(), current
@@ -548,7 +549,7 @@ def form(
             since_better += 1
             state = _State(units, best_labels.copy(), k)
         if progress:
-            progress(min(1.0, (time.perf_counter() - started) / max(time_limit, 1e-9)))
+            progress(_share_done(started, time_limit, done_rounds, exact_rounds))
 
     person_labels = best_labels[units.of_person]
     final = _State(units, best_labels.copy(), k)
@@ -562,11 +563,20 @@ def form(
     return Formation(
         person_labels,
         objective(problem.x, person_labels),
-        rounds,
+        done_rounds,
         time.perf_counter() - started,
         moved,
         slots,
     )
+
+
+def _share_done(
+    started: float, time_limit: float, done_rounds: int, exact_rounds: int | None
+) -> float:
+    """Progress: the share of the exact rounds run, or else of the time limit used."""
+    if exact_rounds is not None:
+        return min(1.0, done_rounds / exact_rounds)
+    return min(1.0, (time.perf_counter() - started) / max(time_limit, 1e-9))
 
 
 def _place(units: _Units, problem: Problem, rng: np.random.Generator) -> np.ndarray:
