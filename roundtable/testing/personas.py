@@ -13,7 +13,7 @@ from roundtable.orgs.services import member_create, organization_create
 from roundtable.programs.models import Program
 from roundtable.programs.services import program_create
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 - test personas only
+PASSWORD = "correct-horse-battery"
 PERSONA_NAMES = ("admin", "coordinator", "sponsor", "lead", "member", "outsider")
 
 

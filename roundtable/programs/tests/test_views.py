@@ -1,0 +1,109 @@
+"""Program pages for every persona: create, list, detail; the query count stays flat as programs,
+circles and enrolments are added."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from roundtable.circles.services import circle_create
+from roundtable.programs.models import Program
+from roundtable.programs.services import program_create, program_enrol
+from roundtable.testing.factories import MemberFactory
+from roundtable.testing.personas import PERSONA_NAMES, Personas
+from roundtable.testing.queries import assert_queries_flat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_program_page(client, personas):
+    client.force_login(personas.coordinator)
+    url = reverse("programs:create") + f"?org={personas.organization.slug}"
+    response = client.post(
+        url,
+        {
+            "name": "Onboarding circles",
+            "kind": "training",
+            "purpose": "Help new starters learn from peers.",
+            "sponsor": personas.members["sponsor"].pk,
+            "coordinators": [personas.members["coordinator"].pk],
+            "cadence": "monthly",
+            "target_circle_size": "5",
+            "start_date": "2026-12-01",
+            "end_date": "2026-11-01",
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 200
+    assert b"cannot be before the start date" in response.content
+    assert not Program.objects.filter(name="Onboarding circles").exists()
+
+
+def test_members_see_their_circle_not_the_overview(client, personas):
+    client.force_login(personas.member)
+    body = client.get(reverse("programs:detail", args=[personas.program.pk])).content.decode()
+    assert "North" in body
+    assert "South" not in body
+    assert "Enrolled members" not in body
+
+
+def _more_programs(personas: Personas, count: int) -> None:
+    """Programs the coordinator runs, each with a circle and enrolled members."""
+    org = personas.organization
+    for i in range(count):
+        program = program_create(
+            organization=org,
+            name=f"Extra program {i}",
+            purpose="More of the same.",
+            sponsor=personas.members["sponsor"],
+            coordinators=[personas.members["coordinator"]],
+            start_date=dt.date(2026, 1, 1),
+            status=Program.Status.ACTIVE,
+        )
+        people = [MemberFactory(organization=org) for _ in range(3)]
+        program_enrol(program=program, members=[*people, personas.members["member"]])
+        circle_create(program=program, name=f"Circle {i}", members=people[:2], lead=people[0])
+
+
+@pytest.mark.parametrize("name", PERSONA_NAMES)
+def test_program_list_queries_stay_flat_as_programs_are_added(client, personas, name):
+    client.force_login(personas.user(name))
+    assert_queries_flat(client, reverse("programs:list"), grow=lambda: _more_programs(personas, 5))
+
+
+@pytest.mark.parametrize("name", ["admin", "coordinator", "sponsor", "member"])
+def test_program_detail_queries_stay_flat_as_circles_and_enrolments_are_added(
+    client, personas, name
+):
+    client.force_login(personas.user(name))
+    program = personas.program
+
+    def grow() -> None:
+        people = [MemberFactory(organization=personas.organization) for _ in range(8)]
+        program_enrol(program=program, members=people)
+        for i in range(3):
+            circle_create(program=program, name=f"More {i}", members=people[i * 2 : i * 2 + 2])
+
+    assert_queries_flat(client, reverse("programs:detail", args=[program.pk]), grow=grow)
+
+
+@pytest.mark.parametrize("name", PERSONA_NAMES)
+def test_program_detail_shows_each_persona_what_their_role_allows(client, personas, name):
+    client.force_login(personas.user(name))
+    response = client.get(reverse("programs:detail", args=[personas.program.pk]))
+    if name == "outsider":
+        assert response.status_code == 404
+        return
+    body = response.content.decode()
+    overseer = name in {"admin", "coordinator", "sponsor"}
+    assert ("Enrolled members" in body) is overseer
+    assert ("South" in body) is overseer  # the circle this persona is not in
+
+
+def test_withdrawing_someone_not_enrolled_is_not_found(client, personas):
+    client.force_login(personas.coordinator)
+    stranger = MemberFactory(organization=personas.organization)
+    response = client.post(reverse("programs:withdraw", args=[personas.program.pk, stranger.pk]))
+    assert response.status_code == 404
