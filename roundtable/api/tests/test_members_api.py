@@ -1,0 +1,83 @@
+"""The members API: the directory, search, and private fields per the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roundtable.orgs.services import member_create, organization_create
+from roundtable.testing.api import (
+    as_persona,
+    assert_error,
+    bearer,
+    new_member,
+)
+from roundtable.testing.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_directory_lists_and_searches(personas: Personas) -> None:
+    client = as_persona(personas, "member")
+    page = client.get("/api/members").json()
+    assert page["count"] == 6  # five personas and the peer of the other circle
+    assert "Outsider Persona" not in [m["name"] for m in page["items"]]
+
+    found = client.get(
+        "/api/members", {"organization": personas.organization.slug, "q": "coord"}
+    ).json()
+    assert [m["name"] for m in found["items"]] == ["Coordinator Persona"]
+
+
+def test_member_directory_of_someone_elses_organisation_is_404(personas: Personas) -> None:
+    response = as_persona(personas, "outsider").get(
+        "/api/members", {"organization": personas.organization.slug}
+    )
+    assert_error(response, 404, "not_found")
+
+
+def test_member_of_another_organisation_is_404(personas: Personas) -> None:
+    response = as_persona(personas, "outsider").get(f"/api/members/{personas.members['member'].pk}")
+    assert_error(response, 404, "not_found")
+
+
+def test_private_member_fields_follow_the_policy(personas: Personas) -> None:
+    manager = personas.members["admin"]
+    colleague = new_member(personas, "colleague", hire_date=dt.date(2020, 1, 6), manager=manager)
+    url = f"/api/members/{colleague.pk}"
+
+    # A peer sees the public profile only.
+    hidden = as_persona(personas, "member").get(url).json()
+    assert hidden["hire_date"] is None
+    assert hidden["manager_id"] is None
+    assert hidden["availability"] is None
+    assert hidden["organization"]["slug"] == personas.organization.slug
+
+    # Coordinators see everything, and so does the person.
+    for client in (as_persona(personas, "coordinator"), bearer(colleague.user)):
+        shown = client.get(url).json()
+        assert shown["hire_date"] == "2020-01-06"
+        assert shown["manager_id"] == manager.pk
+        assert shown["availability"] == []
+
+    listed = {
+        m["id"]: m for m in as_persona(personas, "member").get("/api/members").json()["items"]
+    }
+    assert listed[colleague.pk]["hire_date"] is None
+    listed = {m["id"]: m for m in as_persona(personas, "admin").get("/api/members").json()["items"]}
+    assert listed[colleague.pk]["hire_date"] == "2020-01-06"
+
+
+def test_member_directory_needs_an_organisation_when_there_are_several(
+    personas: Personas,
+) -> None:
+    other = organization_create(name="Second Ltd")
+    member_create(organization=other, email="member@example.org", full_name="Member Persona")
+    client = as_persona(personas, "member")
+    body = assert_error(client.get("/api/members"), 400, "invalid")
+    assert body["field"] == "organization"
+    assert client.get("/api/members", {"organization": other.slug}).json()["count"] == 1
+
+
+# --- program writes -------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""Helpers for API tests: a client per persona with a bearer token, JSON posts and patches, and
+the shape every API error has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from roundtable.accounts.models import User
+from roundtable.accounts.services import api_token_create
+from roundtable.orgs.models import Member
+from roundtable.orgs.services import member_create
+from roundtable.testing.personas import PERSONA_NAMES, Personas
+
+PERSONAS = PERSONA_NAMES
+
+
+def bearer(user: User) -> Client:
+    _token, secret = api_token_create(user=user, name="tests")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def as_persona(personas: Personas, name: str) -> Client:
+    return bearer(personas.user(name))
+
+
+def post(client: Client, url: str, data: Any) -> Any:
+    return client.post(url, data, content_type="application/json")
+
+
+def patch(client: Client, url: str, data: Any) -> Any:
+    return client.patch(url, data, content_type="application/json")
+
+
+def new_member(personas: Personas, name: str, **extra: Any) -> Member:
+    return member_create(
+        organization=personas.organization,
+        email=f"{name}@example.org",
+        full_name=f"{name.capitalize()} Extra",
+        **extra,
+    )
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    return body
