@@ -16,6 +16,14 @@ from django.utils.text import slugify
 from roundtable.circles.models import Circle
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
 from roundtable.demo.meetings import demo_meetings_seed
+from roundtable.demo.people import (
+    FSE,
+    LONDON,
+    MANAGERS,
+    NAMED,
+    availability_windows,
+    generated_people,
+)
 from roundtable.orgs.models import Member, Organization, Role
 from roundtable.orgs.services import member_create, member_set_availability, organization_create
 from roundtable.programs.models import Program
@@ -39,75 +47,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("Member", f"member@{DEMO_DOMAIN}", "Daniel Okafor: a member of the Anvil circle"),
 ]
 
-FSE, CSM, ISR = "Field Service Engineer", "Customer Success Manager", "Inside Sales Representative"
-NORTH, SOUTH = "North Region", "South Region"
-ENTERPRISE, PARTNER = "Enterprise Accounts", "Partner Channel"
-LONDON, NEW_YORK, BERLIN = "Europe/London", "America/New_York", "Europe/Berlin"
-
-# Where each department works; a city listed twice is twice as likely.
-_LOCATIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    NORTH: (("Leeds", LONDON), ("Manchester", LONDON), ("Manchester", LONDON),
-            ("Newcastle", LONDON), ("Glasgow", LONDON), ("Hamburg", BERLIN)),
-    SOUTH: (("Atlanta", NEW_YORK), ("Charlotte", NEW_YORK), ("Orlando", NEW_YORK)),
-    ENTERPRISE: (("London", LONDON), ("London", LONDON), ("New York", NEW_YORK),
-                 ("Boston", NEW_YORK)),
-    PARTNER: (("Bristol", LONDON), ("Berlin", BERLIN), ("Munich", BERLIN),
-              ("Philadelphia", NEW_YORK)),
-}  # fmt: skip
-_DEPARTMENT_WEIGHTS: dict[str, dict[str, int]] = {
-    FSE: {NORTH: 9, SOUTH: 8, PARTNER: 3},
-    CSM: {ENTERPRISE: 11, PARTNER: 6, SOUTH: 3},
-    ISR: {SOUTH: 3, PARTNER: 3, ENTERPRISE: 2, NORTH: 2},
-}
-_GENERATED_PER_JOB = {FSE: 30, CSM: 12, ISR: 9}
-_SKILLS: dict[str, tuple[str, ...]] = {
-    FSE: ("troubleshooting", "preventive maintenance", "safety compliance",
-          "customer communication", "onboarding", "CRM hygiene", "public speaking"),
-    CSM: ("onboarding", "renewals", "negotiation", "forecasting", "CRM hygiene",
-          "escalation handling", "public speaking"),
-    ISR: ("negotiation", "prospecting", "objection handling", "CRM hygiene", "forecasting",
-          "public speaking"),
-}  # fmt: skip
-_APPROACHES = ("data-driven", "relationship-first", "process-minded", "experimental", "storyteller")
-_FIRST_NAMES: dict[str, tuple[str, ...]] = {
-    LONDON: (
-        "Oliver", "Amelia", "Harry", "Isla", "Jack", "Sophie", "George", "Grace", "Callum", "Niamh",
-        "Rhys", "Freya", "Arjun", "Zara", "Kwame", "Hannah", "Liam", "Chloe", "Imran", "Eleanor",
-        "Fraser", "Mei", "Declan", "Ruth"
-    ),
-    NEW_YORK: (
-        "Jordan", "Maria", "Tyler", "Keisha", "Carlos", "Emily", "Andre", "Lauren", "Miguel",
-        "Ashley", "Brandon", "Jasmine", "Kevin", "Sofia", "DeShawn", "Rachel", "Luis", "Nathan",
-        "Tanya", "Hiroshi", "Gabriela", "Marcus"
-    ),
-    BERLIN: (
-        "Lukas", "Anna", "Lea", "Felix", "Marie", "Jan", "Katharina", "Tobias", "Elif", "Moritz",
-        "Leonie", "Deniz", "Julia", "Niklas", "Sarah", "Jürgen"
-    ),
-}  # fmt: skip
-_LAST_NAMES: dict[str, tuple[str, ...]] = {
-    LONDON: (
-        "Thompson", "Patel", "Evans", "Walsh", "Hughes", "Khan", "Robertson", "Clarke", "Murphy",
-        "Ahmed", "Fletcher", "Campbell", "Osei", "Lloyd", "Brennan", "Chen", "Davies", "Sharma",
-        "Gallagher", "Price"
-    ),
-    NEW_YORK: (
-        "Johnson", "Rivera", "Williams", "Nguyen", "Brooks", "Martinez", "Coleman", "Kim", "Reyes",
-        "Foster", "Washington", "Ramirez", "Sullivan", "Park", "Bennett", "Alvarez", "Hayes",
-        "Goldberg", "Jenkins", "Ortiz"
-    ),
-    BERLIN: (
-        "Schmidt", "Fischer", "Wagner", "Becker", "Hoffmann", "Schulz", "Yılmaz", "Krüger",
-        "Neumann", "Braun", "Zimmermann", "Hartmann", "Koch", "Lehmann", "Schäfer", "Richter"
-    ),
-}  # fmt: skip
-# Weekly windows start in the working day; Europe leans to afternoons and New York to mornings,
-# so circles that span the Atlantic still share some hours.
-_WINDOW_START_HOURS = {
-    LONDON: (9, 10, 13, 14, 14, 15, 16),
-    BERLIN: (9, 14, 15, 15, 16),
-    NEW_YORK: (8, 9, 9, 10, 11, 12),
-}
+_LOGIN_KEYS = {email.split("@")[0] for _, email, _ in DEMO_LOGINS}
 
 TRAINING_PURPOSE = (
     "Field Service Engineers in the same official role, with different experience in the "
@@ -135,55 +75,6 @@ class DemoResult:
     circles: list[Circle]
 
 
-@dataclass(frozen=True)
-class _Person:
-    key: str
-    full_name: str
-    job: str
-    department: str
-    location: str
-    time_zone: str
-    tenure: float
-    experience: float
-    skills: tuple[str, ...]
-    approaches: tuple[str, ...]
-    role: str = Role.MEMBER
-
-
-# Named people: the department managers first (they manage everyone else in their department),
-# then the people behind the demo sign-ins and the second coordinator.
-_MANAGERS = {
-    NORTH: "sponsor",
-    SOUTH: "south-manager",
-    ENTERPRISE: "renewals-sponsor",
-    PARTNER: "partner-manager",
-}
-_NAMED = (
-    _Person("sponsor", "Graham Whitfield", FSE, NORTH, "Leeds", LONDON, 14.8, 24.0,
-            ("troubleshooting", "safety compliance", "public speaking"),
-            ("process-minded", "storyteller")),
-    _Person("south-manager", "Denise Carter", FSE, SOUTH, "Atlanta", NEW_YORK, 12.4, 19.0,
-            ("troubleshooting", "preventive maintenance"), ("data-driven",)),
-    _Person("renewals-sponsor", "Catherine Doyle", CSM, ENTERPRISE, "London", LONDON, 11.2, 17.5,
-            ("renewals", "negotiation", "forecasting"), ("relationship-first", "data-driven")),
-    _Person("partner-manager", "Jonas Weber", ISR, PARTNER, "Berlin", BERLIN, 8.1, 12.5,
-            ("prospecting", "negotiation"), ("experimental",)),
-    _Person("admin", "Olivia Hart", CSM, ENTERPRISE, "London", LONDON, 9.3, 13.0,
-            ("onboarding", "CRM hygiene"), ("process-minded",), Role.ADMIN),
-    _Person("coordinator", "Priya Raman", CSM, PARTNER, "Bristol", LONDON, 6.0, 10.0,
-            ("onboarding", "public speaking"), ("relationship-first", "storyteller"),
-            Role.COORDINATOR),
-    _Person("coordinator2", "Megan Shaw", ISR, SOUTH, "Charlotte", NEW_YORK, 5.6, 8.0,
-            ("forecasting", "CRM hygiene"), ("data-driven",), Role.COORDINATOR),
-    _Person("lead", "Aisha Mensah", FSE, NORTH, "Manchester", LONDON, 6.2, 9.5,
-            ("troubleshooting", "customer communication", "onboarding"),
-            ("experimental", "relationship-first")),
-    _Person("member", "Daniel Okafor", FSE, PARTNER, "Bristol", LONDON, 2.1, 3.5,
-            ("preventive maintenance", "CRM hygiene"), ("data-driven",)),
-)  # fmt: skip
-_LOGIN_KEYS = {email.split("@")[0] for _, email, _ in DEMO_LOGINS}
-
-
 @transaction.atomic
 def demo_seed(*, seed: int = 7) -> DemoResult:
     """Load the demo organisation; when it is already there, return it unchanged."""
@@ -198,7 +89,7 @@ def demo_seed(*, seed: int = 7) -> DemoResult:
     admin_user.is_staff = admin_user.is_superuser = True  # the Django admin, for the demo admin
     admin_user.save(update_fields=["is_staff", "is_superuser"])
 
-    managers = {named[key].pk for key in _MANAGERS.values()}
+    managers = {named[key].pk for key in MANAGERS.values()}
     peers = [m for m in everyone if m.role == Role.MEMBER and m.pk not in managers]
     training = program_create(
         organization=org,
@@ -283,13 +174,13 @@ def _members_create(
 ) -> tuple[dict[str, Member], list[Member]]:
     named: dict[str, Member] = {}
     everyone: list[Member] = []
-    for person in (*_NAMED, *_generated_people(rng)):
+    for person in (*NAMED, *generated_people(rng)):
         email = (
             f"{person.key}@{DEMO_DOMAIN}"
             if person.key in _LOGIN_KEYS
             else f"{slugify(person.full_name.replace('ı', 'i')).replace('-', '.')}@{DEMO_DOMAIN}"
         )
-        manager_key = _MANAGERS[person.department]
+        manager_key = MANAGERS[person.department]
         member = member_create(
             organization=organization,
             email=email,
@@ -306,60 +197,11 @@ def _members_create(
             skills=person.skills,
             approaches=person.approaches,
         )
-        member_set_availability(member=member, slots=_availability(rng, person.time_zone))
+        member_set_availability(member=member, slots=availability_windows(rng, person.time_zone))
         if person.key:
             named[person.key] = member
         everyone.append(member)
     return named, everyone
-
-
-def _generated_people(rng: random.Random) -> list[_Person]:
-    taken = {p.full_name for p in _NAMED}
-    people = []
-    for job, count in _GENERATED_PER_JOB.items():
-        # Tenure from about 3 months to 15 years, more newcomers than veterans, order shuffled.
-        tenures = [0.25 + 14.75 * ((k + rng.random()) / count) ** 1.6 for k in range(count)]
-        rng.shuffle(tenures)
-        weights = _DEPARTMENT_WEIGHTS[job]
-        for tenure in tenures:
-            department = rng.choices(list(weights), weights=list(weights.values()))[0]
-            location, time_zone = rng.choice(_LOCATIONS[department])
-            while True:
-                name = f"{rng.choice(_FIRST_NAMES[time_zone])} {rng.choice(_LAST_NAMES[time_zone])}"
-                if name not in taken:
-                    taken.add(name)
-                    break
-            # Experience elsewhere before joining: mostly a little, sometimes a whole career.
-            before = rng.choice((rng.uniform(0, 3), rng.uniform(0, 4), rng.uniform(4, 12)))
-            people.append(
-                _Person(
-                    key="",
-                    full_name=name,
-                    job=job,
-                    department=department,
-                    location=location,
-                    time_zone=time_zone,
-                    tenure=tenure,
-                    experience=round(min(max(tenure + before, 0.5), 25.0), 1),
-                    skills=tuple(rng.sample(_SKILLS[job], rng.randint(2, 4))),
-                    approaches=tuple(rng.sample(_APPROACHES, rng.randint(1, 2))),
-                )
-            )
-    return people
-
-
-def _availability(rng: random.Random, time_zone: str) -> list[tuple[int, dt.time, dt.time]]:
-    slots = []
-    # Most people keep a few weekdays fairly open and protect the rest for customers.
-    for weekday in sorted(rng.sample(range(5), rng.randint(3, 5))):
-        start = rng.choice(_WINDOW_START_HOURS[time_zone]) * 60 + rng.choice((0, 30))
-        end = min(start + rng.choice((120, 180, 240)), 18 * 60)
-        slots.append((weekday, _clock(start), _clock(end)))
-    return slots
-
-
-def _clock(minutes: int) -> dt.time:
-    return dt.time(minutes // 60, minutes % 60)
 
 
 def _deal(
