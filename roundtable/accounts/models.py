@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from roundtable.core.models import TimeStampedModel
+from roundtable.core.roles import Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -71,7 +72,7 @@ class Invitation(TimeStampedModel):
     )
     email = models.EmailField()
     full_name = models.CharField(max_length=150, blank=True)
-    role = models.CharField(max_length=20, default="member")
+    role = models.CharField(max_length=20, default=Role.MEMBER)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -90,7 +91,7 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=["admin", "coordinator", "member"]),
+                condition=models.Q(role__in=Role.values),
                 name="invitation_role_valid",
             ),
         ]

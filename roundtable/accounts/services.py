@@ -19,6 +19,7 @@ from django.utils import timezone
 from roundtable.accounts.models import ApiToken, Invitation, User
 from roundtable.core.errors import DomainError
 from roundtable.orgs.models import Member, Organization, Role
+from roundtable.orgs.services import member_create
 
 INVITATION_SALT = "roundtable.invitation"
 API_TOKEN_PREFIX = "rt_"  # noqa: S105 - a public marker, not a secret
@@ -121,8 +122,6 @@ def invitation_from_token(*, token: str) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, token: str, full_name: str, password: str) -> Member:
     """Create (or reuse) the account, set its password and join the organisation, once."""
-    from roundtable.orgs.services import member_create
-
     invitation = invitation_from_token(token=token)
     # Lock the row so two clicks on the same link cannot both succeed.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

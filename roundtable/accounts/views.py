@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import cast
-
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from roundtable.accounts import selectors
 from roundtable.accounts.forms import (
     ApiTokenForm,
     InvitationAcceptForm,
     InvitationForm,
     SignInForm,
 )
-from roundtable.accounts.models import ApiToken, Invitation
 from roundtable.accounts.services import (
     InvitationInvalid,
     api_token_create,
@@ -30,6 +29,7 @@ from roundtable.accounts.services import (
 )
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
+from roundtable.core.form_pages import form_action, form_error
 from roundtable.orgs.selectors import organization_get_for_user
 
 
@@ -54,11 +54,11 @@ def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("accounts:invitation_list", org_slug=organization.slug)
-    invitations = organization.invitations.select_related("invited_by")[:200]
+    invitations = selectors.invitation_list(organization=organization)
     return render(
         request,
         "accounts/invitation_list.html",
@@ -77,13 +77,16 @@ def invitation_revoke_view(request: HttpRequest, org_slug: str, pk: int) -> Http
     organization = organization_get_for_user(user=request.user, slug=org_slug)
     if not permissions.can_invite_members(request.user, organization):
         raise Http404
-    invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
-    try:
-        invitation_revoke(invitation=invitation)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    invitation = selectors.invitation_get_for_user(
+        user=request.user, organization=organization, pk=pk
+    )
+    form_action(
+        request,
+        forms.Form(request.POST),
+        save=lambda _data: invitation_revoke(invitation=invitation),
+        invalid="",
+        success=f"The invitation to {invitation.email} was withdrawn.",
+    )
     return redirect("accounts:invitation_list", org_slug=organization.slug)
 
 
@@ -134,10 +137,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
             )
         except DomainError as exc:
-            form.add_error("name", exc.message)
+            form_error(form, exc)
         else:
             form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user_id=cast(int, request.user.pk))
+    tokens = selectors.api_token_list(user=request.user)
     return render(
         request,
         "accounts/api_tokens.html",
@@ -148,7 +151,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    api_token_revoke(token=token)
-    messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
+    token = selectors.api_token_get_for_user(user=request.user, pk=pk)
+    form_action(
+        request,
+        forms.Form(request.POST),
+        save=lambda _data: api_token_revoke(token=token),
+        invalid="",
+        success=f"Token “{token.name}” revoked; it no longer works.",
+    )
     return redirect("accounts:api_tokens")

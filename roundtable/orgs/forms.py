@@ -8,15 +8,13 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from roundtable.formation.features import split_tags
 from roundtable.orgs.models import AvailabilitySlot, Member, Role, available_time_zones
+from roundtable.timeslots import WeeklySlot
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(tz, tz.replace("_", " ")) for tz in sorted(available_time_zones())]
-
-
-def split_tags(value: str) -> list[str]:
-    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
 class ProfileForm(forms.Form):
@@ -41,7 +39,8 @@ class ProfileForm(forms.Form):
         choices=time_zone_choices, help_text="Meeting times are shown in this time zone."
     )
     skills = forms.CharField(
-        required=False, help_text="Separate with commas, e.g. negotiation, Excel, onboarding."
+        required=False,
+        help_text="Separate with commas or semicolons, e.g. negotiation, Excel, onboarding.",
     )
     approaches = forms.CharField(
         required=False,
@@ -112,12 +111,19 @@ class AvailabilityForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
+        """A row is empty or a whole window; `slot` is the window, checked as the CSV import and
+        the command line check theirs (roundtable.timeslots)."""
         data = super().clean() or {}
         filled = [data.get(k) not in (None, "") for k in ("weekday", "start_time", "end_time")]
         if any(filled) and not all(filled):
             raise forms.ValidationError("Give a day, a start and an end, or leave the row empty.")
-        if all(filled) and data["end_time"] <= data["start_time"]:
-            raise forms.ValidationError("The window must end after it starts.")
+        if all(filled):
+            try:
+                data["slot"] = WeeklySlot.from_times(
+                    data["weekday"], data["start_time"], data["end_time"]
+                )
+            except ValueError as exc:
+                raise forms.ValidationError("The window must end after it starts.") from exc
         return data
 
 
@@ -130,3 +136,9 @@ class MemberImportForm(forms.Form):
         help_text="UTF-8 CSV, at most 2 MB and 5,000 rows. Nothing is saved until you confirm.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class MemberImportConfirmForm(forms.Form):
+    """The confirm button of the preview: the digest ties it to the file that was previewed."""
+
+    digest = forms.CharField(max_length=64, required=False)

@@ -93,7 +93,7 @@ class Member(TimeStampedModel):
         constraints = [
             models.UniqueConstraint("organization", "user", name="member_unique_per_org"),
             models.CheckConstraint(
-                condition=models.Q(role__in=["admin", "coordinator", "member"]),
+                condition=models.Q(role__in=Role.values),
                 name="member_role_valid",
             ),
             models.CheckConstraint(

@@ -5,21 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
 from roundtable.core import permissions
+from roundtable.core.access import object_get_or_404
 from roundtable.orgs.models import Member, Organization
 
 
 def organizations_for_user(*, user: Any) -> list[Organization]:
+    """The organisations the user is an active member of."""
     return [m.organization for m in permissions.memberships(user).values()]
 
 
 def organization_get_for_user(*, user: Any, slug: str) -> Organization:
-    for org in organizations_for_user(user=user):
-        if org.slug == slug:
-            return org
-    raise Http404("No such organisation.")
+    """The organisation with this slug if the policy lets the user see it; Http404 otherwise."""
+    return object_get_or_404(
+        Organization.objects.all(),
+        slug=slug,
+        can=lambda org: permissions.can_view_organization(user, org),
+        message="No such organisation.",
+    )
 
 
 def member_directory(
@@ -47,7 +51,7 @@ def member_directory(
     return members.distinct().order_by("user__full_name")
 
 
-def departments(*, organization: Organization) -> list[str]:
+def departments_list(*, organization: Organization) -> list[str]:
     return list(
         Member.objects.filter(organization=organization, is_active=True)
         .exclude(department="")
@@ -57,7 +61,7 @@ def departments(*, organization: Organization) -> list[str]:
     )
 
 
-def job_roles(*, organization: Organization) -> list[str]:
+def job_roles_list(*, organization: Organization) -> list[str]:
     return list(
         Member.objects.filter(organization=organization, is_active=True)
         .exclude(job_title="")
@@ -68,22 +72,18 @@ def job_roles(*, organization: Organization) -> list[str]:
 
 
 def member_get_for_user(*, user: Any, pk: int) -> Member:
-    """A member of one of the user's organisations; anyone else's is a 404."""
-    org_ids = list(permissions.memberships(user))
-    member = (
-        Member.objects.filter(pk=pk, organization_id__in=org_ids)
-        .select_related("user", "organization", "manager__user")
-        .prefetch_related(
+    """A member of an organisation the user may see, with what their page shows; Http404 else."""
+    return object_get_or_404(
+        Member.objects.select_related("user", "organization", "manager__user").prefetch_related(
             "skills",
             "approaches",
             "availability",
             Prefetch("reports", queryset=Member.objects.select_related("user")),
-        )
-        .first()
+        ),
+        pk=pk,
+        can=lambda member: permissions.can_view_organization(user, member.organization),
+        message="No such member.",
     )
-    if member is None:
-        raise Http404("No such member.")
-    return member
 
 
 def members_for_choice(*, organization: Organization) -> QuerySet[Member]:

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from roundtable.accounts.models import User
 from roundtable.core.errors import DomainError
 from roundtable.core.permissions import forget_memberships
 from roundtable.core.validation import full_clean_or_raise
@@ -29,27 +30,43 @@ def organization_create(*, name: str, time_zone: str = "UTC", slug: str = "") ->
     return org
 
 
-def tags_resolve(*, organization: Organization, kind: str, names: Iterable[str]) -> list[Tag]:
-    """Existing tags matched case-insensitively, new ones created; order and duplicates kept out."""
+def tag_name_clean(raw: str) -> str:
+    """A tag as stored: inner spaces collapsed, at most 60 characters."""
+    return " ".join(raw.split())[:60]
+
+
+def tags_by_name(*, organization: Organization, kind: str, names: Iterable[str]) -> dict[str, Tag]:
+    """The tags named, keyed by their lower-cased name: existing ones matched ignoring case,
+    the rest created in one insert (so a whole import costs two queries per kind)."""
     wanted: dict[str, str] = {}
     for raw in names:
-        name = " ".join(raw.split())[:60]
+        name = tag_name_clean(raw)
         if name:
             wanted.setdefault(name.lower(), name)
     if not wanted:
-        return []
-    existing = {
-        t.name.lower(): t
-        for t in Tag.objects.filter(organization=organization, kind=kind)
-        if t.name.lower() in wanted
-    }
-    result = []
-    for key, name in wanted.items():
-        tag = existing.get(key) or Tag.objects.create(
-            organization=organization, kind=kind, name=name
+        return {}
+    found: dict[str, Tag] = {
+        tag.name.lower(): tag
+        for tag in Tag.objects.annotate(lower_name=Lower("name")).filter(
+            organization=organization, kind=kind, lower_name__in=list(wanted)
         )
-        result.append(tag)
-    return result
+    }
+    missing = [
+        Tag(organization=organization, kind=kind, name=name)
+        for key, name in wanted.items()
+        if key not in found
+    ]
+    for tag in Tag.objects.bulk_create(missing):
+        found[tag.name.lower()] = tag
+    return found
+
+
+def tags_resolve(*, organization: Organization, kind: str, names: Iterable[str]) -> list[Tag]:
+    """Existing tags matched case-insensitively, new ones created; order kept, duplicates out."""
+    names = list(names)
+    found = tags_by_name(organization=organization, kind=kind, names=names)
+    keys = dict.fromkeys(tag_name_clean(n).lower() for n in names if tag_name_clean(n))
+    return [found[key] for key in keys]
 
 
 @transaction.atomic
@@ -71,10 +88,11 @@ def member_create(
     approaches: Sequence[str] = (),
 ) -> Member:
     """Add a person to an organisation, creating their account when they have none."""
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email__iexact=email).first()
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email.strip()).lower()
+    user = user_model.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User(email=email, full_name=full_name.strip())
+        user = user_model(email=email, full_name=full_name.strip())
         if password:
             user.set_password(password)
         else:
@@ -151,6 +169,16 @@ def member_update(
     return member
 
 
+def availability_rows(*, member: Member, slots: Iterable[WeeklySlot]) -> list[AvailabilitySlot]:
+    """A member's weekly windows as unsaved rows, overlapping or touching windows merged."""
+    return [
+        AvailabilitySlot(
+            member=member, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time
+        )
+        for s in merge_weekly_slots(slots)
+    ]
+
+
 @transaction.atomic
 def member_set_availability(
     *, member: Member, slots: Sequence[tuple[int, dt.time, dt.time]]
@@ -166,10 +194,4 @@ def member_set_availability(
             )
         weekly.append(WeeklySlot.from_times(weekday, start, end))
     member.availability.all().delete()
-    created = [
-        AvailabilitySlot(
-            member=member, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time
-        )
-        for s in merge_weekly_slots(weekly)
-    ]
-    return AvailabilitySlot.objects.bulk_create(created)
+    return AvailabilitySlot.objects.bulk_create(availability_rows(member=member, slots=weekly))

@@ -13,21 +13,20 @@ from django.views.decorators.http import require_POST
 
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
-from roundtable.meetings.selectors import member_attendance_trend, member_consistency
+from roundtable.core.form_pages import form_action, form_error
+from roundtable.meetings.history import meetings_consistency, member_attendance_trend
 from roundtable.orgs import selectors
 from roundtable.orgs.forms import (
     AdminMemberForm,
     AvailabilityFormSet,
+    MemberImportConfirmForm,
     MemberImportForm,
     ProfileForm,
 )
-from roundtable.orgs.member_import import (
-    MAX_BYTES,
-    decode_upload,
-    member_import_apply,
-    member_import_preview,
-)
-from roundtable.orgs.models import Member, Organization
+from roundtable.orgs.member_import.applying import member_import_apply
+from roundtable.orgs.member_import.comparing import ImportReport, member_import_preview
+from roundtable.orgs.member_import.parsing import MAX_BYTES, decode_upload
+from roundtable.orgs.models import Member, Organization, Role
 from roundtable.orgs.services import member_set_availability, member_update
 
 
@@ -46,10 +45,11 @@ def directory(request: HttpRequest, org_slug: str) -> HttpResponse:
         "query": query,
         "department": department,
         "role": role,
-        "departments": selectors.departments(organization=organization),
-        "job_roles": selectors.job_roles(organization=organization),
+        "departments": selectors.departments_list(organization=organization),
+        "job_roles": selectors.job_roles_list(organization=organization),
         "can_invite": permissions.can_invite_members(request.user, organization),
         "can_import": permissions.can_import_members(request.user, organization),
+        "Role": Role,
         "nav_section": "members",
     }
     if request.headers.get("HX-Request"):
@@ -69,7 +69,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_private": permissions.can_see_member_private_fields(request.user, member),
             "is_admin": permissions.can_administer_organization(request.user, member.organization),
             "consistency": (
-                member_consistency(member=member)
+                meetings_consistency(member=member)
                 if permissions.can_see_member_private_fields(request.user, member)
                 else None
             ),
@@ -95,16 +95,16 @@ def _own_member(request: HttpRequest) -> Member:
 def _profile_save(member: Member, form: ProfileForm, formset: Any) -> bool:
     """Save profile and availability together: both land or neither does."""
     slots = [
-        (f.cleaned_data["weekday"], f.cleaned_data["start_time"], f.cleaned_data["end_time"])
+        (slot.weekday, slot.start_time, slot.end_time)
         for f in formset.forms
-        if f.cleaned_data and f.cleaned_data.get("weekday") not in (None, "")
+        if (slot := f.cleaned_data.get("slot")) is not None
     ]
     try:
         with transaction.atomic():
             member_update(member=member, **dict(form.cleaned_data))
             member_set_availability(member=member, slots=slots)
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
         return False
     return True
 
@@ -148,7 +148,7 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
 
 def email_preferences_form(member: Member) -> Any:
     from roundtable.notifications.models import NotificationPreference
-    from roundtable.notifications.views import PreferencesForm
+    from roundtable.notifications.forms import PreferencesForm
 
     pref = NotificationPreference.objects.filter(member=member).first()
     return PreferencesForm(
@@ -241,20 +241,26 @@ def member_import_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
     if pending.get("organization") != organization.pk or not pending.get("text"):
         messages.error(request, "There is no previewed file to import. Upload it again.")
         return redirect("orgs:member_import", org_slug=organization.slug)
-    try:
-        report = member_import_apply(
+    imported = form_action(
+        request,
+        MemberImportConfirmForm(request.POST),
+        save=lambda data: member_import_apply(
             organization=organization,
             text=pending["text"],
-            expected_digest=request.POST.get("digest", ""),
+            expected_digest=data["digest"],
             may_assign_admin=permissions.can_administer_organization(request.user, organization),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+        ),
+        invalid="The confirmation was not understood. Upload the file again.",
+        success=_import_done,
+    )
+    if not imported:
         return redirect("orgs:member_import", org_slug=organization.slug)
     del request.session[IMPORT_SESSION_KEY]
-    messages.success(
-        request,
-        f"Import done: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged.",
-    )
     return redirect("orgs:directory", org_slug=organization.slug)
+
+
+def _import_done(report: ImportReport) -> str:
+    return (
+        f"Import done: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged."
+    )

@@ -1,14 +1,21 @@
-"""Member services: creation, profile updates, tags and availability."""
+"""Organisation and member services: creation, profile updates, tags and availability."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 
+from roundtable.accounts.models import User
 from roundtable.core.errors import DomainError
-from roundtable.orgs.services import member_create, member_set_availability, member_update
+from roundtable.orgs.models import Member, Tag
+from roundtable.orgs.services import (
+    member_create,
+    member_set_availability,
+    member_update,
+    organization_create,
+    tags_resolve,
+)
 
 
 def test_member_create_reuses_tags_case_insensitively(personas):
@@ -58,99 +65,50 @@ def test_availability_windows_merge_and_validate(personas):
     assert member.availability.count() == 2
 
 
-def test_profile_page_saves_profile_and_availability(client, personas):
-    client.force_login(personas.member)
-    data = {
-        "full_name": "Mia Member",
-        "job_title": "Account manager",
-        "department": "Sales",
-        "location": "Leeds",
-        "hire_date": "2020-03-01",
-        "years_experience": "6.5",
-        "time_zone": "America/New_York",
-        "skills": "negotiation, forecasting",
-        "approaches": "data-driven",
-        "availability-TOTAL_FORMS": "2",
-        "availability-INITIAL_FORMS": "0",
-        "availability-MIN_NUM_FORMS": "0",
-        "availability-MAX_NUM_FORMS": "40",
-        "availability-0-weekday": "1",
-        "availability-0-start_time": "09:00",
-        "availability-0-end_time": "11:00",
-        "availability-1-weekday": "",
-        "availability-1-start_time": "",
-        "availability-1-end_time": "",
-    }
-    response = client.post(reverse("orgs:profile"), data)
-    assert response.status_code == 302
-    member = personas.members["member"]
-    member.refresh_from_db()
-    assert member.time_zone == "America/New_York"
-    assert member.user.full_name == "Mia Member"
-    assert sorted(t.name for t in member.skills.all()) == ["forecasting", "negotiation"]
-    assert member.availability.get().start_time == dt.time(9)
+def test_organization_slugs_stay_unique(db):
+    first = organization_create(name="Acme Ltd")
+    second = organization_create(name="Acme  Ltd")
+    assert (first.slug, second.slug) == ("acme-ltd", "acme-ltd-2")
 
 
-def test_profile_page_reports_bad_input_and_keeps_it(client, personas):
-    client.force_login(personas.member)
-    data = {
-        "full_name": "Mia Member",
-        "hire_date": "2999-01-01",
-        "years_experience": "abc",
-        "time_zone": "Nowhere/Land",
-        "availability-TOTAL_FORMS": "1",
-        "availability-INITIAL_FORMS": "0",
-        "availability-MIN_NUM_FORMS": "0",
-        "availability-MAX_NUM_FORMS": "40",
-        "availability-0-weekday": "2",
-        "availability-0-start_time": "15:00",
-        "availability-0-end_time": "14:00",
-    }
-    response = client.post(reverse("orgs:profile"), data)
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "cannot be in the future" in body
-    assert "Enter a number" in body
-    assert "Select a valid choice" in body
-    assert "must end after it starts" in body
-    assert 'value="Mia Member"' in body
-
-
-def test_directory_search_and_htmx_fragment(client, personas):
-    client.force_login(personas.member)
-    url = reverse("orgs:directory", args=[personas.organization.slug])
-    response = client.get(url, {"q": "lead"})
-    assert "Lead Persona" in response.content.decode()
-    assert "Coordinator Persona" not in response.content.decode()
-    fragment = client.get(url, {"q": "coordinator"}, HTTP_HX_REQUEST="true")
-    assert b"<html" not in fragment.content
-    assert b"Coordinator Persona" in fragment.content
-
-
-def test_directory_query_count_does_not_grow(client, personas, django_assert_max_num_queries):
-    from roundtable.orgs.services import member_create
-
-    client.force_login(personas.member)
-    url = reverse("orgs:directory", args=[personas.organization.slug])
-    with django_assert_max_num_queries(12):
-        client.get(url)
-    for i in range(15):
+def test_member_create_joins_an_existing_account_ignoring_case(personas):
+    users = User.objects.count()
+    member = member_create(
+        organization=personas.organization, email="OUTSIDER@example.org", full_name="Other name"
+    )
+    assert member.user == personas.outsider
+    assert member.user.full_name == "Outsider Persona"
+    assert User.objects.count() == users
+    with pytest.raises(DomainError, match="already a member of Acme Ltd"):
         member_create(
-            organization=personas.organization,
-            email=f"extra{i}@example.org",
-            full_name=f"Extra {i}",
-            skills=["a", "b"],
+            organization=personas.organization, email="outsider@example.org", full_name="Again"
         )
-    with django_assert_max_num_queries(12):
-        client.get(url)
 
 
-def test_private_fields_are_hidden_from_peers(client, personas):
+def test_tags_resolve_keeps_order_drops_duplicates_and_creates_in_one_insert(
+    personas, django_assert_num_queries
+):
+    org = personas.organization
+    tags_resolve(organization=org, kind=Tag.Kind.SKILL, names=["Excel"])
+    # One select for the existing tags, one insert for all the new ones.
+    with django_assert_num_queries(2):
+        tags = tags_resolve(
+            organization=org,
+            kind=Tag.Kind.SKILL,
+            names=["Negotiation", " excel ", "negotiation", "Public   speaking", "", "CRM"],
+        )
+    assert [t.name for t in tags] == ["Negotiation", "Excel", "Public speaking", "CRM"]
+    assert len({t.pk for t in tags}) == 4
+    approaches = tags_resolve(organization=org, kind=Tag.Kind.APPROACH, names=["excel"])
+    assert approaches[0].pk not in {t.pk for t in tags}
+
+
+def test_member_update_touches_only_the_fields_given(personas):
     member = personas.members["member"]
-    member_update(member=member, hire_date=dt.date(2019, 5, 1))
-    client.force_login(personas.lead)
-    body = client.get(reverse("orgs:member_detail", args=[member.pk])).content.decode()
-    assert "Hire date" not in body
-    client.force_login(personas.member)
-    body = client.get(reverse("orgs:member_detail", args=[member.pk])).content.decode()
-    assert "Hire date" in body
+    member_update(member=member, skills=["Excel"], location="Leeds")
+    member_update(member=member, department="Support")
+    member = Member.objects.get(pk=member.pk)
+    assert (member.location, member.department) == ("Leeds", "Support")
+    assert [t.name for t in member.skills.all()] == ["Excel"]
+    with pytest.raises(DomainError, match="Unknown member fields: email"):
+        member_update(member=member, email="x@example.org")
