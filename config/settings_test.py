@@ -21,3 +21,4 @@ CSRF_COOKIE_SECURE = False
 AXES_FAILURE_LIMIT = 5
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+FORMATION_ROUNDS = 3  # formation in tests: a fixed number of search rounds, not seconds

@@ -1,6 +1,9 @@
+"""Circle pages, and the circle formation pages (`circles.forming.views`)."""
+
 from django.urls import path
 
-from roundtable.circles import formation_views, views
+from roundtable.circles import views
+from roundtable.circles.forming import views as forming_views
 
 app_name = "circles"
 urlpatterns = [
@@ -14,55 +17,55 @@ urlpatterns = [
         name="remove_member",
     ),
     path("circles/<int:pk>/lead/", views.circle_lead_view, name="lead"),
-    # Circle formation
+    # Circle formation (roundtable.circles.forming)
     path(
         "programs/<int:program_pk>/formation/",
-        formation_views.formation_start_view,
+        forming_views.formation_start_view,
         name="formation_start",
     ),
     path(
         "programs/<int:program_pk>/formation/pairs/",
-        formation_views.pair_rule_add_view,
+        forming_views.pair_rule_add_view,
         name="pair_rule_add",
     ),
     path(
         "programs/<int:program_pk>/formation/pairs/<int:rule_pk>/remove/",
-        formation_views.pair_rule_remove_view,
+        forming_views.pair_rule_remove_view,
         name="pair_rule_remove",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/",
-        formation_views.formation_run_view,
+        forming_views.formation_run_view,
         name="formation_run",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/progress/",
-        formation_views.formation_progress_view,
+        forming_views.formation_progress_view,
         name="formation_progress",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/move/",
-        formation_views.formation_move_view,
+        forming_views.formation_move_view,
         name="formation_move",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/pin/<int:member_pk>/",
-        formation_views.formation_pin_view,
+        forming_views.formation_pin_view,
         name="formation_pin",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/rerun/",
-        formation_views.formation_rerun_view,
+        forming_views.formation_rerun_view,
         name="formation_rerun",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/publish/",
-        formation_views.formation_publish_view,
+        forming_views.formation_publish_view,
         name="formation_publish",
     ),
     path(
         "programs/<int:program_pk>/formation/<int:run_pk>/discard/",
-        formation_views.formation_discard_view,
+        forming_views.formation_discard_view,
         name="formation_discard",
     ),
 ]

@@ -10,22 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import AuthorizationError
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
 from roundtable.api.auth import caller
 from roundtable.api.errors import ErrorOut
 from roundtable.api.references import member_from_id
-from roundtable.circles import formation as services
+from roundtable.circles.forming import pairs, selectors, services
 from roundtable.circles.models import FormationRun, PairRule
 from roundtable.core import permissions
+from roundtable.core.access import permission_require
 from roundtable.core.errors import DomainError
-from roundtable.programs.models import Program
 from roundtable.programs.selectors import program_get_for_user
 
 router = Router(tags=["circle formation"])
@@ -117,17 +114,7 @@ class PairRuleOut(Schema):
     note: str
 
 
-def _program(request: HttpRequest, program_id: int) -> Program:
-    user = caller(request)
-    program = program_get_for_user(user=user, pk=program_id)
-    if not permissions.can_form_circles(user, program):
-        raise AuthorizationError(message="Only the program's coordinators and admins form circles.")
-    return program
-
-
-def _run(request: HttpRequest, program_id: int, run_id: int) -> FormationRun:
-    program = _program(request, program_id)
-    return get_object_or_404(FormationRun, pk=run_id, program=program)
+FORMERS_ONLY = "Only the program's coordinators and admins form circles."
 
 
 def _out(run: FormationRun) -> FormationOut:
@@ -163,14 +150,15 @@ def formation_start(
 ) -> Status[FormationOut]:
     """Propose circles. Answers at once with `status: queued`; poll the run for the result.
     Any open proposal of the program is discarded."""
-    program = _program(request, program_id)
+    user = caller(request)
+    program = program_get_for_user(user=user, pk=program_id)
+    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
     if payload.size_min > payload.size_max:
         raise DomainError("size_min cannot exceed size_max.", field="size_min")
-    settings = payload.model_dump(exclude_none=True)
     run = services.formation_start(
         program=program,
-        by=permissions.member_in(caller(request), program.organization_id),
-        settings=settings,
+        by=permissions.acting_member(user, program.organization_id),
+        settings=payload.model_dump(exclude_none=True),
     )
     return Status(202, _out(run))
 
@@ -182,7 +170,9 @@ def formation_start(
 )
 def formation_detail(request: HttpRequest, program_id: int, run_id: int) -> FormationOut:
     """A run: its status and progress, then the proposed circles with balance and checks."""
-    return _out(_run(request, program_id, run_id))
+    return _out(
+        selectors.formation_run_get_for_user(user=caller(request), program_pk=program_id, pk=run_id)
+    )
 
 
 @router.post(
@@ -194,7 +184,9 @@ def formation_move(
     request: HttpRequest, program_id: int, run_id: int, payload: MoveIn
 ) -> FormationOut:
     """Move a person to another proposed circle; balance and checks are recomputed."""
-    run = _run(request, program_id, run_id)
+    run = selectors.formation_run_get_for_user(
+        user=caller(request), program_pk=program_id, pk=run_id
+    )
     return _out(
         services.formation_move(run=run, member_id=payload.member_id, circle_key=payload.circle)
     )
@@ -209,7 +201,9 @@ def formation_pin(
     request: HttpRequest, program_id: int, run_id: int, payload: PinIn
 ) -> FormationOut:
     """Pin (or unpin) a person: a re-run keeps them where they are."""
-    run = _run(request, program_id, run_id)
+    run = selectors.formation_run_get_for_user(
+        user=caller(request), program_pk=program_id, pk=run_id
+    )
     return _out(services.formation_pin(run=run, member_id=payload.member_id, pinned=payload.pinned))
 
 
@@ -220,7 +214,9 @@ def formation_pin(
 )
 def formation_rerun(request: HttpRequest, program_id: int, run_id: int) -> Status[FormationOut]:
     """Form the circles again around the pinned people."""
-    run = _run(request, program_id, run_id)
+    run = selectors.formation_run_get_for_user(
+        user=caller(request), program_pk=program_id, pk=run_id
+    )
     return Status(202, _out(services.formation_rerun(run=run)))
 
 
@@ -233,14 +229,13 @@ def formation_publish(
     request: HttpRequest, program_id: int, run_id: int, payload: PublishIn
 ) -> FormationOut:
     """Create the new circles and move people (dated memberships)."""
-    run = _run(request, program_id, run_id)
-    program = run.program
-    with transaction.atomic():
-        services.formation_publish(
-            run=run,
-            by=permissions.member_in(caller(request), program.organization_id),
-            confirm_moves=payload.confirm_moves,
-        )
+    user = caller(request)
+    run = selectors.formation_run_get_for_user(user=user, program_pk=program_id, pk=run_id)
+    services.formation_publish(
+        run=run,
+        by=permissions.acting_member(user, run.program.organization_id),
+        confirm_moves=payload.confirm_moves,
+    )
     run.refresh_from_db()
     return _out(run)
 
@@ -251,7 +246,10 @@ def formation_publish(
     url_name="pair_rule_list",
 )
 def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
-    return list(_program(request, program_id).pair_rules.all())
+    user = caller(request)
+    program = program_get_for_user(user=user, pk=program_id)
+    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
+    return list(selectors.pair_rule_list(program=program))
 
 
 @router.post(
@@ -261,9 +259,11 @@ def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
 )
 def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) -> Status[PairRule]:
     """Keep two people apart or together in every proposal of this program."""
-    program = _program(request, program_id)
+    user = caller(request)
+    program = program_get_for_user(user=user, pk=program_id)
+    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
     organization = program.organization
-    rule = services.pair_rule_add(
+    rule = pairs.pair_rule_add(
         program=program,
         first=member_from_id(organization=organization, pk=payload.first_id, field="first_id"),
         second=member_from_id(organization=organization, pk=payload.second_id, field="second_id"),
@@ -279,6 +279,6 @@ def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) ->
     url_name="pair_rule_remove",
 )
 def pair_rule_remove(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
-    program = _program(request, program_id)
-    services.pair_rule_remove(rule=get_object_or_404(PairRule, pk=rule_id, program=program))
+    rule = selectors.pair_rule_get_for_user(user=caller(request), program_pk=program_id, pk=rule_id)
+    pairs.pair_rule_remove(rule=rule)
     return Status(204, None)

@@ -1,11 +1,14 @@
-"""Circle formation over the API: start, poll, move, pin, publish; who may; bad input."""
+"""Circle formation over the API: start, poll, move, pin, publish; who may; bad input; query
+counts that do not grow with the program."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from roundtable.api.tests.test_api import as_persona, assert_error, post
 from roundtable.circles.models import CircleMembership
+from roundtable.testing.api import as_persona, assert_error, post
 from roundtable.testing.factories import EnrolmentFactory, MemberFactory
 from roundtable.testing.personas import Personas
 
@@ -109,3 +112,63 @@ def test_pair_rules(personas: Personas, enrolled: list[int]) -> None:
     assert_error(again, 400, "invalid")
     assert len(client.get(url).json()) == 1
     assert client.delete(f"{url}/{created.json()['id']}").status_code == 204
+
+
+def _start(client, personas: Personas, capture) -> dict:
+    url = f"/api/programs/{personas.program.pk}/formations"
+    with capture(execute=True):
+        started = post(client, url, {"use_availability": False, "seed": 5}).json()
+    return client.get(f"{url}/{started['id']}").json()
+
+
+@pytest.mark.parametrize("who", ["sponsor", "lead", "member", "outsider"])
+def test_runs_and_rules_are_not_found_by_anyone_else(
+    personas: Personas, enrolled: list[int], who: str, django_capture_on_commit_callbacks
+) -> None:
+    coordinator = as_persona(personas, "coordinator")
+    run = _start(coordinator, personas, django_capture_on_commit_callbacks)
+    rules = f"/api/programs/{personas.program.pk}/pair-rules"
+    rule = post(
+        coordinator, rules, {"kind": "apart", "first_id": enrolled[0], "second_id": enrolled[1]}
+    ).json()
+    client = as_persona(personas, who)
+    url = f"/api/programs/{personas.program.pk}/formations/{run['id']}"
+    assert_error(client.get(url), 404, "not_found")
+    for action, body in [
+        ("moves", {"member_id": enrolled[0], "circle": run["circles"][0]["key"]}),
+        ("pins", {"member_id": enrolled[0]}),
+        ("rerun", {}),
+        ("publish", {"confirm_moves": True}),
+    ]:
+        assert_error(post(client, f"{url}/{action}", body), 404, "not_found")
+    assert_error(client.delete(f"{rules}/{rule['id']}"), 404, "not_found")
+    assert coordinator.get(url).json()["status"] == "ready"
+    assert len(coordinator.get(rules).json()) == 1
+
+
+def test_run_endpoints_do_not_query_per_person(
+    personas: Personas, enrolled: list[int], django_capture_on_commit_callbacks
+) -> None:
+    client = as_persona(personas, "coordinator")
+
+    def measure() -> tuple[int, int, int]:
+        run = _start(client, personas, django_capture_on_commit_callbacks)
+        url = f"/api/programs/{personas.program.pk}/formations/{run['id']}"
+        with CaptureQueriesContext(connection) as detail:
+            assert client.get(url).status_code == 200
+        circles = sorted(run["circles"], key=lambda c: len(c["members"]))
+        person = next(p for p in circles[-1]["members"] if p in enrolled)
+        with CaptureQueriesContext(connection) as move:
+            body = {"member_id": person, "circle": circles[0]["key"]}
+            assert post(client, f"{url}/moves", body).status_code == 200
+        return len(detail), len(move), len(run["circles"])
+
+    small = measure()
+    for i in range(24):
+        member = MemberFactory.create(
+            organization=personas.organization, department=DEPARTMENTS[i % 3], years_experience=i
+        )
+        EnrolmentFactory(program=personas.program, member=member)
+    large = measure()
+    assert large[2] > small[2]  # more people, more circles
+    assert large[:2] == small[:2]

@@ -1,11 +1,11 @@
-"""Background work for circles: forming circles for a program (may take minutes for large
-programs; the run's progress is saved as it goes)."""
+"""Background work of circle formation: run the engine for a run (large programs take minutes;
+the run's progress is saved as it goes). Takes an id; calls `execution` only."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from roundtable.circles.formation import formation_execute
+from roundtable.circles.forming.execution import formation_execute
 from roundtable.circles.models import FormationRun
 
 
@@ -14,4 +14,4 @@ def formation_run_task(run_id: int) -> str:
     run = FormationRun.objects.filter(pk=run_id).first()
     if run is None:
         return "gone"
-    return str(formation_execute(run).status)
+    return str(formation_execute(run=run).status)

@@ -1,0 +1,96 @@
+"""Running the engine for a run: the background search that stores a proposal (or the reasons
+there is none), and the re-assessment of a proposal after the coordinator edited it."""
+
+from __future__ import annotations
+
+import time
+
+from roundtable.circles.forming.adapter import formation_pool_build, formation_request_build
+from roundtable.circles.forming.proposal import (
+    formation_circle_names,
+    formation_proposal_serialise,
+)
+from roundtable.circles.forming.selectors import formation_members, formation_placements
+from roundtable.circles.models import FormationRun
+from roundtable.formation import FormationError, assess, form_circles
+
+Status = FormationRun.Status
+PROGRESS_EVERY = 0.5  # seconds between two progress saves
+
+
+def formation_execute(*, run: FormationRun) -> FormationRun:
+    """The background step: claim a queued run, run the engine and store the proposal, or the
+    reasons it cannot be formed. A run someone else claimed (or discarded) is left alone."""
+    claimed = FormationRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
+        status=Status.RUNNING, progress=0.0
+    )
+    run.refresh_from_db()
+    if not claimed:
+        return run
+    program = run.program
+    members = formation_members(program=program)
+    ids = {str(m.pk) for m in members}
+    published, names = formation_placements(program=program)
+    published = {p: c for p, c in published.items() if p in ids}
+    # A re-run keeps the coordinator's pinned people where the proposal put them.
+    current = dict(published)
+    for person in map(str, run.pinned):
+        if person in ids and person in run.assignment:
+            current[person] = run.assignment[person]
+    names.update({c["key"]: c["name"] for c in run.proposal.get("circles", [])})
+    last_saved = [0.0]
+
+    def progress(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last_saved[0] > PROGRESS_EVERY:
+            last_saved[0] = now
+            FormationRun.objects.filter(pk=run.pk).update(progress=round(fraction, 3))
+
+    try:
+        pool = formation_pool_build(program=program, members=members, settings=run.settings)
+        request = formation_request_build(program=program, run=run, current=current)
+        result = form_circles(pool, request, progress=progress)
+    except FormationError as exc:
+        run.status, run.problems, run.progress = Status.FAILED, exc.problems, 1.0
+        run.save(update_fields=["status", "problems", "progress", "updated_at"])
+        return run
+    keys = [c.key for c in result.circles]
+    run.assignment = result.assignment()
+    run.proposal = formation_proposal_serialise(
+        result=result,
+        names=formation_circle_names(keys=keys, existing=names),
+        current=published,
+    )
+    run.problems = []
+    run.status, run.progress = Status.READY, 1.0
+    run.save(
+        update_fields=["assignment", "proposal", "problems", "status", "progress", "updated_at"]
+    )
+    return run
+
+
+def formation_reassess(*, run: FormationRun) -> FormationRun:
+    """Recompute balance, "why this mix" lines and checks after a hand edit; people enrolled
+    since the run join the smallest circle."""
+    program = run.program
+    members = formation_members(program=program)
+    current, _ = formation_placements(program=program)
+    ids = {str(m.pk) for m in members}
+    current = {p: c for p, c in current.items() if p in ids}
+    keys = [c["key"] for c in run.proposal["circles"]]
+    names = {c["key"]: c["name"] for c in run.proposal["circles"]}
+    pool = formation_pool_build(program=program, members=members, settings=run.settings)
+    assignment = {p: k for p, k in run.assignment.items() if p in ids}
+    for person in sorted(ids - set(assignment), key=int):
+        sizes = {k: sum(1 for v in assignment.values() if v == k) for k in keys}
+        assignment[person] = min(keys, key=lambda k: sizes[k])
+    request = formation_request_build(program=program, run=run, current=current)
+    result = assess(pool, request, assignment, keys, names)
+    engine_seconds = run.proposal.get("seconds", 0)
+    run.assignment = assignment
+    run.proposal = {
+        **formation_proposal_serialise(result=result, names=names, current=current),
+        "seconds": engine_seconds,
+    }
+    run.save(update_fields=["assignment", "proposal", "updated_at"])
+    return run
