@@ -37,9 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
-from roundtable.formation.engine import FormationError
 from roundtable.formation.features import Feature
-from roundtable.formation.pool import Pool, Request, form_circles
+from roundtable.formation.forming import form_circles
+from roundtable.formation.pool import Pool, Request
+from roundtable.formation.problem import FormationError
 from roundtable.timeslots import WeeklySlot
 from roundtable.timeslots.common import MemberAvailability, slot_grid
 

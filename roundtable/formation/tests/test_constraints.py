@@ -3,16 +3,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundtable.formation.engine import (
+from roundtable.formation import Pool, Request, form_circles
+from roundtable.formation.features import Feature
+from roundtable.formation.problem import (
     FormationError,
     Infeasible,
     Problem,
-    form,
     plan_sizes,
     violations,
 )
-from roundtable.formation.features import Feature
-from roundtable.formation.pool import Pool, Request, form_circles
+from roundtable.formation.search import form
 from roundtable.formation.synthetic import employee_pool
 
 

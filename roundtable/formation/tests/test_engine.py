@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roundtable.formation.engine import form, objective, plan_sizes
 from roundtable.formation.features import Feature, embed
+from roundtable.formation.problem import objective, plan_sizes
+from roundtable.formation.search import form
 
 
 def test_plan_sizes():
