@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from roundtable.orgs.services import member_create, organization_create
 from roundtable.testing.api import (
@@ -81,3 +83,23 @@ def test_member_directory_needs_an_organisation_when_there_are_several(
 
 
 # --- program writes -------------------------------------------------------------------------
+
+
+def test_member_directory_query_count_does_not_grow(personas: Personas) -> None:
+    client = as_persona(personas, "admin")
+    manager = personas.members["coordinator"]
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/api/members").json()
+        return len(captured), page["count"]
+
+    queries()  # the token's first use is recorded once; measure after it
+    few, count = queries()
+    for i in range(15):
+        new_member(
+            personas, f"extra{i}", skills=[f"s{i}", "shared"], approaches=["a"], manager=manager
+        )
+    many, more = queries()
+    assert (count, more) == (6, 21)
+    assert many == few
