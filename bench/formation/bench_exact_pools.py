@@ -19,14 +19,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.formation.exact_pools import optimum
-from roundtable.formation.engine import (
-    Infeasible,
-    Problem,
-    form,
-    plan_sizes,
-    violations,
-)
 from roundtable.formation.features import embed
+from roundtable.formation.problem import Infeasible, Problem, plan_sizes, violations
+from roundtable.formation.search import form
 from roundtable.formation.synthetic import employee_pool
 
 

@@ -16,7 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
-from roundtable.formation.engine import Problem, objective
+from roundtable.formation.problem import Problem, objective
 
 
 def _valid_circles(problem: Problem, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -383,7 +383,7 @@ def _run_mdgp(args: argparse.Namespace) -> dict[str, object]:
         "instance": instance.name,
         "n": instance.n,
         "groups": instance.groups,
-        "objective": round(mdgp.evaluate(instance, solution.labels), 6),
+        "objective": round(mdgp.within_group_sum(instance, solution.labels), 6),
         "seconds": round(solution.seconds, 3),
         "iterations": solution.iterations,
     }

@@ -33,7 +33,7 @@ def _brute_force(instance):
         )
         sizes = np.bincount(labels, minlength=instance.groups)
         if ((sizes >= instance.lower) & (sizes <= instance.upper)).all():
-            best = max(best, mdgp.evaluate(instance, labels))
+            best = max(best, mdgp.within_group_sum(instance, labels))
     return best
 
 
@@ -42,11 +42,11 @@ def test_reads_and_evaluates(tmp_path):
     instance = mdgp.read(path)
     assert (instance.n, instance.groups, instance.name) == (4, 2, "instance")
     assert instance.distances[3, 1] == instance.distances[1, 3] == 5
-    assert mdgp.evaluate(instance, np.array([0, 1, 1, 0])) == 3 + 4
+    assert mdgp.within_group_sum(instance, np.array([0, 1, 1, 0])) == 3 + 4
     with pytest.raises(ValueError, match="outside 2-2"):
-        mdgp.evaluate(instance, np.array([0, 0, 0, 1]))
+        mdgp.within_group_sum(instance, np.array([0, 0, 0, 1]))
     with pytest.raises(ValueError, match="group number"):
-        mdgp.evaluate(instance, np.array([0, 1, 2, 0]))
+        mdgp.within_group_sum(instance, np.array([0, 1, 2, 0]))
     assert mdgp.solve(instance, time_limit=0.1).objective == 3 + 4
 
 
@@ -117,22 +117,22 @@ def test_every_solution_respects_the_bounds(case):
     instance, rng = case
     solution = mdgp.solve(instance, seed=int(rng.integers(1000)), time_limit=0.5, max_iterations=4)
     assert _within_bounds(instance, solution.labels)
-    assert np.isclose(solution.objective, mdgp.evaluate(instance, solution.labels))
+    assert np.isclose(solution.objective, mdgp.within_group_sum(instance, solution.labels))
 
 
 @settings(max_examples=15, deadline=None)
 @given(bounded(st.integers(6, 30), st.integers(2, 5)))
 def test_crossover_children_respect_the_bounds(case):
     instance, rng = case
-    search = mdgp._Search(instance, rng)
+    search = mdgp.TabuSearch(instance, rng)
     first, second = search.random_labels(), search.random_labels()
     first = rng.permutation(np.repeat(np.arange(instance.groups), np.bincount(first)))
-    assert _within_bounds(instance, search.crossover(first, second))
+    assert _within_bounds(instance, mdgp.crossover(search, first, second))
 
 
 def _assert_state_exact(search, instance):
     """The incrementally kept sums equal those recomputed from the labels."""
-    fresh = mdgp._Search(instance, np.random.default_rng(0))
+    fresh = mdgp.TabuSearch(instance, np.random.default_rng(0))
     fresh.load(search.labels)
     assert np.allclose(search.m, fresh.m)
     assert np.allclose(search.mt, fresh.m.T)
@@ -141,12 +141,12 @@ def _assert_state_exact(search, instance):
 
 def test_incremental_state_matches_a_recomputation():
     instance = _instance(30, 4, [5, 6, 7, 5], [9, 9, 9, 9], seed=2)
-    search = mdgp._Search(instance, np.random.default_rng(2))
+    search = mdgp.TabuSearch(instance, np.random.default_rng(2))
     search.load(search.random_labels())
     search.kick(40)
     labels, value = search.tabu(200, deadline=float("inf"))
     _assert_state_exact(search, instance)
-    assert value == pytest.approx(mdgp.evaluate(instance, labels))
+    assert value == pytest.approx(mdgp.within_group_sum(instance, labels))
 
 
 @pytest.mark.parametrize(("n", "groups"), [(24, 4), (330, 11)])
@@ -154,19 +154,19 @@ def test_swap_only_tabu_search_keeps_its_state_exact(n, groups):
     # Equal bounds take the swap-only search; n > 300 takes its row-maxima bookkeeping.
     size = n // groups
     instance = _instance(n, groups, [size] * groups, [size] * groups, seed=6)
-    search = mdgp._Search(instance, np.random.default_rng(6))
+    search = mdgp.TabuSearch(instance, np.random.default_rng(6))
     start = search.random_labels()
     search.load(start)
     labels, value = search.tabu(3 * n, deadline=float("inf"))
-    assert value == pytest.approx(mdgp.evaluate(instance, labels))
-    assert value >= mdgp.evaluate(instance, start)
+    assert value == pytest.approx(mdgp.within_group_sum(instance, labels))
+    assert value >= mdgp.within_group_sum(instance, start)
     assert np.array_equal(np.bincount(search.labels, minlength=groups), [size] * groups)
     _assert_state_exact(search, instance)
 
 
 def test_swap_only_rounds_keep_the_size_profile_of_a_ds_instance():
     instance = _instance(40, 5, [5, 6, 7, 5, 6], [10, 10, 9, 9, 8], seed=8)
-    search = mdgp._Search(instance, np.random.default_rng(8))
+    search = mdgp.TabuSearch(instance, np.random.default_rng(8))
     start = search.random_labels()
     sizes = np.bincount(start, minlength=5)
     search.load(start)
@@ -174,11 +174,11 @@ def test_swap_only_rounds_keep_the_size_profile_of_a_ds_instance():
     assert np.array_equal(np.bincount(search.labels, minlength=5), sizes)
     labels, value = search.tabu(200, deadline=float("inf"), swaps_only=True)
     assert np.array_equal(np.bincount(labels, minlength=5), sizes)
-    assert value == pytest.approx(mdgp.evaluate(instance, labels))
+    assert value == pytest.approx(mdgp.within_group_sum(instance, labels))
     _assert_state_exact(search, instance)
     # The next round may move elements again: the state is ready for the general search.
     labels, value = search.tabu(200, deadline=float("inf"))
-    assert value == pytest.approx(mdgp.evaluate(instance, labels))
+    assert value == pytest.approx(mdgp.within_group_sum(instance, labels))
 
 
 def test_deterministic_for_a_seed_and_a_budget_of_rounds():
