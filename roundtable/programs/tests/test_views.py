@@ -107,3 +107,10 @@ def test_withdrawing_someone_not_enrolled_is_not_found(client, personas):
     stranger = MemberFactory(organization=personas.organization)
     response = client.post(reverse("programs:withdraw", args=[personas.program.pk, stranger.pk]))
     assert response.status_code == 404
+
+
+def test_program_page_names_each_circles_members_and_lead(client, personas):
+    client.force_login(personas.coordinator)
+    body = client.get(reverse("programs:detail", args=[personas.program.pk])).content.decode()
+    assert "Lead Persona (lead), Member Persona" in body
+    assert "Peer Persona (lead)" in body

@@ -1,0 +1,155 @@
+"""Deliberate bugs, applied one at a time, that the test suite must catch.
+
+Each mutation replaces one exact piece of code (found exactly once, or the script stops: the list
+has gone stale) and runs the tests that guard it; the mutation is caught when they fail. The file
+is restored afterwards whatever happens. Run from the repository root:
+
+    .venv/bin/python scripts/mutations.py            # every mutation, its guarding tests
+    .venv/bin/python scripts/mutations.py --full     # every mutation, the whole suite (slow)
+    .venv/bin/python scripts/mutations.py ics-dtend  # some mutations by name
+
+It prints one line per mutation and exits non-zero if any mutation survived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import py_compile
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    bug: str  # what a user would suffer
+    path: str
+    original: str
+    mutated: str
+    tests: tuple[str, ...]
+
+
+MUTATIONS: tuple[Mutation, ...] = (
+    Mutation(
+        "policy-other-circle",
+        "a member of one circle can open another circle of the same program",
+        "roundtable/core/permissions.py",
+        '"viewer_is_member": ("memberships__member_id__in", '
+        '{"memberships__left_on__isnull": True}),',
+        '"viewer_is_member": ("program__circles__memberships__member_id__in", {}),',
+        ("roundtable/core/tests", "tests/test_every_page_for_every_persona.py"),
+    ),
+    Mutation(
+        "withdraw-keeps-circles",
+        "someone withdrawn from a program stays in its circles",
+        "roundtable/circles/services.py",
+        "        circle_remove_member(circle=circle, member=member, on=on)\n    return",
+        "        pass\n    return",
+        ("roundtable/programs/tests",),
+    ),
+    Mutation(
+        "circle-members-per-row",
+        "the program page runs one query per circle (slow for big programs)",
+        "roundtable/circles/selectors.py",
+        """        permissions.with_viewer_capacities(program.circles.all(), user)
+        .select_related("program__organization", "lead__user")
+        .prefetch_related(_current_members())""",
+        """        permissions.with_viewer_capacities(program.circles.all(), user)
+        .select_related("program__organization", "lead__user")""",
+        ("roundtable/programs/tests/test_views.py",),
+    ),
+    Mutation(
+        "recurrence-in-utc",
+        "09:00 local becomes 08:00 or 10:00 after a daylight-saving change",
+        "roundtable/timeslots/recurrence.py",
+        "            placed = to_aware(local, tz)",
+        "            placed = local.replace(tzinfo=dt.UTC).astimezone(tz)",
+        ("roundtable/timeslots/tests", "roundtable/meetings/tests"),
+    ),
+    Mutation(
+        "ics-dtend-as-dtstart",
+        "calendar events end when they start",
+        "roundtable/meetings/calendar.py",
+        'f"DTEND;TZID={tzid}:{_local(ends_at, tzid)}",',
+        'f"DTEND;TZID={tzid}:{_local(event.starts_at, tzid)}",',
+        ("roundtable/meetings/tests",),
+    ),
+    Mutation(
+        "vtimezone-offset",
+        "calendar clients that read VTIMEZONE put New York summer meetings an hour off",
+        "roundtable/meetings/calendar.py",
+        "    return zone.to_ical().decode().rstrip(CRLF)",
+        "    return zone.to_ical().decode().rstrip(CRLF)"
+        '.replace("TZOFFSETTO:-0400", "TZOFFSETTO:-0500")',
+        ("roundtable/meetings/tests",),
+    ),
+)
+
+
+def apply_and_test(mutation: Mutation, *, full: bool) -> tuple[bool, float, str]:
+    """(caught, seconds, how it was caught or why not)."""
+    path = ROOT / mutation.path
+    source = path.read_text(encoding="utf-8")
+    found = source.count(mutation.original)
+    if found != 1:
+        raise SystemExit(
+            f"{mutation.name}: the code to mutate is in {mutation.path} {found} times, not once; "
+            "update the mutation list."
+        )
+    start = time.monotonic()
+    try:
+        path.write_text(source.replace(mutation.original, mutation.mutated), encoding="utf-8")
+        py_compile.compile(str(path), doraise=True)  # a syntax error would be caught trivially
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-x",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+        ]
+        command += [] if full else list(mutation.tests)
+        run = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+            command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+        )
+    finally:
+        path.write_text(source, encoding="utf-8")
+    lines = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
+    summary = lines[0].removeprefix("FAILED ") if lines else run.stdout.strip().splitlines()[-1]
+    return run.returncode != 0, time.monotonic() - start, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="run only these mutations")
+    parser.add_argument("--full", action="store_true", help="run the whole suite each time")
+    parser.add_argument("--list", action="store_true", help="list the mutations and stop")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTATIONS if not args.names or m.name in args.names]
+    unknown = set(args.names) - {m.name for m in MUTATIONS}
+    if unknown:
+        parser.error(f"unknown mutation(s): {', '.join(sorted(unknown))}")
+    if args.list:
+        for m in chosen:
+            print(f"{m.name:<28} {m.path}\n{'':<28} {m.bug}")
+        return 0
+    survived = 0
+    for m in chosen:
+        caught, seconds, summary = apply_and_test(m, full=args.full)
+        survived += not caught
+        verdict = "caught  " if caught else "SURVIVED"
+        print(f"{verdict} {m.name:<28} {seconds:5.1f} s  {summary}", flush=True)
+    print(f"{len(chosen) - survived} of {len(chosen)} mutations caught.")
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
