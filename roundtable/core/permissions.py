@@ -178,13 +178,16 @@ def _flags(obj: Any, user: Any, flags: dict[str, Any]) -> dict[str, bool]:
 # --- programs -----------------------------------------------------------------------------
 
 
+def _admin_orgs_and_ids(user: Any) -> tuple[list[int], list[int]]:
+    members = memberships(user).values()
+    return [m.organization_id for m in members if m.role == Role.ADMIN], [m.pk for m in members]
+
+
 def program_scope(user: Any) -> Q:
     """Programs the user may see: admin's organisation, coordinated, sponsored, taking part."""
-    members = list(memberships(user).values())
-    if not members:
+    admin_orgs, ids = _admin_orgs_and_ids(user)
+    if not ids:
         return Q(pk__in=[])
-    admin_orgs = [m.organization_id for m in members if m.role == Role.ADMIN]
-    ids = [m.pk for m in members]
     return (
         Q(organization_id__in=admin_orgs)
         | Q(coordinators__in=ids)
@@ -237,11 +240,10 @@ def can_manage_program(user: Any, program: Program) -> bool:
 
 
 def circle_scope(user: Any) -> Q:
-    members = list(memberships(user).values())
-    if not members:
+    """Circles the user may see: those of programs they oversee, and those they lead or are in."""
+    admin_orgs, ids = _admin_orgs_and_ids(user)
+    if not ids:
         return Q(pk__in=[])
-    admin_orgs = [m.organization_id for m in members if m.role == Role.ADMIN]
-    ids = [m.pk for m in members]
     return (
         Q(program__organization_id__in=admin_orgs)
         | Q(program__coordinators__in=ids)
