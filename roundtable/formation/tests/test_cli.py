@@ -1,3 +1,5 @@
+"""The command line (`cli`, reading files through `cli_input`): circles out, problems by row."""
+
 import csv
 import json
 
@@ -36,7 +38,7 @@ def test_forms_circles_and_prints_a_json_summary(people, tmp_path, capsys):
     together.write_text("a,b\nana,cho\n")
     status, stdout, _ = run(
         capsys, "form", people, "--size", "4", "--together", together, "--out", out,
-        "--weights", "experience=2,approach=0.5", "--time-limit", "0.3",
+        "--weights", "experience=2,approach=0.5", "--rounds", "5",
     )  # fmt: skip
     assert status == 0
     summary = json.loads(stdout)
@@ -48,6 +50,9 @@ def test_forms_circles_and_prints_a_json_summary(people, tmp_path, capsys):
         "violations": 0,
     }
     assert summary["constraints"]["availability"]["violations"] == 0
+    # Every circle meets on a weekday, in the app's weekday names (07:00-20:00 slots).
+    assert len(summary["slots"]) == 2
+    assert all(slot.split()[0] in {"Monday", "Tuesday"} for slot in summary["slots"].values())
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
     circle = {row["id"]: row["circle"] for row in rows}
@@ -64,7 +69,8 @@ def test_forms_circles_and_prints_a_json_summary(people, tmp_path, capsys):
         ("id,x\na,1\nb,NaN\nc,3\nd,4\n", "rows 3 are empty, not numbers or not finite"),
         ("id,x\na,1\nb,ten\nc,3\nd,4\n", "Column 'x' holds numbers, but rows 3"),
         ("id,manager_id,x\na,zed,1\nb,,2\nc,,3\nd,,4\n", "manager_id 'zed' is not an id"),
-        ("id,availability\na,Mon 9-5\nb,\nc,\nd,\n", "is not like 'Mon 09:00-12:00'"),
+        ("id,availability\na,Mon 9-5\nb,\nc,\nd,\n", "Row 2: availability “Mon 9-5” is not a"),
+        ("id,availability\na,\nb,Funday 09:00-10:00\nc,\nd,\n", "Row 3: availability “Funday”"),
     ],
 )
 def test_bad_people_files_exit_2_with_the_row(tmp_path, capsys, text, message):
@@ -104,7 +110,7 @@ def test_availability_nobody_shares_exits_2(tmp_path, capsys):
     rows += [f"f{i},Fri 15:00-16:00,{i}" for i in range(3)]
     rows += ["w0,Wed 09:00-10:00,1"]
     path.write_text("\n".join(rows) + "\n")
-    status, _, stderr = run(capsys, "form", path, "--size", "4", "--time-limit", "0.3")
+    status, _, stderr = run(capsys, "form", path, "--size", "4", "--rounds", "2")
     assert status == 2
     assert "shares a weekly slot with only" in stderr
 
@@ -119,7 +125,7 @@ def test_mdgp_files_print_the_objective(tmp_path, capsys):
     path = tmp_path / "tiny.txt"
     path.write_text("4 2 ss 2 2 2 2\n0 1 1\n0 2 2\n0 3 3\n1 2 4\n1 3 5\n2 3 6\n")
     out = tmp_path / "groups.csv"
-    status, stdout, _ = run(capsys, "form", "--mdgp", path, "--time-limit", "0.1", "--out", out)
+    status, stdout, _ = run(capsys, "form", "--mdgp", path, "--rounds", "2", "--out", out)
     assert status == 0
     assert json.loads(stdout)["objective"] == 7
     assert out.read_text().splitlines()[0] == "id,circle"
@@ -128,3 +134,24 @@ def test_mdgp_files_print_the_objective(tmp_path, capsys):
     status, _, stderr = run(capsys, "form", "--mdgp", path)
     assert status == 2
     assert "cannot fill groups" in stderr
+
+
+def test_the_same_seed_and_rounds_give_the_same_circles(people, tmp_path, capsys):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    for out in (first, second):
+        status, _, _ = run(
+            capsys, "form", people, "--size", "4", "--seed", "3", "--rounds", "4", "--out", out
+        )
+        assert status == 0
+    assert first.read_text() == second.read_text()
+
+
+def test_tag_columns_split_like_everywhere_else(tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    rows = ["id,skills,x"] + [f"p{i},sql; python,{i}" for i in range(3)] + ["p3,sql;,3"]
+    path.write_text("\n".join(rows) + "\n")
+    status, stdout, _ = run(capsys, "form", path, "--size", "2", "--rounds", "2")
+    assert status == 0
+    # Two tags, "sql" and "python" (spaces dropped, the empty part ignored): python is the
+    # tag whose share differs between the circles.
+    assert json.loads(stdout)["balance"]["skills"]["worst"] == "python"
