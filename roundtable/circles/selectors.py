@@ -73,14 +73,16 @@ def circle_get_for_user(
     )
 
 
-def circle_member_get(*, circle: Circle, member_pk: int) -> Member:
-    """A current member of the circle (the circle was fetched with access)."""
+def circle_member_get(*, circle: Circle, member_pk: int, current: bool = False) -> Member:
+    """Someone who is (or, unless `current`, was) in the circle, which was fetched with access;
+    anyone else is not found. Whether they can still leave is the service's to say."""
+    still_in = {"circle_memberships__left_on__isnull": True} if current else {}
     return object_get_or_404(
-        Member.objects.select_related("user"),
+        Member.objects.select_related("user").distinct(),
         pk=member_pk,
         circle_memberships__circle=circle,
-        circle_memberships__left_on__isnull=True,
         message="No such member in this circle.",
+        **still_in,
     )
 
 

@@ -46,12 +46,12 @@ def program_get_for_user(
 
 
 def enrolled_member_get(*, program: Program, member_pk: int) -> Member:
-    """A member currently enrolled in the program (the program was fetched with access)."""
+    """Someone who is or was enrolled in the program (the program was fetched with access);
+    anyone else is not found. Whether they can still withdraw is the service's to say."""
     return object_get_or_404(
-        Member.objects.select_related("user"),
+        Member.objects.select_related("user").distinct(),
         pk=member_pk,
         enrolments__program=program,
-        enrolments__withdrawn_on__isnull=True,
         message="No such member in this program.",
     )
 

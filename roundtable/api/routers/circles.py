@@ -171,6 +171,6 @@ def circle_remove_member(request: HttpRequest, circle_id: int, member_id: int) -
     user = caller(request)
     circle = selectors.circle_get_for_user(user=user, pk=circle_id)
     permission_require(permissions.can_change_circle_members(user, circle), MEMBERS_CHANGERS_ONLY)
-    member = selectors.circle_member_get(circle=circle, member_pk=member_id)
+    member = selectors.circle_member_get(circle=circle, member_pk=member_id, current=True)
     services.circle_remove_member(circle=circle, member=member)
     return Status(204, None)
