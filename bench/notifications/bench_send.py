@@ -28,17 +28,18 @@ def _setup() -> None:
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
+    import django  # after the environment is chosen: the settings read it at import
 
     django.setup()
 
 
 def _worker(name: str, log_dir: str) -> None:
     _setup()
-    from django.conf import settings
+    from django.conf import settings  # only once this process has set Django up
 
     settings.EMAIL_BACKEND = "bench.notifications.file_log_backend.LogBackend"
     os.environ["BENCH_MAIL_LOG"] = str(Path(log_dir) / f"{name}.log")
+    # Each spawned worker sets Django up itself, so the app modules are imported after that.
     from django.utils import timezone
 
     from roundtable.notifications.services import notifications_send_due
@@ -48,6 +49,7 @@ def _worker(name: str, log_dir: str) -> None:
 
 
 def _prepare(rows: int) -> None:
+    # Imported once Django is set up (main() calls _setup first); psycopg only when benchmarking.
     import psycopg
     from django.core.management import call_command
 
@@ -58,6 +60,7 @@ def _prepare(rows: int) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
 
+    # The models need the migrated database above and a set-up Django.
     from django.utils import timezone
 
     from roundtable.circles.services import circle_create
@@ -102,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     _setup()
     _prepare(args.rows)
-    from django.db import connections
+    from django.db import connections  # Django was set up just above
 
     connections.close_all()
     log_dir = tempfile.mkdtemp()
@@ -121,7 +124,7 @@ def main() -> None:
         per_worker[log.stem] = len(lines)
         sent.update(lines)
     doubled = sum(1 for count in sent.values() if count > 1)
-    from roundtable.notifications.models import Notification
+    from roundtable.notifications.models import Notification  # Django was set up in main()
 
     unsent = Notification.objects.filter(sent_at__isnull=True).count()
     print(f"rows: {args.rows}, workers: {args.workers}, database: PostgreSQL")

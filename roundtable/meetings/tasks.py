@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -29,9 +30,8 @@ def roll_forward_schedule_next() -> None:
 
 def periodic_ensure_scheduled(periodic_task: Any) -> bool:
     """Enqueue a self-rescheduling task unless a run is already waiting. True if enqueued."""
-    from django.apps import apps
-
     if apps.is_installed("django_tasks_db"):
+        # Only importable when the database task backend is installed (not in the tests).
         from django_tasks_db.models import DBTaskResult
 
         waiting = DBTaskResult.objects.filter(

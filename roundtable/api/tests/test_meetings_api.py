@@ -1,4 +1,6 @@
-"""The meetings API: schedule, meetings, move and cancel, agenda, attendance, feedback."""
+"""The meetings API (routers/meetings.py): schedule, meetings, move and cancel, agenda,
+attendance, feedback; on the meetings tests' frozen clock, with list query counts that must not
+grow with the data."""
 
 from __future__ import annotations
 
@@ -6,12 +8,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from roundtable.api.tests.test_api import as_persona, assert_error, post
 from roundtable.meetings import services
+from roundtable.meetings.tests.conftest import frozen_clock
+from roundtable.meetings.tests.helpers import newcomer
+from roundtable.testing.api import as_persona, assert_error, bearer, post
 from roundtable.testing.personas import Personas
+
+__all__ = ["frozen_clock"]  # the meetings tests' autouse frozen clock applies here too
 
 PERSONAS = ("admin", "coordinator", "sponsor", "lead", "member", "outsider")
 
@@ -63,8 +71,6 @@ def test_schedule_and_meetings_follow_the_policy(scheduled: Personas, persona: s
 
 def test_member_of_another_circle_gets_404(scheduled: Personas) -> None:
     peer = scheduled.other_circle.memberships.first().member  # type: ignore[union-attr]
-    from roundtable.api.tests.test_api import bearer
-
     meeting = scheduled.circle.meetings.earliest("starts_at")
     assert_error(bearer(peer.user).get(f"/api/meetings/{meeting.pk}"), 404, "not_found")
 
@@ -115,3 +121,53 @@ def test_move_cancel_agenda_attendance_feedback(scheduled: Personas) -> None:
     detail = member.get(f"/api/meetings/{held.pk}").json()
     assert detail["attendance"] == [{"member_id": me, "status": "present"}]
     assert detail["feedback"][0]["rating"] == 4
+
+
+def test_outsider_changes_nothing(scheduled: Personas) -> None:
+    outsider = as_persona(scheduled, "outsider")
+    meeting = scheduled.circle.meetings.filter(starts_at__gt=timezone.now()).earliest("starts_at")
+    me = scheduled.members["outsider"].pk
+    attempts = [
+        post(outsider, f"/api/meetings/{meeting.pk}/cancel", {"reason": "x"}),
+        post(outsider, f"/api/meetings/{meeting.pk}/agenda", {"title": "Ours"}),
+        put(
+            outsider,
+            f"/api/meetings/{meeting.pk}/attendance",
+            {"member_id": me, "status": "present"},
+        ),
+        put(outsider, f"/api/meetings/{meeting.pk}/feedback", {"rating": 1}),
+    ]
+    for response in attempts:
+        assert_error(response, 404, "not_found")
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.agenda_items.count(), meeting.attendance.count()) == (
+        "scheduled",
+        0,
+        0,
+    )
+
+
+def _count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_meeting_list_and_detail_query_counts_do_not_grow(scheduled: Personas) -> None:
+    client = as_persona(scheduled, "member")
+    circle = scheduled.circle
+    held = circle.meetings.filter(starts_at__lt=timezone.now()).earliest("starts_at")
+    listing, detail = f"/api/circles/{circle.pk}/meetings", f"/api/meetings/{held.pk}"
+    client.get(listing)  # the token's first use is recorded once
+    before = (_count(client, listing), _count(client, detail))
+    lead = scheduled.members["lead"]
+    for _ in range(4):
+        member = newcomer(circle, joined_on=dt.date(2027, 1, 1))
+        services.agenda_item_add(meeting=held, member=member, title="Stock")
+        services.attendance_set(meeting=held, member=member, status="present", reported_by=lead)
+        services.feedback_give(meeting=held, member=member, rating=3)
+    services.meetings_roll_forward(now=timezone.now() + dt.timedelta(weeks=4))
+    assert (_count(client, listing), _count(client, detail)) == before
+    body = client.get(detail).json()
+    assert (len(body["agenda"]), len(body["attendance"]), len(body["feedback"])) == (4, 4, 4)
+    assert client.get(listing).json()["count"] == circle.meetings.count()

@@ -1,4 +1,5 @@
-"""Meeting pages for every persona, and the forms' bad input."""
+"""Meeting pages (views/meeting.py, views/schedule.py) for every persona, the forms' bad input,
+and query counts that must not grow with the data. Every test also tries the outsider."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.circles.services import circle_update
 from roundtable.meetings import services
+from roundtable.meetings.tests.helpers import newcomer
+from roundtable.orgs.services import member_set_availability, member_update
 from roundtable.testing.personas import PERSONA_NAMES
 
 MANAGERS = {"admin", "coordinator", "lead"}
@@ -58,8 +64,47 @@ def test_only_circle_members_add_agenda_items(client, personas, meeting, persona
 def test_other_circles_notes_are_hidden(client, personas, meeting):
     services.meeting_notes_save(meeting=meeting, notes="Secret **plans**")
     other = personas.other_circle.memberships.first().member
-    client.force_login(other.user)
-    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
+    for user in (other.user, personas.outsider):
+        client.force_login(user)
+        assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
+        response = client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Mine"})
+        assert response.status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.notes == "Secret **plans**"
+
+
+def test_notes_are_saved_and_shown_sanitised(client, personas, meeting):
+    client.force_login(personas.member)
+    url = reverse("meetings:notes", args=[meeting.pk])
+    response = client.post(url, {"notes": "**Wins** <script>x()</script>"})
+    assert response.status_code == 302
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<strong>Wins</strong>" in page
+    assert "<script>x()" not in page
+    too_long = client.post(url, {"notes": "y" * 50_001})
+    assert too_long.status_code == 400
+    assert "limited to 50,000 characters" in too_long.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.notes.startswith("**Wins**")
+
+
+def test_agenda_items_are_toggled_only_through_their_own_meeting(client, personas, meeting):
+    item = services.agenda_item_add(
+        meeting=meeting, member=personas.members["member"], title="Pricing"
+    )
+    other_meeting = personas.circle.meetings.exclude(pk=meeting.pk).earliest("starts_at")
+    client.force_login(personas.member)
+    wrong = reverse("meetings:agenda_toggle", args=[other_meeting.pk, item.pk])
+    assert client.post(wrong).status_code == 404
+    right = reverse("meetings:agenda_toggle", args=[meeting.pk, item.pk])
+    assert client.post(right).status_code == 302
+    item.refresh_from_db()
+    assert item.done
+    for persona in ("outsider", "sponsor"):
+        client.force_login(personas.user(persona))
+        assert client.post(right).status_code == 404
+    item.refresh_from_db()
+    assert item.done
 
 
 def test_member_reports_own_attendance_not_others(client, personas, meeting):
@@ -70,6 +115,12 @@ def test_member_reports_own_attendance_not_others(client, personas, meeting):
     assert meeting.attendance.get(member=me).status == "excused"
     url = reverse("meetings:attendance", args=[meeting.pk, lead.pk])
     assert client.post(url, {"status": "absent"}).status_code == 404
+    client.force_login(personas.outsider)
+    outsider = reverse("meetings:attendance", args=[meeting.pk, personas.members["outsider"].pk])
+    assert client.post(outsider, {"status": "present"}).status_code == 404
+    mine = reverse("meetings:attendance", args=[meeting.pk, me.pk])
+    assert client.post(mine, {"status": "absent"}).status_code == 404
+    assert list(meeting.attendance.values_list("member_id", "status")) == [(me.pk, "excused")]
 
 
 def test_feedback_and_trend_on_the_circle_page(client, personas, meeting):
@@ -84,26 +135,34 @@ def test_feedback_and_trend_on_the_circle_page(client, personas, meeting):
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "“Storming”" in page
     assert "Member Persona" not in page.split("How useful was it?")[1].split("</article>")[0]
+    client.force_login(personas.outsider)
+    refused = client.post(reverse("meetings:feedback", args=[meeting.pk]), {"rating": "5"})
+    assert refused.status_code == 404
+    assert list(meeting.feedback.values_list("rating", flat=True)) == [2]
 
 
 def test_schedule_form_reports_bad_input(client, personas):
     client.force_login(personas.lead)
-    response = client.post(
-        reverse("meetings:schedule", args=[personas.circle.pk]),
-        {
-            "frequency": "monthly",
-            "weekday": "1",
-            "nth": "",
-            "start_time": "25:00",
-            "duration_minutes": "5",
-            "starts_on": "2027-01-01",
-            "reminder_lead_hours": "24",
-        },
-    )
+    url = reverse("meetings:schedule", args=[personas.circle.pk])
+    bad = {
+        "frequency": "monthly",
+        "weekday": "1",
+        "nth": "",
+        "start_time": "25:00",
+        "duration_minutes": "5",
+        "starts_on": "2027-01-01",
+        "reminder_lead_hours": "24",
+    }
+    response = client.post(url, bad)
     body = response.content.decode()
     assert response.status_code == 200
     assert "Enter a valid time" in body
     assert "greater than or equal to 15" in body
+    assert 'value="6">Sunday</option>' in client.get(url).content.decode()
+    client.force_login(personas.outsider)
+    good = {**bad, "frequency": "weekly", "start_time": "09:00", "duration_minutes": "60"}
+    assert client.post(url, good).status_code == 404
+    assert not personas.circle.meetings.exists()
 
 
 def test_move_form_refuses_the_past(client, personas, meeting):
@@ -114,6 +173,33 @@ def test_move_form_refuses_the_past(client, personas, meeting):
         {"starts_at": "2020-01-01T09:00", "duration_minutes": "60", "reason": "Oops"},
     )
     assert "cannot be moved into the past" in response.content.decode()
+    client.force_login(personas.outsider)
+    refused = client.post(
+        reverse("meetings:move", args=[upcoming.pk]),
+        {"starts_at": "2027-03-20T09:00", "duration_minutes": "60", "reason": "Mine now"},
+    )
+    assert refused.status_code == 404
+    refused = client.post(reverse("meetings:cancel", args=[upcoming.pk]), {"reason": "Mine"})
+    assert refused.status_code == 404
+    upcoming.refresh_from_db()
+    assert (upcoming.sequence, upcoming.status) == (0, "scheduled")
+
+
+def test_lead_moves_and_cancels_a_meeting(client, personas, meeting):
+    upcoming, later = personas.circle.meetings.filter(starts_at__gt=timezone.now())[:2]
+    client.force_login(personas.lead)
+    response = client.post(
+        reverse("meetings:move", args=[upcoming.pk]),
+        {"starts_at": "2027-03-09T14:00", "duration_minutes": "90", "reason": "Room taken"},
+    )
+    assert response.status_code == 302
+    upcoming.refresh_from_db()
+    assert upcoming.starts_at == dt.datetime(2027, 3, 9, 14, tzinfo=dt.UTC)  # London, GMT
+    assert upcoming.duration_minutes == 90
+    response = client.post(reverse("meetings:cancel", args=[later.pk]), {"reason": "Offsite"})
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.is_cancelled
 
 
 def test_htmx_agenda_add_returns_the_fragment(client, personas, meeting):
@@ -126,6 +212,12 @@ def test_htmx_agenda_add_returns_the_fragment(client, personas, meeting):
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
     assert "Spare parts" in response.content.decode()
+    client.force_login(personas.outsider)
+    refused = client.post(
+        reverse("meetings:agenda_add", args=[meeting.pk]), {"title": "Ours"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 404
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Spare parts"]
 
 
 def test_htmx_attendance_mark_returns_the_table(client, personas, meeting):
@@ -141,6 +233,9 @@ def test_htmx_attendance_mark_returns_the_table(client, personas, meeting):
     assert meeting.attendance.get(member=member).status == "present"
     response = client.post(url, {"status": "asleep"}, HTTP_HX_REQUEST="true")
     assert "Choose present, absent or excused." in response.content.decode()
+    assert meeting.attendance.get(member=member).status == "present"
+    client.force_login(personas.outsider)
+    assert client.post(url, {"status": "absent"}, HTTP_HX_REQUEST="true").status_code == 404
     assert meeting.attendance.get(member=member).status == "present"
 
 
@@ -160,12 +255,11 @@ def test_consistency_on_own_page_not_on_a_peers(client, personas, meeting):
     assert "Current streak" not in client.get(url).content.decode()
     body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
     assert "meetings in a row" in body
+    client.force_login(personas.outsider)
+    assert client.get(url).status_code == 404
 
 
 def test_meeting_page_shows_circle_time_and_my_time(client, personas):
-    from roundtable.circles.services import circle_update
-    from roundtable.orgs.services import member_update
-
     circle = circle_update(circle=personas.circle, time_zone="America/New_York")
     services.schedule_set(
         circle=circle,
@@ -181,6 +275,8 @@ def test_meeting_page_shows_circle_time_and_my_time(client, personas):
     assert "09:00 America/New_York time" in body
     berlin = meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
     assert f"{berlin:%H:%M} your time" in body
+    client.force_login(personas.outsider)
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
 
 
 def test_reply_from_home_page(client, personas, meeting):
@@ -197,11 +293,14 @@ def test_reply_from_home_page(client, personas, meeting):
     client.force_login(personas.lead)
     page = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()
     assert "not coming" in page
-    client.force_login(personas.sponsor)
-    assert (
-        client.post(reverse("meetings:reply", args=[upcoming.pk]), {"response": "yes"}).status_code
-        == 404
-    )
+    for persona in ("sponsor", "outsider"):
+        client.force_login(personas.user(persona))
+        reply = client.post(reverse("meetings:reply", args=[upcoming.pk]), {"response": "yes"})
+        assert reply.status_code == 404
+    assert list(upcoming.rsvps.values_list("response", flat=True)) == ["no"]
+    client.force_login(personas.member)
+    client.post(reverse("meetings:reply", args=[upcoming.pk]), {"response": "perhaps"})
+    assert list(upcoming.rsvps.values_list("response", flat=True)) == ["no"]
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
@@ -225,11 +324,11 @@ def test_meeting_structure_bad_input(client, personas):
     response = client.post(url, {"text": ": no title"})
     assert "has no title" in response.content.decode()
     assert not personas.program.agenda_sections.exists()
+    client.force_login(personas.outsider)
+    assert client.get(url).status_code == 404
 
 
 def test_schedule_page_suggests_times_from_availability(client, personas):
-    from roundtable.orgs.services import member_set_availability
-
     lead, member = personas.members["lead"], personas.members["member"]
     member_set_availability(member=lead, slots=[(1, dt.time(9), dt.time(12))])
     member_set_availability(member=member, slots=[(1, dt.time(10), dt.time(12))])
@@ -238,3 +337,53 @@ def test_schedule_page_suggests_times_from_availability(client, personas):
     assert "Times that suit the circle" in body
     assert "Tuesday 10:00" in body
     assert "2: Lead Persona, Member Persona" in body
+    client.force_login(personas.outsider)
+    assert client.get(reverse("meetings:schedule", args=[personas.circle.pk])).status_code == 404
+
+
+def _grow(personas, meeting, count=5):
+    """More people in the circle, each with an agenda item, attendance, feedback and a reply."""
+    lead = personas.members["lead"]
+    for _ in range(count):
+        member = newcomer(personas.circle, joined_on=dt.date(2027, 1, 1))
+        services.agenda_item_add(meeting=meeting, member=member, title="Stock levels")
+        services.attendance_set(meeting=meeting, member=member, status="present", reported_by=lead)
+        services.feedback_give(meeting=meeting, member=member, rating=4, comment="Good")
+        services.rsvp_set(meeting=meeting, member=member, response="yes")
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["lead", "member", "sponsor"])
+def test_meeting_page_query_count_does_not_grow(client, personas, meeting, persona):
+    personas.circle.memberships.update(joined_on=dt.date(2027, 1, 1))
+    client.force_login(personas.user(persona))
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client.get(url)  # warm the session
+    before = _queries(client, url)
+    _grow(personas, meeting)
+    assert _queries(client, url) == before
+    body = client.get(url).content.decode()
+    assert body.count("<strong>Stock levels</strong>") == 5
+    client.force_login(personas.outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_circle_meetings_list_query_count_does_not_grow(client, personas, meeting):
+    personas.circle.memberships.update(joined_on=dt.date(2027, 1, 1))
+    client.force_login(personas.member)
+    url = reverse("circles:detail", args=[personas.circle.pk])
+    client.get(url)
+    before = _queries(client, url)
+    _grow(personas, meeting)
+    for upcoming in personas.circle.meetings.filter(starts_at__gt=timezone.now())[:3]:
+        services.agenda_item_add(
+            meeting=upcoming, member=personas.members["member"], title="Pricing"
+        )
+    assert _queries(client, url) == before
+    client.force_login(personas.outsider)
+    assert client.get(url).status_code == 404

@@ -10,9 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from roundtable.circles.services import circle_update
 from roundtable.meetings import services as meetings
+from roundtable.meetings.tests.daylight_saving import DST_CASES, SERIES_STARTS_ON
+from roundtable.meetings.tests.helpers import newcomer
 from roundtable.notifications.models import Notification
 from roundtable.notifications.services import (
     _claim,
@@ -20,6 +25,7 @@ from roundtable.notifications.services import (
     notifications_plan,
     notifications_send_due,
 )
+from roundtable.notifications.tasks import notifications_tick_task
 from roundtable.orgs.services import member_update
 
 
@@ -40,9 +46,10 @@ def _reminder_time(meeting):
 
 
 def test_plan_is_idempotent_and_covers_members_and_the_lead(personas, meeting):
-    now = timezone.now()
-    created = notifications_plan(now=now)
-    assert notifications_plan(now=now) == 0 or Notification.objects.count() == created
+    # One meeting in the coming eight days: two reminders and the lead's wrap-up.
+    assert notifications_plan() == 3
+    assert notifications_plan() == 0
+    assert Notification.objects.count() == 3
     reminders = Notification.objects.filter(meeting=meeting, kind="reminder")
     assert {n.member_id for n in reminders} == {
         personas.members["lead"].pk,
@@ -141,8 +148,65 @@ def test_wrapup_goes_to_the_lead_after_the_meeting(personas, meeting):
     assert [m.to for m in wrapups] == [["lead@example.org"]]
 
 
-def test_the_tick_task_plans_and_sends(personas, meeting):
-    from roundtable.notifications.tasks import notifications_tick_task
+def test_the_tick_task_plans_and_sends(personas, meeting, frozen_clock):
+    result = notifications_tick_task.enqueue()
+    assert result.return_value == 0  # planned, but nothing is due yet
+    assert Notification.objects.filter(meeting=meeting).count() == 3
+    frozen_clock.move_to(_reminder_time(meeting))
+    assert notifications_tick_task.enqueue().return_value == 2
 
-    notifications_tick_task.enqueue()
-    assert Notification.objects.filter(meeting=meeting).exists()
+
+def test_plan_adds_only_what_is_new(personas, meeting):
+    assert notifications_plan() == 3
+    joined = newcomer(personas.circle)
+    member_update(member=personas.members["member"], is_active=False)
+    assert notifications_plan() == 1
+    assert set(
+        Notification.objects.filter(kind="reminder").values_list("member__user__email", flat=True)
+    ) == {"lead@example.org", "member@example.org", joined.user.email}
+
+
+def test_planning_costs_the_same_queries_however_many_meetings_and_members(personas, meeting):
+    with CaptureQueriesContext(connection) as small:
+        notifications_plan()
+    for _ in range(4):
+        newcomer(personas.circle)
+    meetings.schedule_set(
+        circle=personas.other_circle,
+        frequency="weekly",
+        weekday=2,
+        start_time=dt.time(11),
+        starts_on=timezone.localdate(),
+    )
+    with CaptureQueriesContext(connection) as big:
+        assert notifications_plan() == 4 + 2  # the newcomers, and the other circle's peer + lead
+    assert len(big) == len(small)
+
+
+@pytest.mark.parametrize("zone", sorted(DST_CASES))
+def test_the_reminder_comes_a_day_ahead_and_says_nine_across_daylight_saving(
+    personas, zone, frozen_clock
+):
+    circle = circle_update(circle=personas.circle, time_zone=zone)
+    member_update(member=personas.members["member"], time_zone=zone)
+    frozen_clock.move_to(dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC))
+    meetings.schedule_set(
+        circle=circle,
+        frequency="weekly",
+        weekday=1,
+        start_time=dt.time(9),
+        starts_on=SERIES_STARTS_ON,
+    )
+    _, after = DST_CASES[zone]
+    meeting = circle.meetings.get(starts_at=after)
+    frozen_clock.move_to(after - dt.timedelta(days=3))
+    notifications_plan()
+    reminder = Notification.objects.get(
+        meeting=meeting, kind="reminder", member__user__email="member@example.org"
+    )
+    assert reminder.due_at == after - dt.timedelta(hours=24)
+    assert notifications_send_due(now=reminder.due_at - dt.timedelta(minutes=1)) == 0
+    notifications_send_due(now=reminder.due_at)
+    email = next(m for m in mail.outbox if m.to == ["member@example.org"])
+    assert "at 09:00-10:00" in email.body
+    assert "09:00" in email.subject

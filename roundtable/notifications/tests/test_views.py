@@ -1,54 +1,12 @@
-"""One-click RSVP links and email preferences."""
+"""A member's email choices (views.py, forms.py), for every persona."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
-from roundtable.meetings import services as meetings
-from roundtable.meetings.models import Rsvp
-from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.models import NotificationPreference
-
-
-@pytest.fixture
-def meeting(personas):
-    meetings.schedule_set(
-        circle=personas.circle,
-        frequency="weekly",
-        weekday=timezone.localdate().weekday(),
-        start_time=dt.time(9),
-        starts_on=timezone.localdate() + dt.timedelta(days=1),
-    )
-    return personas.circle.meetings.order_by("starts_at").first()
-
-
-def test_rsvp_link_works_without_sign_in_and_can_be_changed(client, personas, meeting):
-    member = personas.members["member"]
-    token = rsvp_token(meeting=meeting, member=member, response="yes")
-    response = client.get(reverse("meetings:rsvp", args=[token]))
-    assert response.status_code == 200
-    assert Rsvp.objects.get(meeting=meeting, member=member).response == "yes"
-    other = response.context["other_token"]
-    client.post(reverse("meetings:rsvp", args=[other]), {"response": "no"})
-    assert Rsvp.objects.get(meeting=meeting, member=member).response == "no"
-
-
-def test_tampered_or_expired_rsvp_links_change_nothing(client, personas, meeting):
-    member = personas.members["member"]
-    token = rsvp_token(meeting=meeting, member=member, response="yes")
-    response = client.get(reverse("meetings:rsvp", args=[token[:-2] + "xx"]))
-    assert response.status_code == 410
-    assert b"no longer works" in response.content
-    with time_machine.travel(meeting.ends_at + dt.timedelta(hours=1)):
-        response = client.get(reverse("meetings:rsvp", args=[token]))
-    assert response.status_code == 410
-    assert b"meeting is over" in response.content
-    assert not Rsvp.objects.exists()
+from roundtable.testing.personas import PERSONA_NAMES
 
 
 def test_email_preferences_on_the_profile(client, personas):
@@ -58,3 +16,19 @@ def test_email_preferences_on_the_profile(client, personas):
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(member=personas.members["member"])
     assert (pref.reminders, pref.changes, pref.wrapups) == (False, True, False)
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_each_person_sets_only_their_own_choices(client, personas, persona):
+    client.force_login(personas.user(persona))
+    response = client.post(reverse("notifications:preferences"), {"wrapups": "on"})
+    assert response.status_code == 302
+    prefs = NotificationPreference.objects.values_list("member_id", "reminders", "wrapups")
+    assert list(prefs) == [(personas.members[persona].pk, False, True)]
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, personas):
+    response = client.post(reverse("notifications:preferences"), {"wrapups": "on"})
+    assert response.status_code == 302
+    assert "login" in response.url
+    assert not NotificationPreference.objects.exists()

@@ -1,0 +1,60 @@
+"""Agenda items, carrying unfinished ones forward, and a program's meeting structure
+(services/agenda.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roundtable.core.errors import DomainError
+from roundtable.meetings import services
+from roundtable.meetings.selectors import agenda_template_get
+
+
+@pytest.fixture
+def meetings(personas):
+    services.schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=1,
+        start_time=dt.time(9),
+        starts_on=dt.date(2027, 3, 1),
+    )
+    return list(personas.circle.meetings.order_by("starts_at"))
+
+
+def test_unfinished_agenda_items_carry_over_once(personas, meetings):
+    first, second = meetings[:2]
+    lead = personas.circle.lead
+    done = services.agenda_item_add(meeting=first, member=lead, title="Done thing")
+    services.agenda_item_set_done(item=done, done=True)
+    services.agenda_item_add(meeting=first, member=lead, title="Open thing")
+    services.meetings_roll_forward(now=first.ends_at + dt.timedelta(minutes=1))
+    carried = list(second.agenda_items.all())
+    assert [i.title for i in carried] == ["Open thing"]
+    assert carried[0].carried_from is not None
+    # Running the worker again does not carry twice.
+    services.meetings_roll_forward(now=first.ends_at + dt.timedelta(minutes=2))
+    assert second.agenda_items.count() == 1
+
+
+def test_an_agenda_item_needs_a_title_and_a_meeting_that_takes_place(personas, meetings):
+    lead = personas.circle.lead
+    with pytest.raises(DomainError, match="Give the agenda item a title"):
+        services.agenda_item_add(meeting=meetings[0], member=lead, title="  ")
+    services.meeting_cancel(meeting=meetings[1], reason="Holiday")
+    with pytest.raises(DomainError, match="add the item to the next one"):
+        services.agenda_item_add(meeting=meetings[1], member=lead, title="Pricing")
+
+
+def test_a_program_sets_the_structure_of_its_meetings(personas):
+    program = personas.program
+    assert agenda_template_get(program=program)[0][0] == "Check-in"  # the default
+    services.agenda_template_set(program=program, text="Wins: one each\n\nHot seat\n")
+    assert agenda_template_get(program=program) == [("Wins", "one each"), ("Hot seat", "")]
+    with pytest.raises(DomainError, match="Line 2 has no title"):
+        services.agenda_template_set(program=program, text="Wins\n: nothing\n")
+    with pytest.raises(DomainError, match="12 steps at most"):
+        services.agenda_template_set(program=program, text="\n".join(["Step"] * 13))
+    assert [t for t, _ in agenda_template_get(program=program)] == ["Wins", "Hot seat"]

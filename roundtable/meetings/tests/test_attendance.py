@@ -1,0 +1,55 @@
+"""Attendance and replies (services/attendance.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roundtable.core.errors import DomainError
+from roundtable.meetings import services
+
+
+@pytest.fixture
+def meeting(personas):
+    services.schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=1,
+        start_time=dt.time(9),
+        starts_on=dt.date(2027, 3, 1),
+    )
+    return personas.circle.meetings.earliest("starts_at")
+
+
+def test_attendance_is_recorded_once_per_member_for_circle_members_only(personas, meeting):
+    member, lead = personas.members["member"], personas.members["lead"]
+    services.attendance_set(meeting=meeting, member=member, status="absent", reported_by=lead)
+    services.attendance_set(meeting=meeting, member=member, status="present", reported_by=lead)
+    assert list(meeting.attendance.values_list("member_id", "status")) == [(member.pk, "present")]
+    with pytest.raises(DomainError, match="is not in"):
+        services.attendance_set(
+            meeting=meeting, member=personas.members["sponsor"], status="present", reported_by=lead
+        )
+    with pytest.raises(DomainError, match="Choose present, absent or excused"):
+        services.attendance_set(meeting=meeting, member=member, status="asleep", reported_by=lead)
+
+
+def test_nobody_attends_a_cancelled_meeting(personas, meeting):
+    services.meeting_cancel(meeting=meeting, reason="Holiday")
+    with pytest.raises(DomainError, match="Nobody attends"):
+        services.attendance_set(
+            meeting=meeting,
+            member=personas.members["member"],
+            status="present",
+            reported_by=personas.members["lead"],
+        )
+
+
+def test_a_reply_is_yes_or_no_and_can_change(personas, meeting):
+    member = personas.members["member"]
+    services.rsvp_set(meeting=meeting, member=member, response="yes")
+    services.rsvp_set(meeting=meeting, member=member, response="no")
+    assert list(meeting.rsvps.values_list("response", flat=True)) == ["no"]
+    with pytest.raises(DomainError, match="Reply yes or no"):
+        services.rsvp_set(meeting=meeting, member=member, response="maybe")

@@ -1,0 +1,124 @@
+"""One-click RSVP links (rsvp.py, views/rsvp.py): they work without signing in, can be changed,
+and stop working when tampered with, after the meeting, or once the person has left the circle or
+their account is no longer active."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from roundtable.accounts.models import User
+from roundtable.circles.services import circle_remove_member
+from roundtable.meetings import services
+from roundtable.meetings.models import Rsvp
+from roundtable.meetings.rsvp import rsvp_token
+from roundtable.meetings.tests.helpers import newcomer
+from roundtable.orgs.services import member_update
+
+
+@pytest.fixture
+def meeting(personas):
+    services.schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=1,
+        start_time=dt.time(9),
+        starts_on=dt.date(2027, 3, 1),
+    )
+    return personas.circle.meetings.earliest("starts_at")
+
+
+def _link(meeting, member, response="yes"):
+    return reverse(
+        "meetings:rsvp", args=[rsvp_token(meeting=meeting, member=member, response=response)]
+    )
+
+
+def test_rsvp_link_works_without_sign_in_and_can_be_changed(client, personas, meeting):
+    member = personas.members["member"]
+    response = client.get(_link(meeting, member))
+    assert response.status_code == 200
+    assert "See you there, Member!" in response.content.decode()
+    assert Rsvp.objects.get(meeting=meeting, member=member).response == "yes"
+    other = response.context["other_token"]
+    client.post(reverse("meetings:rsvp", args=[other]), {"response": "no"})
+    assert Rsvp.objects.get(meeting=meeting, member=member).response == "no"
+
+
+def test_a_reply_that_is_neither_yes_nor_no_changes_nothing(client, personas, meeting):
+    member = personas.members["member"]
+    response = client.post(_link(meeting, member), {"response": "maybe"})
+    assert response.status_code == 400
+    assert not Rsvp.objects.exists()
+
+
+def test_tampered_or_expired_rsvp_links_change_nothing(client, personas, meeting, frozen_clock):
+    link = _link(meeting, personas.members["member"])
+    response = client.get(link[:-3] + "xx/")
+    assert response.status_code == 410
+    assert b"no longer works" in response.content
+    frozen_clock.move_to(meeting.ends_at + dt.timedelta(hours=1))
+    response = client.get(link)
+    assert response.status_code == 410
+    assert b"meeting is over" in response.content
+    assert not Rsvp.objects.exists()
+
+
+def test_a_link_to_a_cancelled_meeting_changes_nothing(client, personas, meeting):
+    link = _link(meeting, personas.members["member"])
+    services.meeting_cancel(meeting=meeting, reason="Holiday")
+    response = client.get(link)
+    assert response.status_code == 410
+    assert b"was cancelled" in response.content
+    assert not Rsvp.objects.exists()
+
+
+def test_the_link_stops_working_once_the_person_left_the_circle(client, personas, meeting):
+    member = personas.members["member"]
+    link = _link(meeting, member)
+    circle_remove_member(circle=personas.circle, member=member)
+    response = client.get(link)
+    assert response.status_code == 410
+    assert b"no longer in this circle" in response.content
+    assert not Rsvp.objects.exists()
+
+
+def test_the_link_stops_working_for_an_inactive_member(client, personas, meeting):
+    member = personas.members["member"]
+    link = _link(meeting, member)
+    member_update(member=member, is_active=False)
+    assert client.get(link).status_code == 410
+    assert not Rsvp.objects.exists()
+
+
+def test_the_link_stops_working_for_a_deactivated_account(client, personas, meeting):
+    member = personas.members["member"]
+    link = _link(meeting, member)
+    User.objects.filter(pk=member.user_id).update(is_active=False)
+    assert client.get(link).status_code == 410
+    assert not Rsvp.objects.exists()
+
+
+def test_a_member_of_another_circle_cannot_reply_with_a_forged_pair(client, personas, meeting):
+    peer = personas.other_circle.memberships.get().member
+    response = client.get(_link(meeting, peer))
+    assert response.status_code == 410
+    assert not Rsvp.objects.exists()
+
+
+def test_the_rsvp_page_costs_the_same_queries_however_big_the_circle(client, personas, meeting):
+    member = personas.members["member"]
+    client.get(_link(meeting, member))  # the first reply creates the row; later ones update it
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_link(meeting, member)).status_code == 200
+    for _ in range(5):
+        joined = newcomer(personas.circle)
+        services.rsvp_set(meeting=meeting, member=joined, response="yes")
+        services.agenda_item_add(meeting=meeting, member=joined, title="More")
+    with CaptureQueriesContext(connection) as big:
+        assert client.get(_link(meeting, member)).status_code == 200
+    assert len(big) == len(small)
