@@ -202,3 +202,13 @@ def test_queries_do_not_grow_with_the_rows(personas):
     again_10, again_100 = _queries(personas, _rows(10)), _queries(personas, _rows(100, start=10))
     assert again_100 <= again_10 + 1
     assert Member.objects.filter(user__email__regex=r"^p[0-9]+@").count() == 110
+
+
+def test_a_window_until_midnight_is_kept_to_the_last_minute(personas):
+    text = _csv('night@example.org,Night,,,,,,,"Fri 20:00-24:00; fri 19:00–20:30"')
+    member_import_apply(organization=personas.organization, text=text)
+    night = Member.objects.get(user__email="night@example.org")
+    # Touching or overlapping windows are merged; midnight is kept as the day's last minute.
+    assert [(s.weekday, s.start_time, s.end_time) for s in night.availability.all()] == [
+        (4, dt.time(19), dt.time(23, 59))
+    ]
