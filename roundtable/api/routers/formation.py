@@ -23,6 +23,7 @@ from roundtable.circles.models import FormationRun, PairRule
 from roundtable.core import permissions
 from roundtable.core.access import permission_require
 from roundtable.core.errors import DomainError
+from roundtable.programs.models import Program
 from roundtable.programs.selectors import program_get_for_user
 
 router = Router(tags=["circle formation"])
@@ -117,6 +118,18 @@ class PairRuleOut(Schema):
 FORMERS_ONLY = "Only the program's coordinators and admins form circles."
 
 
+def _formable_program(user: Any, program_id: int) -> Program:
+    """The program (Http404 for those who may not see it), and 403 for those who may see it but
+    may not form its circles; its runs and pair rules are then fetched through it."""
+    program = program_get_for_user(user=user, pk=program_id)
+    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
+    return program
+
+
+def _run(user: Any, program_id: int, run_id: int) -> FormationRun:
+    return selectors.formation_run_get(program=_formable_program(user, program_id), pk=run_id)
+
+
 def _out(run: FormationRun) -> FormationOut:
     proposal = run.proposal or {}
     return FormationOut(
@@ -151,8 +164,7 @@ def formation_start(
     """Propose circles. Answers at once with `status: queued`; poll the run for the result.
     Any open proposal of the program is discarded."""
     user = caller(request)
-    program = program_get_for_user(user=user, pk=program_id)
-    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
+    program = _formable_program(user, program_id)
     if payload.size_min > payload.size_max:
         raise DomainError("size_min cannot exceed size_max.", field="size_min")
     run = services.formation_start(
@@ -170,9 +182,7 @@ def formation_start(
 )
 def formation_detail(request: HttpRequest, program_id: int, run_id: int) -> FormationOut:
     """A run: its status and progress, then the proposed circles with balance and checks."""
-    return _out(
-        selectors.formation_run_get_for_user(user=caller(request), program_pk=program_id, pk=run_id)
-    )
+    return _out(_run(caller(request), program_id, run_id))
 
 
 @router.post(
@@ -184,9 +194,7 @@ def formation_move(
     request: HttpRequest, program_id: int, run_id: int, payload: MoveIn
 ) -> FormationOut:
     """Move a person to another proposed circle; balance and checks are recomputed."""
-    run = selectors.formation_run_get_for_user(
-        user=caller(request), program_pk=program_id, pk=run_id
-    )
+    run = _run(caller(request), program_id, run_id)
     return _out(
         services.formation_move(run=run, member_id=payload.member_id, circle_key=payload.circle)
     )
@@ -201,9 +209,7 @@ def formation_pin(
     request: HttpRequest, program_id: int, run_id: int, payload: PinIn
 ) -> FormationOut:
     """Pin (or unpin) a person: a re-run keeps them where they are."""
-    run = selectors.formation_run_get_for_user(
-        user=caller(request), program_pk=program_id, pk=run_id
-    )
+    run = _run(caller(request), program_id, run_id)
     return _out(services.formation_pin(run=run, member_id=payload.member_id, pinned=payload.pinned))
 
 
@@ -214,9 +220,7 @@ def formation_pin(
 )
 def formation_rerun(request: HttpRequest, program_id: int, run_id: int) -> Status[FormationOut]:
     """Form the circles again around the pinned people."""
-    run = selectors.formation_run_get_for_user(
-        user=caller(request), program_pk=program_id, pk=run_id
-    )
+    run = _run(caller(request), program_id, run_id)
     return Status(202, _out(services.formation_rerun(run=run)))
 
 
@@ -230,7 +234,7 @@ def formation_publish(
 ) -> FormationOut:
     """Create the new circles and move people (dated memberships)."""
     user = caller(request)
-    run = selectors.formation_run_get_for_user(user=user, program_pk=program_id, pk=run_id)
+    run = _run(user, program_id, run_id)
     services.formation_publish(
         run=run,
         by=permissions.acting_member(user, run.program.organization_id),
@@ -247,8 +251,7 @@ def formation_publish(
 )
 def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
     user = caller(request)
-    program = program_get_for_user(user=user, pk=program_id)
-    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
+    program = _formable_program(user, program_id)
     return list(selectors.pair_rule_list(program=program))
 
 
@@ -260,8 +263,7 @@ def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
 def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) -> Status[PairRule]:
     """Keep two people apart or together in every proposal of this program."""
     user = caller(request)
-    program = program_get_for_user(user=user, pk=program_id)
-    permission_require(permissions.can_form_circles(user, program), FORMERS_ONLY)
+    program = _formable_program(user, program_id)
     organization = program.organization
     rule = pairs.pair_rule_add(
         program=program,
@@ -279,6 +281,8 @@ def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) ->
     url_name="pair_rule_remove",
 )
 def pair_rule_remove(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
-    rule = selectors.pair_rule_get_for_user(user=caller(request), program_pk=program_id, pk=rule_id)
+    rule = selectors.pair_rule_get(
+        program=_formable_program(caller(request), program_id), pk=rule_id
+    )
     pairs.pair_rule_remove(rule=rule)
     return Status(204, None)

@@ -121,10 +121,24 @@ def _start(client, personas: Personas, capture) -> dict:
     return client.get(f"{url}/{started['id']}").json()
 
 
-@pytest.mark.parametrize("who", ["sponsor", "lead", "member", "outsider"])
-def test_runs_and_rules_are_not_found_by_anyone_else(
-    personas: Personas, enrolled: list[int], who: str, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("who", "status", "code"),
+    [
+        ("sponsor", 403, "forbidden"),
+        ("lead", 403, "forbidden"),
+        ("member", 403, "forbidden"),
+        ("outsider", 404, "not_found"),
+    ],
+)
+def test_runs_and_rules_are_refused_to_anyone_else(
+    personas: Personas,
+    enrolled: list[int],
+    who: str,
+    status: int,
+    code: str,
+    django_capture_on_commit_callbacks,
 ) -> None:
+    """Those who see the program are told they may not form its circles; others see nothing."""
     coordinator = as_persona(personas, "coordinator")
     run = _start(coordinator, personas, django_capture_on_commit_callbacks)
     rules = f"/api/programs/{personas.program.pk}/pair-rules"
@@ -133,15 +147,15 @@ def test_runs_and_rules_are_not_found_by_anyone_else(
     ).json()
     client = as_persona(personas, who)
     url = f"/api/programs/{personas.program.pk}/formations/{run['id']}"
-    assert_error(client.get(url), 404, "not_found")
+    assert_error(client.get(url), status, code)
     for action, body in [
         ("moves", {"member_id": enrolled[0], "circle": run["circles"][0]["key"]}),
         ("pins", {"member_id": enrolled[0]}),
         ("rerun", {}),
         ("publish", {"confirm_moves": True}),
     ]:
-        assert_error(post(client, f"{url}/{action}", body), 404, "not_found")
-    assert_error(client.delete(f"{rules}/{rule['id']}"), 404, "not_found")
+        assert_error(post(client, f"{url}/{action}", body), status, code)
+    assert_error(client.delete(f"{rules}/{rule['id']}"), status, code)
     assert coordinator.get(url).json()["status"] == "ready"
     assert len(coordinator.get(rules).json()) == 1
 

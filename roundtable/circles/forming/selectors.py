@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from roundtable.circles.forming.criteria import formation_settings_default
 from roundtable.circles.models import CircleMembership, FormationRun, PairRule
@@ -20,32 +19,37 @@ from roundtable.programs.selectors import program_get_for_user
 def formation_program_get_for_user(*, user: Any, pk: int) -> Program:
     """A program whose circles the user may form (its coordinators and the organisation's
     admins); Http404 for anyone else, who cannot tell it from a program that does not exist."""
-    program = program_get_for_user(user=user, pk=pk)
-    if not permissions.can_form_circles(user, program):
-        raise Http404("No such program.")
-    return program
+    return program_get_for_user(user=user, pk=pk, can=permissions.can_form_circles)
+
+
+def formation_run_get(*, program: Program, pk: int) -> FormationRun:
+    """One proposal of a program the caller was allowed to form circles for; else Http404."""
+    return object_get_or_404(
+        program.formation_runs.select_related("program__organization"),
+        pk=pk,
+        message="No such proposal.",
+    )
+
+
+def pair_rule_get(*, program: Program, pk: int) -> PairRule:
+    """One pair rule of a program the caller was allowed to form circles for; else Http404."""
+    return object_get_or_404(
+        program.pair_rules.select_related("program__organization", "first__user", "second__user"),
+        pk=pk,
+        message="No such pair rule.",
+    )
 
 
 def formation_run_get_for_user(*, user: Any, program_pk: int, pk: int) -> FormationRun:
-    """One proposal of the program, for someone who may form its circles; Http404 otherwise."""
-    return object_get_or_404(
-        FormationRun.objects.select_related("program__organization"),
-        can=lambda run: permissions.can_form_circles(user, run.program),
-        message="No such proposal.",
-        program_id=program_pk,
-        pk=pk,
-    )
+    """One proposal, for someone who may form the program's circles; Http404 otherwise."""
+    program = formation_program_get_for_user(user=user, pk=program_pk)
+    return formation_run_get(program=program, pk=pk)
 
 
 def pair_rule_get_for_user(*, user: Any, program_pk: int, pk: int) -> PairRule:
-    """One pair rule of the program, for someone who may form its circles; Http404 otherwise."""
-    return object_get_or_404(
-        PairRule.objects.select_related("program__organization", "first__user", "second__user"),
-        can=lambda rule: permissions.can_form_circles(user, rule.program),
-        message="No such pair rule.",
-        program_id=program_pk,
-        pk=pk,
-    )
+    """One pair rule, for someone who may form the program's circles; Http404 otherwise."""
+    program = formation_program_get_for_user(user=user, pk=program_pk)
+    return pair_rule_get(program=program, pk=pk)
 
 
 def pair_rule_list(*, program: Program) -> QuerySet[PairRule]:
