@@ -1,3 +1,5 @@
+"""The meetings app: schedules, meetings, agenda, notes, attendance, feedback, calendar feeds."""
+
 from django.apps import AppConfig
 
 

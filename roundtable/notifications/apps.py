@@ -1,3 +1,5 @@
+"""The notifications app: reminder, change and wrap-up emails as rows, and email choices."""
+
 from django.apps import AppConfig
 
 

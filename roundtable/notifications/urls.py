@@ -1,3 +1,5 @@
+"""The notifications app's URLs: saving a member's email choices."""
+
 from django.urls import path
 
 from roundtable.notifications import views

@@ -57,7 +57,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "can_edit_notes": permissions.can_edit_meeting_notes(request.user, circle),
         "notes_html": notes_render(meeting.notes),
         "roster": roster,
-        "my_attendance": next((mark for member, mark in roster if member.pk == me.pk), None),
+        "my_attendance": next((a for a in meeting.attendance.all() if a.member_id == me.pk), None),
         "feedback": feedback,
         "feedback_average": (
             round(sum(f.rating for f in feedback) / len(feedback), 1) if feedback else None
