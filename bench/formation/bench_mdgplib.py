@@ -1,4 +1,4 @@
-"""The MDGP search (roundtable/formation/mdgp.py) on the MDGPLIB files in ../shared, against the
+"""The MDGP search (roundtable/formation/mdgp/) on the MDGPLIB files in ../shared, against the
 certified optimum (n010, n012, from bench/formation/exact.py), best_known_here (n030 and up) and
 the peers in peers.csv.
 
