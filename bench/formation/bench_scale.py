@@ -27,8 +27,7 @@ BUDGET = {1_000: 1.5, 10_000: 12.0, 100_000: 100.0}  # engine seconds; targets 2
 
 
 def one(n: int) -> dict[str, object]:
-    # Imported here, in the child process only: the parent's numpy would not count, but keeping
-    # the parent light keeps each child's peak memory its own.
+    # Imported only in the child that forms the pool: the parent just launches children.
     from roundtable.formation import Request, form_circles
     from roundtable.formation.features import embed
     from roundtable.formation.synthetic import employee_pool

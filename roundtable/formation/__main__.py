@@ -1,3 +1,5 @@
+"""`python -m roundtable.formation`: the command line (see `cli`)."""
+
 import sys
 
 from roundtable.formation.cli import main

@@ -1,0 +1,1 @@
+"""Tests of the pure formation package, one file per module."""
