@@ -76,13 +76,14 @@ def circle_get_for_user(
 def circle_member_get(*, circle: Circle, member_pk: int, current: bool = False) -> Member:
     """Someone who is (or, unless `current`, was) in the circle, which was fetched with access;
     anyone else is not found. Whether they can still leave is the service's to say."""
-    still_in = {"circle_memberships__left_on__isnull": True} if current else {}
+    memberships = CircleMembership.objects.filter(circle=circle)
+    if current:
+        memberships = memberships.filter(left_on__isnull=True)
     return object_get_or_404(
-        Member.objects.select_related("user").distinct(),
+        Member.objects.select_related("user"),
         pk=member_pk,
-        circle_memberships__circle=circle,
+        pk__in=memberships.values("member_id"),
         message="No such member in this circle.",
-        **still_in,
     )
 
 
