@@ -47,7 +47,7 @@ from roundtable.formation.cli_input import (
     read_pairs,
     read_people,
 )
-from roundtable.formation.forming import form_circles
+from roundtable.formation.grouping import form_circles
 from roundtable.formation.pool import Pool, Request
 from roundtable.formation.problem import FormationError
 from roundtable.formation.proposal import ProposedCircle

@@ -2,7 +2,7 @@
 command line and the pages all use it.
 
 Syntax: windows separated by `;`, each a weekday and a time range in the person's own time zone,
-`Mon 09:00-11:00; Wednesday 14:00–16:30`. Weekdays are English names or their usual short forms
+`Mon 09:00-11:00; Wednesday 14:00-16:30`. Weekdays are English names or their usual short forms
 (Mon, Tue/Tues, Wed, Thu/Thur/Thurs, Fri, Sat, Sun), in any case; the range is `HH:MM-HH:MM` with a
 hyphen or an en dash, on one day, ending after it starts; `24:00` may end a window (midnight).
 """

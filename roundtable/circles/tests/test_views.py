@@ -70,13 +70,15 @@ def test_circle_page_queries_stay_flat_as_members_and_circles_are_added(client, 
         for _ in range(4):
             circle_add_member(
                 circle=personas.circle,
-                member=MemberFactory(organization=personas.organization),
+                member=MemberFactory.create(organization=personas.organization),
             )
         for i in range(3):
             circle_create(
                 program=personas.program,
                 name=f"Extra {i}",
-                members=[MemberFactory(organization=personas.organization) for _ in range(3)],
+                members=[
+                    MemberFactory.create(organization=personas.organization) for _ in range(3)
+                ],
             )
 
     assert_queries_flat(client, reverse("circles:detail", args=[personas.circle.pk]), grow=grow)

@@ -59,7 +59,7 @@ def test_home_queries_stay_flat_as_programs_grow_from_one_to_six(client, persona
                 start_date=dt.date(2026, 1, 1),
                 status=Program.Status.DRAFT if i % 2 else Program.Status.ACTIVE,
             )
-            people = [MemberFactory(organization=org) for _ in range(3)]
+            people = [MemberFactory.create(organization=org) for _ in range(3)]
             program_enrol(program=program, members=[*people, personas.members["member"]])
             circle_create(
                 program=program,

@@ -62,7 +62,7 @@ def _more_programs(personas: Personas, count: int) -> None:
             start_date=dt.date(2026, 1, 1),
             status=Program.Status.ACTIVE,
         )
-        people = [MemberFactory(organization=org) for _ in range(3)]
+        people = [MemberFactory.create(organization=org) for _ in range(3)]
         program_enrol(program=program, members=[*people, personas.members["member"]])
         circle_create(program=program, name=f"Circle {i}", members=people[:2], lead=people[0])
 
@@ -81,7 +81,7 @@ def test_program_detail_queries_stay_flat_as_circles_and_enrolments_are_added(
     program = personas.program
 
     def grow() -> None:
-        people = [MemberFactory(organization=personas.organization) for _ in range(8)]
+        people = [MemberFactory.create(organization=personas.organization) for _ in range(8)]
         program_enrol(program=program, members=people)
         for i in range(3):
             circle_create(program=program, name=f"More {i}", members=people[i * 2 : i * 2 + 2])
@@ -104,7 +104,7 @@ def test_program_detail_shows_each_persona_what_their_role_allows(client, person
 
 def test_withdrawing_someone_not_enrolled_is_not_found(client, personas):
     client.force_login(personas.coordinator)
-    stranger = MemberFactory(organization=personas.organization)
+    stranger = MemberFactory.create(organization=personas.organization)
     response = client.post(reverse("programs:withdraw", args=[personas.program.pk, stranger.pk]))
     assert response.status_code == 404
 

@@ -1,4 +1,4 @@
-"""The one availability syntax: what it accepts, what it refuses and why, and that it round-trips."""
+"""The one availability syntax: what it accepts, what it refuses and why; it round-trips."""
 
 from __future__ import annotations
 

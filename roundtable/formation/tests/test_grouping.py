@@ -1,4 +1,4 @@
-"""Formation by id (`forming`): roles, managers, re-balancing with pins, and every reason a
+"""Formation by id (`grouping`): roles, managers, re-balancing with pins, and every reason a
 request cannot be met, by id. Searches run exact rounds (fast and deterministic)."""
 
 import pytest
