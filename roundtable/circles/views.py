@@ -25,9 +25,8 @@ from roundtable.circles.services import (
 )
 from roundtable.core import permissions
 from roundtable.core.form_pages import form_action, form_page, service_action
-from roundtable.meetings.models import Schedule
 from roundtable.meetings.history import circle_trend, meetings_consistency, trend_has_early_dip
-from roundtable.meetings.selectors import circle_upcoming_meetings
+from roundtable.meetings.selectors import circle_schedule, circle_upcoming_meetings
 from roundtable.programs.selectors import program_get_for_user
 
 
@@ -43,7 +42,7 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": permissions.can_manage_circle(request.user, circle),
         "can_change_members": can_change_members,
         "history": selectors.circle_history(circle=circle),
-        "schedule": Schedule.objects.filter(circle=circle).first(),
+        "schedule": circle_schedule(circle=circle),
         "upcoming": circle_upcoming_meetings(circle=circle),
         "trend": trend,
         "early_dip": trend_has_early_dip(trend),

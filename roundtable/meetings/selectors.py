@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.circles.models import Circle
@@ -81,6 +83,14 @@ def schedule_get_for_user(*, user: Any, circle: Circle) -> Schedule:
 def circle_schedule(*, circle: Circle) -> Schedule | None:
     """The circle's schedule, or None before one is set."""
     return Schedule.objects.filter(circle=circle).first()
+
+
+def calendar_feed_url(*, member: Member) -> str | None:
+    """The member's secret subscription URL, or None before they made one."""
+    feed = CalendarFeed.objects.filter(member=member).first()
+    if feed is None:
+        return None
+    return settings.SITE_URL + reverse("meetings:feed", args=[feed.token])
 
 
 def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:

@@ -15,6 +15,9 @@ from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error
 from roundtable.meetings.history import meetings_consistency, member_attendance_trend
+from roundtable.meetings.selectors import calendar_feed_url
+from roundtable.notifications.forms import PreferencesForm
+from roundtable.notifications.selectors import notification_preferences_initial
 from roundtable.orgs import selectors
 from roundtable.orgs.forms import (
     AdminMemberForm,
@@ -130,13 +133,15 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
     else:
         form = form_class(initial=form_class.initial_for(member), **form_kwargs)
         formset = AvailabilityFormSet(initial=_availability_initial(member), prefix="availability")
-    feed = None if as_admin else calendar_feed_for(member)
+    feed = None if as_admin else calendar_feed_url(member=member)
     return render(
         request,
         "orgs/profile_edit.html",
         {
             "calendar_url": feed,
-            "email_form": None if as_admin else email_preferences_form(member),
+            "email_form": None
+            if as_admin
+            else PreferencesForm(initial=notification_preferences_initial(member=member)),
             "member": member,
             "form": form,
             "formset": formset,
@@ -144,32 +149,6 @@ def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -
             "nav_section": "profile" if not as_admin else "members",
         },
     )
-
-
-def email_preferences_form(member: Member) -> Any:
-    from roundtable.notifications.models import NotificationPreference
-    from roundtable.notifications.forms import PreferencesForm
-
-    pref = NotificationPreference.objects.filter(member=member).first()
-    return PreferencesForm(
-        initial={
-            "reminders": pref.reminders if pref else True,
-            "changes": pref.changes if pref else True,
-            "wrapups": pref.wrapups if pref else True,
-        }
-    )
-
-
-def calendar_feed_for(member: Member) -> str | None:
-    from django.conf import settings
-    from django.urls import reverse
-
-    from roundtable.meetings.models import CalendarFeed
-
-    feed = CalendarFeed.objects.filter(member=member).first()
-    if feed is None:
-        return None
-    return settings.SITE_URL + reverse("meetings:feed", args=[feed.token])
 
 
 @login_required
