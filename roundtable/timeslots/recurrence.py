@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from dateutil import rrule
 
+from roundtable.timeslots import WEEKDAY_NAMES
+
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = ("weekly", "biweekly", "monthly")
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
@@ -57,8 +59,6 @@ class Recurrence:
         return ";".join(parts)
 
     def describe(self) -> str:
-        from roundtable.timeslots import WEEKDAY_NAMES
-
         day = WEEKDAY_NAMES[self.weekday]
         at = f"{self.start_time:%H:%M} {self.time_zone.replace('_', ' ')} time"
         if self.frequency == "monthly":
