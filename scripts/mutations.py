@@ -32,6 +32,10 @@ class Mutation:
     original: str
     mutated: str
     tests: tuple[str, ...]
+    also: tuple[tuple[str, str], ...] = ()  # more (original, mutated) pieces in the same file
+
+    def pieces(self) -> tuple[tuple[str, str], ...]:
+        return ((self.original, self.mutated), *self.also)
 
 
 MUTATIONS: tuple[Mutation, ...] = (
@@ -88,23 +92,90 @@ MUTATIONS: tuple[Mutation, ...] = (
         '.replace("TZOFFSETTO:-0400", "TZOFFSETTO:-0500")',
         ("roundtable/meetings/tests",),
     ),
+    Mutation(
+        "move-reminder-old-time",
+        "after a meeting moves, its reminder still comes a day before the old time",
+        "roundtable/notifications/services.py",
+        "        unsent.filter(kind=Notification.Kind.REMINDER)"
+        ".update(due_at=_reminder_due(meeting, now))\n",
+        "",
+        ("roundtable/meetings/tests", "roundtable/notifications/tests"),
+    ),
+    Mutation(
+        "change-ics-stale-sequence",
+        "the .ics in a change notice has the old SEQUENCE, so calendars keep the old time",
+        "roundtable/meetings/services/changes.py",
+        "    meeting.change_reason = reason[:300]\n    meeting.sequence += 1\n"
+        "    full_clean_or_raise(meeting)\n    meeting.save()\n"
+        "    notifications_meeting_changed(meeting=meeting, now=now)\n    return meeting\n\n\n"
+        "@transaction.atomic\ndef meeting_cancel(",
+        "    meeting.change_reason = reason[:300]\n"
+        "    full_clean_or_raise(meeting)\n    meeting.save()\n"
+        "    notifications_meeting_changed(meeting=meeting, now=now)\n    return meeting\n\n\n"
+        "@transaction.atomic\ndef meeting_cancel(",
+        ("roundtable/meetings/tests", "roundtable/notifications/tests"),
+    ),
+    Mutation(
+        "claim-always-succeeds",
+        "two workers send the same reminder twice",
+        "roundtable/notifications/services.py",
+        "        .update(claimed_at=now, claimed_by=worker)\n        == 1\n",
+        "        .update(claimed_at=now, claimed_by=worker)\n        >= 0\n",
+        ("roundtable/notifications/tests",),
+    ),
+    Mutation(
+        "rsvp-after-leaving",
+        "someone who left the circle still answers for its meetings from an old email",
+        "roundtable/meetings/rsvp.py",
+        "    if not (still_in_circle and member.is_active and member.user.is_active):",
+        "    if not (member.is_active and member.user.is_active):",
+        ("roundtable/meetings/tests",),
+    ),
+    Mutation(
+        "csv-import-half-a-file",
+        "a CSV import that fails on a row leaves the rows before it imported",
+        "roundtable/orgs/member_import/applying.py",
+        "@transaction.atomic\ndef member_import_apply(",
+        "def member_import_apply(",
+        ("roundtable/orgs/tests",),
+        also=(("@transaction.atomic\ndef members_write(", "def members_write("),),
+    ),
+    Mutation(
+        "formation-ignores-pins",
+        "people the coordinator pinned are moved when the rest is formed again",
+        "roundtable/formation/units.py",
+        "        pinned_to[u] = problem.start[p]\n        start[u] = problem.start[p]\n",
+        "        start[u] = problem.start[p]\n",
+        ("roundtable/formation/tests", "roundtable/circles/forming/tests"),
+    ),
+    Mutation(
+        "anonymous-feedback-named",
+        "comments in a circle that chose anonymous feedback show who wrote them",
+        "roundtable/meetings/templates/meetings/meeting_detail.html",
+        "{% if not circle.feedback_anonymous %} — {{ f.member.name }}{% endif %}",
+        " — {{ f.member.name }}",
+        ("roundtable/meetings/tests",),
+    ),
 )
 
 
 def apply_and_test(mutation: Mutation, *, full: bool) -> tuple[bool, float, str]:
     """(caught, seconds, how it was caught or why not)."""
     path = ROOT / mutation.path
-    source = path.read_text(encoding="utf-8")
-    found = source.count(mutation.original)
-    if found != 1:
-        raise SystemExit(
-            f"{mutation.name}: the code to mutate is in {mutation.path} {found} times, not once; "
-            "update the mutation list."
-        )
+    source = mutated = path.read_text(encoding="utf-8")
+    for original, replacement in mutation.pieces():
+        found = source.count(original)
+        if found != 1:
+            raise SystemExit(
+                f"{mutation.name}: the code to mutate is in {mutation.path} {found} times, not "
+                "once; update the mutation list."
+            )
+        mutated = mutated.replace(original, replacement)
     start = time.monotonic()
     try:
-        path.write_text(source.replace(mutation.original, mutation.mutated), encoding="utf-8")
-        py_compile.compile(str(path), doraise=True)  # a syntax error would be caught trivially
+        path.write_text(mutated, encoding="utf-8")
+        if path.suffix == ".py":  # a syntax error would be caught trivially
+            py_compile.compile(str(path), doraise=True)
         command = [
             sys.executable,
             "-m",
