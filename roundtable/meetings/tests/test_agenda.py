@@ -12,18 +12,6 @@ from roundtable.meetings import services
 from roundtable.meetings.selectors import agenda_template_get
 
 
-@pytest.fixture
-def meetings(personas):
-    services.schedule_set(
-        circle=personas.circle,
-        frequency="weekly",
-        weekday=1,
-        start_time=dt.time(9),
-        starts_on=dt.date(2027, 3, 1),
-    )
-    return list(personas.circle.meetings.order_by("starts_at"))
-
-
 def test_unfinished_agenda_items_carry_over_once(personas, meetings):
     first, second = meetings[:2]
     lead = personas.circle.lead

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from roundtable.core.errors import DomainError
 from roundtable.meetings import services
-
-
-@pytest.fixture
-def meeting(personas):
-    services.schedule_set(
-        circle=personas.circle,
-        frequency="weekly",
-        weekday=1,
-        start_time=dt.time(9),
-        starts_on=dt.date(2027, 3, 1),
-    )
-    return personas.circle.meetings.earliest("starts_at")
 
 
 def test_attendance_is_recorded_once_per_member_for_circle_members_only(personas, meeting):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,18 +17,6 @@ from roundtable.meetings.models import Rsvp
 from roundtable.meetings.rsvp import rsvp_token
 from roundtable.meetings.tests.helpers import newcomer
 from roundtable.orgs.services import member_update
-
-
-@pytest.fixture
-def meeting(personas):
-    services.schedule_set(
-        circle=personas.circle,
-        frequency="weekly",
-        weekday=1,
-        start_time=dt.time(9),
-        starts_on=dt.date(2027, 3, 1),
-    )
-    return personas.circle.meetings.earliest("starts_at")
 
 
 def _link(meeting, member, response="yes"):

@@ -23,18 +23,6 @@ from roundtable.meetings.selectors import (
 )
 
 
-@pytest.fixture
-def meetings(personas):
-    services.schedule_set(
-        circle=personas.circle,
-        frequency="weekly",
-        weekday=1,
-        start_time=dt.time(9),
-        starts_on=dt.date(2027, 3, 1),
-    )
-    return list(personas.circle.meetings.order_by("starts_at"))
-
-
 def _getters(personas, meeting, user):
     item = services.agenda_item_add(meeting=meeting, member=personas.circle.lead, title="Pricing")
     lead = personas.members["lead"]
