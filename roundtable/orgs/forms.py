@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 
 from roundtable.formation.features import split_tags
-from roundtable.orgs.models import AvailabilitySlot, Member, Role, available_time_zones
-from roundtable.timeslots import WeeklySlot
+from roundtable.orgs.models import Member, Role, available_time_zones
+from roundtable.timeslots import WEEKDAY_NAMES, WeeklySlot
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -101,7 +101,7 @@ class AdminMemberForm(ProfileForm):
 
 class AvailabilityForm(forms.Form):
     weekday = forms.TypedChoiceField(
-        choices=[("", "—"), *AvailabilitySlot.Weekday.choices], coerce=int, required=False
+        choices=[("", "—"), *enumerate(WEEKDAY_NAMES)], coerce=int, required=False
     )
     start_time = forms.TimeField(
         label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"})

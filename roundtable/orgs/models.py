@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from roundtable.core.models import TimeStampedModel
 from roundtable.core.roles import Role
+from roundtable.timeslots import WEEKDAY_NAMES
 
 
 def validate_time_zone(value: str) -> None:
@@ -135,17 +136,8 @@ class Member(TimeStampedModel):
 class AvailabilitySlot(models.Model):
     """A weekly window in which a member can meet, in the member's own time zone."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
-
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="availability")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    weekday = models.PositiveSmallIntegerField(choices=list(enumerate(WEEKDAY_NAMES)))
     start_time = models.TimeField()
     end_time = models.TimeField()
 
