@@ -181,7 +181,9 @@ def _rows(count: int, start: int = 0) -> str:
     return _csv(
         *(
             f"p{i}@example.org,Person {i},member,2020-01-0{1 + i % 9},{i % 20},Europe/Paris,"
-            f'lead@example.org,"skill {i % 7}; shared","Mon 09:00-10:00; Thu 1{i % 8}:00-19:00"'
+            # Skills new to each file (and one they share), so both imports create tags.
+            f'lead@example.org,"skill {start + i % 7}; shared",'
+            f'"Mon 09:00-10:00; Thu 1{i % 8}:00-19:00"'
             for i in range(start, start + count)
         )
     )
@@ -194,11 +196,11 @@ def _queries(personas, text: str) -> int:
 
 
 def test_queries_do_not_grow_with_the_rows(personas):
-    """New members, then the same members updated: ten rows or a hundred, the same queries (an
-    update of a hundred may take one more: SQLite's bulk updates go by about 90 rows; a query per
-    row would add 90)."""
+    """New members, then the same members updated: ten rows or a hundred, the same queries, but
+    for a bulk write the database splits into batches (SQLite caps the parameters of a statement,
+    so a hundred rows may take one or two more); a query per row would add 90."""
     new_10, new_100 = _queries(personas, _rows(10)), _queries(personas, _rows(100, start=10))
-    assert new_100 == new_10
+    assert new_10 <= new_100 <= new_10 + 2
     again_10, again_100 = _queries(personas, _rows(10)), _queries(personas, _rows(100, start=10))
     assert again_100 <= again_10 + 1
     assert Member.objects.filter(user__email__regex=r"^p[0-9]+@").count() == 110
