@@ -66,6 +66,19 @@ class Tag(models.Model):
         return self.name
 
 
+# The member's own profile fields, set by the profile form, the services and the CSV import alike
+# (the name lives on the account; tags, availability and the manager have their own steps).
+PROFILE_FIELDS = (
+    "role",
+    "job_title",
+    "department",
+    "location",
+    "hire_date",
+    "years_experience",
+    "time_zone",
+)
+
+
 class Member(TimeStampedModel):
     """A person in an organisation, with the profile peer programs are formed from."""
 

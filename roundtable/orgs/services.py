@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from roundtable.core.errors import DomainError
 from roundtable.core.permissions import forget_memberships
 from roundtable.core.validation import full_clean_or_raise
-from roundtable.orgs.models import AvailabilitySlot, Member, Organization, Role, Tag
+from roundtable.orgs.models import PROFILE_FIELDS, AvailabilitySlot, Member, Organization, Role, Tag
 from roundtable.timeslots import WeeklySlot, merge_weekly_slots
 
 
@@ -133,17 +133,7 @@ def member_update(
     **fields: object,
 ) -> Member:
     """Change profile fields; only the names given are touched."""
-    allowed = {
-        "role",
-        "job_title",
-        "department",
-        "location",
-        "hire_date",
-        "years_experience",
-        "time_zone",
-        "manager",
-        "is_active",
-    }
+    allowed = {*PROFILE_FIELDS, "manager", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(f"Unknown member fields: {', '.join(sorted(unknown))}.")

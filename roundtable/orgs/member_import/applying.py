@@ -21,20 +21,9 @@ from roundtable.orgs.member_import.comparing import (
     members_by_email,
 )
 from roundtable.orgs.member_import.parsing import ParsedRow, text_digest
-from roundtable.orgs.models import AvailabilitySlot, Member, Organization, Tag
+from roundtable.orgs.models import PROFILE_FIELDS, AvailabilitySlot, Member, Organization, Tag
 from roundtable.orgs.services import availability_rows, tag_name_clean, tags_by_name
 
-# The member fields a row may set directly (the rest are the account, tags, availability and
-# the manager, each written in its own bulk step).
-PROFILE_FIELDS = (
-    "role",
-    "job_title",
-    "department",
-    "location",
-    "hire_date",
-    "years_experience",
-    "time_zone",
-)
 TAG_COLUMNS = (("skills", Tag.Kind.SKILL), ("approaches", Tag.Kind.APPROACH))
 
 

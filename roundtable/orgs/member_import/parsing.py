@@ -19,20 +19,14 @@ from django.utils import timezone
 from roundtable.core.errors import DomainError
 from roundtable.core.roles import Role
 from roundtable.formation.features import split_tags
-from roundtable.orgs.models import available_time_zones
+from roundtable.orgs.models import PROFILE_FIELDS, available_time_zones
 from roundtable.timeslots.windows import parse_windows
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 REQUIRED = ("email", "full_name")
 OPTIONAL = (
-    "role",
-    "job_title",
-    "department",
-    "location",
-    "hire_date",
-    "years_experience",
-    "time_zone",
+    *PROFILE_FIELDS,
     "manager_email",
     "skills",
     "approaches",
