@@ -195,7 +195,7 @@ def apply_and_test(mutation: Mutation, *, full: bool) -> tuple[bool, float, str]
         path.write_text(source, encoding="utf-8")
     lines = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
     summary = lines[0].removeprefix("FAILED ") if lines else run.stdout.strip().splitlines()[-1]
-    return run.returncode != 0, time.monotonic() - start, summary
+    return run.returncode != 0, time.monotonic() - start, summary.split(" - ")[0][:150]
 
 
 def main(argv: list[str] | None = None) -> int:
