@@ -195,6 +195,7 @@ def _header_problems(header: list[str], columns: list[str], parsed: ParsedFile) 
 def _row_values(columns: list[str], cells: list[str]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     problems = []
+    reported = set()  # columns with a problem already said: each problem is said once
     for column, raw in zip(columns, cells, strict=False):
         cell = raw.strip()
         if column not in COLUMNS:
@@ -202,13 +203,15 @@ def _row_values(columns: list[str], cells: list[str]) -> tuple[dict[str, Any], l
         if not cell:
             if column in REQUIRED:
                 problems.append(f"{column.replace('_', ' ')} is empty")
+                reported.add(column)
             continue
         try:
             values[column] = cell_parse(column, cell)
         except ValueError as exc:
             problems.append(str(exc))
+            reported.add(column)
     for column in REQUIRED:
-        if column not in values and f"{column.replace('_', ' ')} is empty" not in problems:
+        if column not in values and column not in reported:
             problems.append(f"{column.replace('_', ' ')} is missing")
     return values, problems
 

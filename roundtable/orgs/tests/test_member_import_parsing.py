@@ -108,6 +108,19 @@ def test_several_problems_of_one_row_are_reported_together():
     assert "“lots” is not a number of years" in message
 
 
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("a@example.org," + "N" * 151, "the name is longer than 150 characters."),
+        ("not-an-email,Ana", "“not-an-email” is not a valid email address."),
+        ("a@example.org,", "full name is empty."),
+        ("a@example.org", "full name is missing."),
+    ],
+)
+def test_a_required_cell_that_is_wrong_is_reported_once_not_also_as_missing(row, problem):
+    assert _problems(_csv(row, header="email,full_name")) == [(2, problem)]
+
+
 def test_missing_columns_are_named_on_the_header_line():
     assert _problems("email,department\na@example.org,Sales\n") == [
         (
