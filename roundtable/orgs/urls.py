@@ -8,6 +8,11 @@ urlpatterns = [
     path("o/<slug:org_slug>/members/", views.directory, name="directory"),
     path("o/<slug:org_slug>/members/import/", views.member_import, name="member_import"),
     path(
+        "o/<slug:org_slug>/members/import/template.csv",
+        views.member_import_template,
+        name="member_import_template",
+    ),
+    path(
         "o/<slug:org_slug>/members/import/confirm/",
         views.member_import_confirm,
         name="member_import_confirm",

@@ -28,7 +28,7 @@ from roundtable.orgs.forms import (
 )
 from roundtable.orgs.member_import.applying import member_import_apply
 from roundtable.orgs.member_import.comparing import ImportReport, member_import_preview
-from roundtable.orgs.member_import.parsing import MAX_BYTES, decode_upload
+from roundtable.orgs.member_import.parsing import MAX_BYTES, decode_upload, template_csv
 from roundtable.orgs.models import Member, Organization, Role
 from roundtable.orgs.services import member_set_availability, member_update
 
@@ -210,6 +210,15 @@ def member_import(request: HttpRequest, org_slug: str) -> HttpResponse:
             context.update(report=report, filename=form.cleaned_data["file"].name)
             return render(request, "orgs/member_import_preview.html", context)
     return render(request, "orgs/member_import.html", context)
+
+
+@login_required
+def member_import_template(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The CSV template: every column the import reads, with one example row."""
+    organization = _importable_org(request, org_slug)
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{organization.slug}-members.csv"'
+    return response
 
 
 @login_required

@@ -61,6 +61,11 @@ class ImportReport:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def has_changes(self) -> bool:
+        """Whether importing would add or update anyone (a file of unchanged people would not)."""
+        return any(row.action != "unchanged" for row in self.rows)
+
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 

@@ -50,6 +50,33 @@ ALIASES = {
 }
 
 
+# The downloadable template: every column, with one example row to overwrite.
+TEMPLATE_EXAMPLE = {
+    "email": "ana.silva@example.org",
+    "full_name": "Ana Silva",
+    "role": "member",
+    "job_title": "Field Service Engineer",
+    "department": "North Region",
+    "location": "Leeds",
+    "hire_date": "2019-04-01",
+    "years_experience": "7.5",
+    "time_zone": "Europe/London",
+    "manager_email": "",
+    "skills": "troubleshooting; negotiation",
+    "approaches": "data-driven",
+    "availability": "Tue 09:00-11:00; Wed 14:00-16:30",
+}
+
+
+def template_csv() -> str:
+    """A members CSV with every column the import reads and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow([TEMPLATE_EXAMPLE[column] for column in COLUMNS])
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class RowError:
     line: int

@@ -303,3 +303,39 @@ def test_latin1_upload_gets_a_form_error(client, personas):
     )
     assert response.status_code == 200
     assert "not UTF-8" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_the_csv_template_is_offered_to_importers_and_imports_as_it_is(client, personas, persona):
+    client.force_login(personas.user(persona))
+    slug = personas.organization.slug
+    url = reverse("orgs:member_import_template", args=[slug])
+    response = client.get(url)
+    if persona not in IMPORTERS:
+        assert response.status_code == 404
+        return
+    assert url in client.get(reverse("orgs:member_import", args=[slug])).content.decode()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    header, example = response.content.decode().splitlines()
+    assert header.split(",")[:2] == ["email", "full_name"]
+    assert "availability" in header
+    preview = _upload(client, slug, response.content.decode())
+    assert preview.context["report"].errors == []
+    assert preview.context["report"].added == 1
+
+
+def test_a_file_that_changes_nothing_offers_no_import(client, personas):
+    client.force_login(personas.admin)
+    slug = personas.organization.slug
+    first = _upload(client, slug, EXAMPLE.read_text())
+    assert "Import 8 changes" in first.content.decode()
+    client.post(
+        reverse("orgs:member_import_confirm", args=[slug]),
+        {"digest": first.context["report"].digest},
+    )
+    again = _upload(client, slug, EXAMPLE.read_text()).content.decode()
+    assert "Nothing to import" in again
+    assert "8</strong> unchanged" in again
+    assert reverse("orgs:member_import_confirm", args=[slug]) not in again
+    assert "Import 0" not in again
