@@ -317,7 +317,7 @@ def test_the_csv_template_is_offered_to_importers_and_imports_as_it_is(client, p
     assert url in client.get(reverse("orgs:member_import", args=[slug])).content.decode()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    header, example = response.content.decode().splitlines()
+    header, _example = response.content.decode().splitlines()
     assert header.split(",")[:2] == ["email", "full_name"]
     assert "availability" in header
     preview = _upload(client, slug, response.content.decode())
