@@ -5,9 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=${DEBUG:-true}
-PY=.venv/bin/python
+PY=${PY:-.venv/bin/python}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in emails, calendar feeds and .ics files follow the address served here (0.0.0.0 and ::
+# listen everywhere, so links use localhost); SITE_URL set by hand wins.
+case "$HOST" in 0.0.0.0 | "::" | "[::]") LINK_HOST=localhost ;; *) LINK_HOST=$HOST ;; esac
+export SITE_URL=${SITE_URL:-http://$LINK_HOST:$PORT}
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty -v0
@@ -27,5 +31,5 @@ $PY manage.py db_worker --no-reload --interval 1 &
 PIDS+=($!)
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 PIDS+=($!)
-echo "Roundtable is on http://$HOST:$PORT/ (Ctrl-C stops the web server and the worker)"
+echo "Roundtable is on $SITE_URL/ (Ctrl-C stops the web server and the worker)"
 wait -n "${PIDS[@]}"
