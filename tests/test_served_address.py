@@ -17,9 +17,11 @@ def _run_sh(tmp_path: Path, **env: str) -> list[str]:
     """Run scripts/run.sh with a stand-in Python that records each call and its SITE_URL."""
     log = tmp_path / "calls.log"
     fake = tmp_path / "python"
-    # The worker lingers a moment, so the web server (started after it) records its call too.
+    # The stand-in worker waits until the web server (started after it) has recorded its call.
     fake.write_text(
-        f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\ncase "$*" in *db_worker*) sleep 0.3 ;; esac\n'
+        f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\n'
+        'case "$*" in *db_worker*) for _ in $(seq 100); do\n'
+        f"  grep -q runserver {log} && exit 0; sleep 0.05; done ;; esac\n"
     )
     fake.chmod(0o755)
     clean = {k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "SITE_URL"}}
