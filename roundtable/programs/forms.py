@@ -83,9 +83,7 @@ class ProgramForm(forms.Form):
 
 class EnrolForm(forms.Form):
     members = MemberMultipleChoiceField(
-        queryset=Member.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="Hold Ctrl (or ⌘) to choose several.",
+        queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
@@ -93,3 +91,29 @@ class EnrolForm(forms.Form):
         enrolled = program.enrolments.filter(withdrawn_on__isnull=True).values("member_id")
         field = cast(forms.ModelChoiceField, self.fields["members"])
         field.queryset = _members(program.organization).exclude(pk__in=enrolled)
+
+
+class EnrolGroupForm(forms.Form):
+    """Everyone not yet enrolled with a job role, in a department, or both."""
+
+    job_title = forms.ChoiceField(label="Job role", required=False)
+    department = forms.ChoiceField(required=False)
+
+    def __init__(
+        self, *args: Any, job_roles: list[str], departments: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["job_title"]).choices = [
+            ("", "Any job role"),
+            *((name, name) for name in job_roles),
+        ]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [
+            ("", "Any department"),
+            *((name, name) for name in departments),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("job_title") and not data.get("department"):
+            raise forms.ValidationError("Choose a job role, a department or both.")
+        return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -62,3 +63,61 @@ def program_enrolments(*, program: Program) -> QuerySet[Enrolment]:
         .select_related("member__user")
         .order_by("member__user__full_name")
     )
+
+
+CANDIDATES_SHOWN = 50  # enough to tick from; a longer list asks for a narrower search
+
+
+def enrolment_candidates(
+    *, program: Program, query: str = "", job_title: str = "", department: str = ""
+) -> QuerySet[Member]:
+    """Active members of the program's organisation not enrolled in it now, matching every word
+    of `query` (name, email, job role, department or location) and the job role and department
+    when given."""
+    enrolled = program.enrolments.filter(withdrawn_on__isnull=True).values("member_id")
+    members = Member.objects.filter(
+        organization_id=program.organization_id, is_active=True
+    ).exclude(pk__in=enrolled)
+    for word in query.split():
+        members = members.filter(
+            Q(user__full_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(job_title__icontains=word)
+            | Q(department__icontains=word)
+            | Q(location__icontains=word)
+        )
+    if job_title:
+        members = members.filter(job_title=job_title)
+    if department:
+        members = members.filter(department=department)
+    return members.select_related("user").order_by("user__full_name")
+
+
+@dataclass(frozen=True)
+class EnrolmentGroup:
+    name: str
+    waiting: int  # members with this job role or department not enrolled yet
+
+
+@dataclass(frozen=True)
+class EnrolmentGroups:
+    job_roles: list[EnrolmentGroup]
+    departments: list[EnrolmentGroup]
+
+
+def enrolment_groups(*, program: Program) -> EnrolmentGroups:
+    """The organisation's job roles and departments, each with how many of its active members
+    are not enrolled yet (two queries)."""
+    candidates = enrolment_candidates(program=program).order_by()
+
+    def grouped(column: str) -> list[EnrolmentGroup]:
+        rows = (
+            Member.objects.filter(organization_id=program.organization_id, is_active=True)
+            .exclude(**{column: ""})
+            .values(column)
+            .annotate(waiting=Count("pk", filter=Q(pk__in=candidates.values("pk"))))
+            .order_by(column)
+        )
+        return [EnrolmentGroup(name=row[column], waiting=row["waiting"]) for row in rows]
+
+    return EnrolmentGroups(job_roles=grouped("job_title"), departments=grouped("department"))

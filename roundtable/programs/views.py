@@ -17,7 +17,7 @@ from roundtable.core.form_pages import form_action, form_page, service_action
 from roundtable.orgs.models import Organization
 from roundtable.orgs.selectors import organization_get_for_user, organizations_for_user
 from roundtable.programs import selectors
-from roundtable.programs.forms import EnrolForm, ProgramForm
+from roundtable.programs.forms import EnrolForm, EnrolGroupForm, ProgramForm
 from roundtable.programs.models import Program
 from roundtable.programs.services import program_create, program_enrol, program_update
 
@@ -97,7 +97,15 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context["circles"] = my_circles(user=request.user).filter(program=program)
     if can_manage:
-        context["enrol_form"] = EnrolForm(program=program)
+        query = request.GET.get("q", "").strip()[:100]
+        shown = selectors.CANDIDATES_SHOWN
+        candidates = list(selectors.enrolment_candidates(program=program, query=query)[: shown + 1])
+        context.update(
+            enrol_query=query,
+            candidates=candidates[:shown],
+            more_candidates=len(candidates) > shown,
+            enrol_groups=selectors.enrolment_groups(program=program),
+        )
     return render(request, "programs/program_detail.html", context)
 
 
@@ -139,6 +147,47 @@ def program_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: program_enrol(program=program, members=data["members"]),
         invalid="Choose at least one member to enrol.",
         success=lambda enrolled: f"{len(enrolled)} enrolled.",
+    )
+    return redirect("programs:detail", pk=program.pk)
+
+
+@login_required
+@require_POST
+def program_enrol_group_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol everyone not enrolled yet with a job role, in a department, or both."""
+    program = _managed_program(request, pk)
+    groups = selectors.enrolment_groups(program=program)
+    form = EnrolGroupForm(
+        request.POST,
+        job_roles=[group.name for group in groups.job_roles],
+        departments=[group.name for group in groups.departments],
+    )
+
+    def enrolled_message(enrolled: list[object]) -> str:
+        data = form.cleaned_data
+        who = " ".join(
+            part
+            for part, value in (
+                (f"with job role {data['job_title']}", data["job_title"]),
+                (f"in {data['department']}", data["department"]),
+            )
+            if value
+        )
+        if not enrolled:
+            return f"Everyone {who} was already enrolled."
+        return f"{len(enrolled)} enrolled: everyone {who}."
+
+    form_action(
+        request,
+        form,
+        save=lambda data: program_enrol(
+            program=program,
+            members=selectors.enrolment_candidates(
+                program=program, job_title=data["job_title"], department=data["department"]
+            ),
+        ),
+        invalid="Choose a job role, a department or both.",
+        success=enrolled_message,
     )
     return redirect("programs:detail", pk=program.pk)
 

@@ -114,3 +114,135 @@ def test_program_page_names_each_circles_members_and_lead(client, personas):
     body = client.get(reverse("programs:detail", args=[personas.program.pk])).content.decode()
     assert "Lead Persona (lead), Member Persona" in body
     assert "Peer Persona (lead)" in body
+
+
+# --- Enrolment: search, and everyone with a job role or in a department ---------------------
+
+
+def _engineers(personas: Personas) -> list:
+    org = personas.organization
+    return [
+        MemberFactory.create(
+            organization=org,
+            user__full_name=name,
+            job_title="Field Service Engineer",
+            department=department,
+        )
+        for name, department in (
+            ("Ana Silva", "North Region"),
+            ("Tom Becker", "Partner Channel"),
+            ("Lena Fischer", "North Region"),
+        )
+    ]
+
+
+def _enrolled(personas: Personas) -> set[str]:
+    return {
+        e.member.name
+        for e in personas.program.enrolments.filter(withdrawn_on__isnull=True).select_related(
+            "member__user"
+        )
+    }
+
+
+def test_enrolment_search_lists_only_matching_people_not_enrolled(client, personas):
+    _engineers(personas)
+    client.force_login(personas.coordinator)
+    url = reverse("programs:detail", args=[personas.program.pk])
+    body = client.get(url, {"q": "north"}).content.decode()
+    assert "Ana Silva" in body
+    assert "Lena Fischer" in body
+    assert "Tom Becker" not in body
+    assert 'value="north"' in body
+    assert '<details id="enrol" open>' in body
+    everyone = client.get(url).content.decode()
+    assert "Tom Becker" in everyone
+    assert 'name="members" value="' in everyone
+    enrolled_pk = personas.members["member"].pk  # enrolled already: not offered again
+    assert f'name="members" value="{enrolled_pk}"' not in everyone
+    assert f'name="members" value="{personas.members["sponsor"].pk}"' in everyone
+
+
+def test_ticked_people_are_enrolled(client, personas):
+    ana, tom, _lena = _engineers(personas)
+    client.force_login(personas.coordinator)
+    client.post(
+        reverse("programs:enrol", args=[personas.program.pk]), {"members": [ana.pk, tom.pk]}
+    )
+    assert {"Ana Silva", "Tom Becker"} <= _enrolled(personas)
+    assert "Lena Fischer" not in _enrolled(personas)
+
+
+@pytest.mark.parametrize(
+    ("choice", "newly_enrolled", "message"),
+    [
+        (
+            {"job_title": "Field Service Engineer"},
+            {"Ana Silva", "Tom Becker", "Lena Fischer"},
+            "3 enrolled: everyone with job role Field Service Engineer.",
+        ),
+        (
+            {"department": "North Region"},
+            {"Ana Silva", "Lena Fischer"},
+            "2 enrolled: everyone in North Region.",
+        ),
+        (
+            {"job_title": "Account manager", "department": "Sales"},
+            {"Admin Persona", "Coordinator Persona", "Sponsor Persona"},
+            "3 enrolled: everyone with job role Account manager in Sales.",
+        ),
+    ],
+)
+def test_everyone_with_a_job_role_or_in_a_department_is_enrolled_at_once(
+    client, personas, choice, newly_enrolled, message
+):
+    _engineers(personas)
+    before = _enrolled(personas)
+    client.force_login(personas.coordinator)
+    url = reverse("programs:enrol_group", args=[personas.program.pk])
+    page = client.post(url, {"job_title": "", "department": "", **choice}, follow=True)
+    assert _enrolled(personas) - before == newly_enrolled
+    assert message in page.content.decode()
+    again = client.post(url, {"job_title": "", "department": "", **choice}, follow=True)
+    assert "was already enrolled" in again.content.decode()
+
+
+def test_group_enrolment_needs_a_job_role_or_department_that_exists(client, personas):
+    _engineers(personas)
+    before = _enrolled(personas)
+    client.force_login(personas.admin)
+    url = reverse("programs:enrol_group", args=[personas.program.pk])
+    for data in ({"job_title": "", "department": ""}, {"job_title": "Astronaut"}):
+        page = client.post(url, data, follow=True)
+        assert "Choose a job role, a department or both." in page.content.decode()
+    assert _enrolled(personas) == before
+
+
+@pytest.mark.parametrize("name", PERSONA_NAMES)
+def test_group_enrolment_is_for_coordinators_and_admins(client, personas, name):
+    _engineers(personas)
+    before = _enrolled(personas)
+    client.force_login(personas.user(name))
+    response = client.post(
+        reverse("programs:enrol_group", args=[personas.program.pk]),
+        {"job_title": "Field Service Engineer"},
+    )
+    assert response.status_code == (302 if name in {"admin", "coordinator"} else 404)
+    grew = _enrolled(personas) != before
+    assert grew is (name in {"admin", "coordinator"})
+
+
+def test_enrolment_panel_queries_stay_flat_as_people_roles_and_departments_are_added(
+    client, personas
+):
+    client.force_login(personas.coordinator)
+
+    def grow() -> None:
+        for i in range(6):
+            MemberFactory.create(
+                organization=personas.organization, job_title=f"Role {i}", department=f"Dept {i}"
+            )
+
+    assert_queries_flat(
+        client, reverse("programs:detail", args=[personas.program.pk]) + "?q=e", grow=grow
+    )
