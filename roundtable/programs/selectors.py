@@ -72,8 +72,8 @@ def enrolment_candidates(
     *, program: Program, query: str = "", job_title: str = "", department: str = ""
 ) -> QuerySet[Member]:
     """Active members of the program's organisation not enrolled in it now, matching every word
-    of `query` (name, email, job role, department or location) and the job role and department
-    when given."""
+    of `query` (name, start of the email, job role, department or location) and the job role
+    and department when given."""
     enrolled = program.enrolments.filter(withdrawn_on__isnull=True).values("member_id")
     members = Member.objects.filter(
         organization_id=program.organization_id, is_active=True
@@ -81,7 +81,8 @@ def enrolment_candidates(
     for word in query.split():
         members = members.filter(
             Q(user__full_name__icontains=word)
-            | Q(user__email__icontains=word)
+            # The start of the address: everyone's ends in the organisation's own domain.
+            | Q(user__email__istartswith=word)
             | Q(job_title__icontains=word)
             | Q(department__icontains=word)
             | Q(location__icontains=word)
