@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from roundtable.circles.models import Circle
 from roundtable.circles.selectors import my_circles, program_unplaced_counts
 from roundtable.core import permissions
-from roundtable.meetings.models import Meeting
+from roundtable.meetings.models import Meeting, Schedule
 from roundtable.meetings.selectors import upcoming_meetings_for_user
 from roundtable.programs.models import Program
 from roundtable.programs.selectors import programs_for_user
@@ -24,13 +25,65 @@ class NextStep:
     action: str
 
 
+@dataclass(frozen=True)
+class CircleGap:
+    """A circle of a program the viewer oversees that has no lead, no schedule, or neither."""
+
+    circle: Circle
+    missing: tuple[str, ...]  # "lead", "schedule"
+    can_manage: bool  # the viewer can fix it (a coordinator or an admin; a sponsor only sees)
+
+    @property
+    def label(self) -> str:
+        return " and ".join(f"no {what}" for what in self.missing).capitalize()
+
+
 @dataclass
 class HomeSummary:
     circles: list[Circle] = field(default_factory=list)
     meetings: Sequence[Meeting] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)
     steps: list[NextStep] = field(default_factory=list)
+    circles_to_set_up: list[CircleGap] = field(default_factory=list)
     has_membership: bool = False
+
+
+def circles_without_lead_or_schedule(*, user: Any, programs: Sequence[Program]) -> list[CircleGap]:
+    """Circles of the running programs (draft or active) the user oversees (as an admin,
+    coordinator or sponsor) that have no lead or no schedule yet, in one query."""
+    overseen = {
+        p.pk: p
+        for p in programs
+        if p.status != Program.Status.ENDED and permissions.can_view_program_overview(user, p)
+    }
+    if not overseen:
+        return []
+    circles = (
+        Circle.objects.filter(program_id__in=overseen)
+        .annotate(has_schedule=Exists(Schedule.objects.filter(circle_id=OuterRef("pk"))))
+        .filter(Q(lead__isnull=True) | Q(has_schedule=False))
+        .order_by("program__start_date", "program__name", "name")
+    )
+    gaps = []
+    for circle in circles:
+        program = overseen[circle.program_id]
+        circle.program = program  # already fetched, with the viewer's capacities
+        missing = tuple(
+            what
+            for what, lacking in (
+                ("lead", circle.lead_id is None),
+                ("schedule", not getattr(circle, "has_schedule", True)),
+            )
+            if lacking
+        )
+        gaps.append(
+            CircleGap(
+                circle=circle,
+                missing=missing,
+                can_manage=permissions.can_manage_program(user, program),
+            )
+        )
+    return gaps
 
 
 def home_summary(*, user: Any) -> HomeSummary:
@@ -41,6 +94,9 @@ def home_summary(*, user: Any) -> HomeSummary:
     summary.circles = list(my_circles(user=user))
     summary.meetings = upcoming_meetings_for_user(user=user)
     summary.programs = list(programs_for_user(user=user))
+    summary.circles_to_set_up = circles_without_lead_or_schedule(
+        user=user, programs=summary.programs
+    )
     my_ids = {m.pk for m in members}
     unplaced_counts = program_unplaced_counts(
         programs=[p for p in summary.programs if permissions.can_manage_program(user, p)]
