@@ -1,4 +1,4 @@
-"""Writes for programs and enrolment."""
+"""Writes for programs and enrolment, and the window of dates any plan may name."""
 
 from __future__ import annotations
 
@@ -12,6 +12,47 @@ from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
+
+# Dates further out than this are slips of the keyboard (2100 for 2010) far more often than plans.
+PLANNING_YEARS = 3
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def planning_window_check(
+    *, organization: Organization, value: dt.date, field: str, what: str, today: dt.date
+) -> None:
+    """Refuse a date (of a program, a schedule, a meeting) more than three years ahead of today,
+    or more than three years before the organisation joined Roundtable."""
+    latest = _years_from(today, PLANNING_YEARS)
+    if value > latest:
+        raise DomainError(
+            f"{what} can be at most {PLANNING_YEARS} years ahead (on or before {latest:%d %B %Y}).",
+            field=field,
+        )
+    earliest = _years_from(timezone.localdate(organization.created_at), -PLANNING_YEARS)
+    if value < earliest:
+        raise DomainError(
+            f"{what} can be at most {PLANNING_YEARS} years before {organization} joined "
+            f"Roundtable (on or after {earliest:%d %B %Y}).",
+            field=field,
+        )
+
+
+def _check_dates(program: Program) -> None:
+    today = timezone.localdate()
+    for field, what in (("start_date", "The start date"), ("end_date", "The end date")):
+        value = getattr(program, field)
+        if value is not None:
+            planning_window_check(
+                organization=program.organization, value=value, field=field, what=what,
+                today=today,
+            )  # fmt: skip
 
 
 def _check_same_org(organization: Organization, members: Iterable[Member], what: str) -> None:
@@ -51,6 +92,7 @@ def program_create(
         status=status,
     )
     full_clean_or_raise(program)
+    _check_dates(program)
     program.save()
     program.coordinators.set(coordinators)
     return program
@@ -78,6 +120,8 @@ def program_update(
         setattr(program, name, value.strip() if isinstance(value, str) else value)
     _check_same_org(program.organization, [program.sponsor], "sponsor")
     full_clean_or_raise(program)
+    if {"start_date", "end_date"} & set(fields):
+        _check_dates(program)
     program.save()
     if coordinators is not None:
         if not coordinators:

@@ -1,6 +1,7 @@
-"""Writes for meetings, one module per responsibility: `schedules` (the series), `changes` (move,
-cancel), `agenda`, `notes`, `attendance` (and replies), `feedback`, `calendar_feeds`. The public
-functions are gathered here so a caller may write `services.meeting_move(...)`."""
+"""Writes for meetings, one module per responsibility: `schedules` (the series, planned by
+`series_plan`), `changes` (move, cancel, restore), `agenda`, `notes`, `attendance` (and replies),
+`feedback`, `calendar_feeds`. The public functions are gathered here so a caller may write
+`services.meeting_move(...)`."""
 
 from roundtable.meetings.services.agenda import (
     agenda_carry_over,
@@ -10,13 +11,14 @@ from roundtable.meetings.services.agenda import (
 )
 from roundtable.meetings.services.attendance import attendance_set, rsvp_set
 from roundtable.meetings.services.calendar_feeds import calendar_feed_reset
-from roundtable.meetings.services.changes import meeting_cancel, meeting_move
+from roundtable.meetings.services.changes import meeting_cancel, meeting_move, meeting_restore
 from roundtable.meetings.services.feedback import feedback_give
 from roundtable.meetings.services.notes import meeting_notes_save
 from roundtable.meetings.services.schedules import (
     HORIZON,
     meetings_materialise,
     meetings_roll_forward,
+    schedule_change_preview,
     schedule_set,
 )
 
@@ -31,9 +33,11 @@ __all__ = [
     "feedback_give",
     "meeting_cancel",
     "meeting_move",
+    "meeting_restore",
     "meeting_notes_save",
     "meetings_materialise",
     "meetings_roll_forward",
     "rsvp_set",
+    "schedule_change_preview",
     "schedule_set",
 ]
