@@ -142,7 +142,7 @@ def test_sponsors_see_circles_to_set_up_without_the_tools(client, personas, circ
     assert gaps == [("South", "No schedule", False), ("West", "No lead and no schedule", False)]
     body = response.content.decode()
     assert reverse("meetings:schedule", args=[circles_to_set_up.pk]) not in body
-    assert "The coordinators set this up" in body
+    assert "The coordinators set this up." in body
 
 
 @time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False)
