@@ -2,10 +2,14 @@
 every change, STATUS:CANCELLED for cancelled meetings, TZID times with their VTIMEZONE, and a URL
 back to the meeting.
 
+Feeds and downloads are published (METHOD:PUBLISH); the file in a reminder or change notice is
+an invitation (RFC 5546: METHOD:REQUEST, or CANCEL) from Roundtable to its one reader, which mail
+clients apply to the event they already hold.
+
 Events are written directly as text (escaped and folded as RFC 5545 says) because building a
 component object per event made a 5,000-meeting feed take seconds; the VTIMEZONE blocks come
 from `icalendar`, built once per zone. Tests read every feed back with `icalendar` and
-`recurring-ical-events`.
+`recurring-ical-events`, and with ical.js and node-ical (tests/calendar/read_ics.mjs).
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from icalendar import Timezone
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 from roundtable.circles.models import Circle
 from roundtable.meetings.models import AgendaItem, Meeting
@@ -62,11 +67,30 @@ def _local(value: dt.datetime, tzid: str) -> str:
     return value.astimezone(ZoneInfo(tzid)).strftime("%Y%m%dT%H%M%S")
 
 
+def _one_onset_per_line(part: TimezoneStandard | TimezoneDaylight) -> None:
+    """ical.js (Thunderbird, many web calendars) reads only the first date of an RDATE line, and
+    once a part has RDATEs it skips the part's DTSTART: so every onset gets an RDATE line of its
+    own, the first one included (RFC 5545 counts an onset given twice once)."""
+    lists = part.get("RDATE")
+    if lists is None:
+        return
+    onsets = [part.DTSTART] + [
+        value.dt
+        for rdates in (lists if isinstance(lists, list) else [lists])
+        for value in rdates.dts
+    ]
+    del part["RDATE"]
+    for onset in onsets:
+        part.add("RDATE", onset)
+
+
 @lru_cache(maxsize=64)
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> str:
     zone = Timezone.from_tzid(
         tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
     )
+    for part in zone.standard + zone.daylight:
+        _one_onset_per_line(part)
     return zone.to_ical().decode().rstrip(CRLF)
 
 
@@ -154,7 +178,33 @@ def events_from_queryset(meetings: QuerySet[Meeting]) -> list[CalendarEvent]:
     return events
 
 
-def _event_lines(event: CalendarEvent, stamp: str, base_url: str) -> list[str]:
+@dataclass(frozen=True)
+class Invitee:
+    """The one person an emailed .ics is for (RFC 5546 wants the organizer and the attendee)."""
+
+    email: str
+    name: str
+
+
+def _param(text: str) -> str:
+    """A quoted parameter value (RFC 5545 3.2: no double quote or control character inside)."""
+    return '"' + "".join(" " if c == '"' or ord(c) < 32 else c for c in text) + '"'
+
+
+def _invitation_lines(invitee: Invitee) -> list[str]:
+    # The organizer is the address the emails come from, so clients accept its updates; no
+    # replies are asked for (answers go through the RSVP links).
+    organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return [
+        f"ORGANIZER;CN={_param(organizer_name or 'Roundtable')}:mailto:{organizer_email}",
+        f"ATTENDEE;CN={_param(invitee.name)};ROLE=REQ-PARTICIPANT;RSVP=FALSE"
+        f":mailto:{invitee.email}",
+    ]
+
+
+def _event_lines(
+    event: CalendarEvent, stamp: str, base_url: str, invitation: list[str]
+) -> list[str]:
     tzid = event.tzid
     description = [f"Peer circle meeting of {event.circle_name}."]
     if event.change_reason:
@@ -173,14 +223,22 @@ def _event_lines(event: CalendarEvent, stamp: str, base_url: str) -> list[str]:
         f"SUMMARY:{_escape(f'{event.circle_name} · {event.program_name}')}",
         f"SEQUENCE:{event.sequence}",
         f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
+        *invitation,
         f"URL:{base_url}{event.pk}/",
         "DESCRIPTION:" + _escape("\n\n".join(description)),
         "END:VEVENT",
     ]
 
 
-def meetings_ics(meetings: Iterable[Meeting] | Iterable[CalendarEvent], *, name: str) -> bytes:
-    """The calendar text; takes meetings (few) or prepared events (a whole feed)."""
+def meetings_ics(
+    meetings: Iterable[Meeting] | Iterable[CalendarEvent],
+    *,
+    name: str,
+    method: str = "PUBLISH",
+    invitee: Invitee | None = None,
+) -> bytes:
+    """The calendar text; takes meetings (few) or prepared events (a whole feed). An invitee
+    makes it an invitation to that person (emails); without one it is published (feeds)."""
     items = list(meetings)
     events_in = (
         events_from_meetings(items)  # type: ignore[arg-type]
@@ -189,11 +247,12 @@ def meetings_ics(meetings: Iterable[Meeting] | Iterable[CalendarEvent], *, name:
     )
     stamp = _utc(dt.datetime.now(dt.UTC))
     base_url = settings.SITE_URL + reverse("meetings:detail", args=[0])[:-2]
+    invitation = _invitation_lines(invitee) if invitee else []
     events: list[str] = []
     zones: dict[str, tuple[int, int]] = {}
     for event in events_in:
         assert isinstance(event, CalendarEvent)  # noqa: S101 - narrowed for the type checker
-        events.extend(_event_lines(event, stamp, base_url))
+        events.extend(_event_lines(event, stamp, base_url, invitation))
         year = event.starts_at.year
         first, last = zones.get(event.tzid, (year, year))
         zones[event.tzid] = (min(first, year), max(last, year))
@@ -202,7 +261,7 @@ def meetings_ics(meetings: Iterable[Meeting] | Iterable[CalendarEvent], *, name:
         f"PRODID:{PRODID}",
         "VERSION:2.0",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        f"METHOD:{method}",
         f"X-WR-CALNAME:{_escape(name)}",
     ]
     body = CRLF.join(_fold(line) for line in lines + events)
@@ -212,3 +271,11 @@ def meetings_ics(meetings: Iterable[Meeting] | Iterable[CalendarEvent], *, name:
         blocks.append(_vtimezone(tzid, first // 10 * 10 - 1, last // 10 * 10 + 10))
     blocks.append("END:VCALENDAR")
     return (CRLF.join(blocks) + CRLF).encode()
+
+
+def meeting_invitation_ics(*, meeting: Meeting, invitee: Invitee) -> tuple[str, bytes]:
+    """The .ics of a reminder or change notice and its iTIP method, which the attachment's
+    Content-Type repeats: REQUEST for a meeting that takes place (a move raised its SEQUENCE, so
+    clients replace the old time), CANCEL for a cancelled one (clients remove it)."""
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    return method, meetings_ics([meeting], name=meeting.circle.name, method=method, invitee=invitee)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.circles.models import CircleMembership
-from roundtable.meetings.calendar import meetings_ics
+from roundtable.meetings.calendar import Invitee, meeting_invitation_ics
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.models import Notification, NotificationPreference
@@ -229,9 +229,10 @@ def notification_deliver(*, notification: Notification, now: dt.datetime) -> boo
         body = render_to_string(f"notifications/email/{kind}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[member.user.email])
     if kind in {"reminder", "change"}:
-        ics = meetings_ics([meeting], name=meeting.circle.name)
-        method = "text/calendar; charset=utf-8"
-        message.attach(f"meeting-{meeting.pk}.ics", ics, method)
+        invitee = Invitee(email=member.email, name=member.name)
+        method, ics = meeting_invitation_ics(meeting=meeting, invitee=invitee)
+        # Django adds the charset to a text attachment: naming it here too wrote it twice.
+        message.attach(f"meeting-{meeting.pk}.ics", ics, f"text/calendar; method={method}")
     message.send()
     return True
 

@@ -21,7 +21,9 @@ from roundtable.meetings.selectors import (
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    # The media type names the calendar's METHOD, as RFC 5545 (8.1) asks.
+    content_type = "text/calendar; method=PUBLISH; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
