@@ -62,6 +62,19 @@ class CancelForm(forms.Form):
     reason = forms.CharField(max_length=300, help_text="Members see this with the cancellation.")
 
 
+class RestoreForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, required=False, help_text="Optional; members see it with the notice."
+    )
+
+
+class SuggestedSlotForm(forms.Form):
+    """A suggested time picked on the schedule page (query string): its weekday and time."""
+
+    weekday = forms.TypedChoiceField(coerce=int, choices=list(enumerate(WEEKDAY_NAMES)))
+    start_time = forms.TimeField(input_formats=["%H:%M"])
+
+
 class AgendaItemForm(forms.Form):
     title = forms.CharField(max_length=200, label="Add an agenda item")
     details = forms.CharField(

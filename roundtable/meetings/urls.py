@@ -33,4 +33,5 @@ urlpatterns = [
     path("rsvp/<str:token>/", rsvp.rsvp, name="rsvp"),
     path("meetings/<int:pk>/reply/", meeting.rsvp_signed_in, name="reply"),
     path("meetings/<int:pk>/cancel/", schedule.meeting_cancel, name="cancel"),
+    path("meetings/<int:pk>/restore/", schedule.meeting_restore, name="restore"),
 ]

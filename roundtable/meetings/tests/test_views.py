@@ -387,3 +387,77 @@ def test_circle_meetings_list_query_count_does_not_grow(client, personas, meetin
     assert _queries(client, url) == before
     client.force_login(personas.outsider)
     assert client.get(url).status_code == 404
+
+
+def _schedule_post(**changes):
+    data = {"frequency": "weekly", "weekday": "1", "nth": "", "start_time": "09:00",
+            "duration_minutes": "60", "starts_on": "2027-03-01", "ends_on": "",
+            "reminder_lead_hours": "24"}  # fmt: skip
+    return {**data, **changes}
+
+
+def test_schedule_change_is_previewed_and_applied_only_on_confirmation(client, personas):
+    services.schedule_set(
+        circle=personas.circle, frequency="weekly", weekday=1, start_time=dt.time(9),
+        starts_on=dt.date(2027, 3, 1),
+    )  # fmt: skip
+    first = personas.circle.meetings.earliest("starts_at")
+    services.rsvp_set(meeting=first, member=personas.members["member"], response="yes")
+    url = reverse("meetings:schedule", args=[personas.circle.pk])
+    client.force_login(personas.outsider)
+    assert client.post(url, _schedule_post(starts_on="2028-06-01")).status_code == 404
+    client.force_login(personas.lead)
+    response = client.post(url, _schedule_post(starts_on="2028-06-01"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "What this change does" in body
+    assert "Tue 2 Mar 2027, 09:00</strong>\n      is <strong>cancelled</strong>" in body
+    assert "Holds: 1 reply" in body
+    assert "is removed: it holds nothing" in body
+    first.refresh_from_db()
+    assert (first.status, personas.circle.meetings.count()) == ("scheduled", 12)
+    token = response.context["plan"].token
+    applied = client.post(url, _schedule_post(starts_on="2028-06-01", confirm=token))
+    assert applied.status_code == 302
+    first.refresh_from_db()
+    assert (first.status, personas.circle.meetings.count()) == ("cancelled", 1)
+
+
+def test_schedule_form_refuses_a_start_years_ahead(client, personas):
+    client.force_login(personas.lead)
+    url = reverse("meetings:schedule", args=[personas.circle.pk])
+    body = client.post(url, _schedule_post(starts_on="2100-01-01")).content.decode()
+    assert "The first meeting can be at most 3 years ahead (on or before 01 March 2030)." in body
+    assert not personas.circle.meetings.exists()
+
+
+def test_a_suggested_time_fills_the_schedule_form_with_one_click(client, personas):
+    lead, member = personas.members["lead"], personas.members["member"]
+    member_set_availability(member=lead, slots=[(3, dt.time(9), dt.time(12))])
+    member_set_availability(member=member, slots=[(3, dt.time(10), dt.time(12))])
+    client.force_login(personas.lead)
+    url = reverse("meetings:schedule", args=[personas.circle.pk])
+    body = client.get(url).content.decode()
+    link = "?weekday=3&amp;start_time=10:00#schedule-form"
+    assert f'href="{link}" aria-label="Use Thursday 10:00"' in body
+    filled = client.get(url, {"weekday": "3", "start_time": "10:00"}).content.decode()
+    assert '<option value="3" selected>Thursday</option>' in filled
+    assert 'value="10:00"' in filled
+    client.force_login(personas.outsider)
+    assert client.get(url, {"weekday": "3", "start_time": "10:00"}).status_code == 404
+
+
+def test_lead_restores_a_cancelled_meeting(client, personas, meeting):
+    upcoming = personas.circle.meetings.filter(starts_at__gt=timezone.now()).first()
+    services.meeting_cancel(meeting=upcoming, reason="Snow")
+    url = reverse("meetings:restore", args=[upcoming.pk])
+    client.force_login(personas.outsider)
+    assert client.post(url, {"reason": "Mine"}).status_code == 404
+    client.force_login(personas.member)
+    assert client.post(url, {"reason": "Mine"}).status_code == 404
+    client.force_login(personas.lead)
+    detail = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()
+    assert f'href="{url}">Restore meeting</a>' in detail
+    assert client.post(url, {"reason": ""}).status_code == 302
+    upcoming.refresh_from_db()
+    assert (upcoming.status, upcoming.change_reason) == ("scheduled", "It takes place after all.")
