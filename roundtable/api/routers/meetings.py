@@ -1,5 +1,6 @@
-"""/api meetings: a circle's schedule and meetings, each meeting's agenda, attendance and
-feedback, seen and changed with the same permissions as the meeting pages."""
+"""/api meetings: a circle's schedule (with a preview of what a change does) and meetings (moved,
+cancelled, restored), each meeting's agenda, attendance and feedback, seen and changed with the
+same permissions as the meeting pages."""
 
 # No `from __future__ import annotations` here: ninja reads query parameter types at run time.
 import datetime as dt
@@ -17,6 +18,7 @@ from roundtable.api.auth import caller
 from roundtable.api.errors import ErrorOut
 from roundtable.api.pagination import Pagination
 from roundtable.api.references import member_from_id
+from roundtable.circles.models import Circle
 from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
 from roundtable.core.access import permission_require
@@ -27,6 +29,8 @@ from roundtable.meetings.selectors import (
     meeting_get_for_user,
     schedule_get_for_user,
 )
+from roundtable.meetings.services.schedules import ScheduleChangeUnconfirmed
+from roundtable.meetings.services.series_plan import MeetingChange, SchedulePlan
 from roundtable.timeslots.recurrence import to_aware
 
 router = Router(tags=["meetings"])
@@ -63,6 +67,40 @@ class ScheduleIn(Schema):
     starts_on: dt.date
     ends_on: dt.date | None = None
     reminder_lead_hours: int = Field(24, ge=1, le=168)
+    confirm: str = Field(
+        "", description="The preview's `confirm`, when the change moves or cancels meetings"
+    )
+
+
+class MeetingHoldsOut(Schema):
+    agenda_items: int
+    open_agenda_items: int
+    notes: bool
+    attendance: int
+    replies: int
+    feedback: int
+    announced: bool = Field(description="A reminder or change notice went out for it")
+
+
+class MeetingChangeOut(Schema):
+    meeting_id: int
+    action: str = Field(description="move, cancel, restore, resize or delete (holds nothing)")
+    starts_at: dt.datetime
+    new_starts_at: dt.datetime
+    duration_minutes: int
+    agenda_to: dt.datetime | None = Field(
+        description="Cancel: start of the meeting its open agenda items go to"
+    )
+    holds: MeetingHoldsOut
+    summary: str
+
+
+class SchedulePreviewOut(Schema):
+    changes: list[MeetingChangeOut]
+    new_meetings: list[dt.datetime]
+    confirm: str = Field(description="Send with the PUT to apply this; empty: nothing to confirm")
+    detail: str = Field("", description="With a 409: why the change was not applied")
+    code: str = Field("", description="With a 409: confirmation_required")
 
 
 class MeetingOut(Schema):
@@ -143,6 +181,10 @@ class CancelIn(Schema):
     reason: str
 
 
+class RestoreIn(Schema):
+    reason: str = ""
+
+
 class AgendaItemIn(Schema):
     title: str
     details: str = ""
@@ -169,20 +211,73 @@ def schedule_detail(request: HttpRequest, circle_id: int) -> Schedule:
     return schedule_get_for_user(user=user, circle=circle)
 
 
-@router.put(
-    "/circles/{circle_id}/schedule",
-    response={200: ScheduleOut, codes_4xx: ErrorOut},
-    url_name="schedule_set",
-)
-def schedule_set(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> Schedule:
-    """Set the circle's rhythm (lead, coordinators, admins). Future meetings not edited one by
-    one follow it; the next 12 weeks are created at once."""
+def _schedule_change_out(change: MeetingChange) -> dict[str, Any]:
+    h = change.holds
+    return {
+        "meeting_id": change.meeting.pk,
+        "action": change.action,
+        "starts_at": change.meeting.starts_at,
+        "new_starts_at": change.starts_at,
+        "duration_minutes": change.duration_minutes,
+        "agenda_to": change.agenda_to,
+        "holds": {
+            "agenda_items": h.agenda, "open_agenda_items": h.open_agenda, "notes": h.notes,
+            "attendance": h.attendance, "replies": h.replies, "feedback": h.feedback,
+            "announced": h.announced,
+        },
+        "summary": h.describe(),
+    }  # fmt: skip
+
+
+def _schedule_plan_out(plan: SchedulePlan) -> dict[str, Any]:
+    return {
+        "changes": [_schedule_change_out(c) for c in plan.changes],
+        "new_meetings": list(plan.new_starts),
+        "confirm": plan.token if plan.changes else "",
+    }
+
+
+def _managed_circle(request: HttpRequest, circle_id: int) -> Circle:
     user = caller(request)
     circle = circle_get_for_user(user=user, pk=circle_id)
     permission_require(
         permissions.can_manage_circle(user, circle), "Only the lead or coordinators may."
     )
-    return services.schedule_set(circle=circle, **payload.dict())
+    return circle
+
+
+@router.post(
+    "/circles/{circle_id}/schedule/preview",
+    response={200: SchedulePreviewOut, codes_4xx: ErrorOut},
+    url_name="schedule_preview",
+)
+def schedule_preview(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> dict[str, Any]:
+    """What setting this schedule would do to the coming meetings, writing nothing: which move,
+    are cancelled (kept on record), come back or are removed, and what each holds. Send its
+    `confirm` with the PUT to apply exactly this."""
+    circle = _managed_circle(request, circle_id)
+    fields = payload.dict(exclude={"confirm"})
+    return _schedule_plan_out(services.schedule_change_preview(circle=circle, **fields))
+
+
+@router.put(
+    "/circles/{circle_id}/schedule",
+    # 409 last, so its own shape wins over the other 4xx codes' ErrorOut.
+    response={200: ScheduleOut, codes_4xx: ErrorOut, 409: SchedulePreviewOut},
+    url_name="schedule_set",
+)
+def schedule_set(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> Any:
+    """Set the circle's rhythm (lead, coordinators, admins). Future meetings not edited one by
+    one follow it; the next 12 weeks are planned at once. A change that moves, cancels or
+    removes meetings already planned needs `confirm` from its preview: without it (or when the
+    meetings changed since) the answer is 409 with the preview to check."""
+    circle = _managed_circle(request, circle_id)
+    try:
+        return services.schedule_set(circle=circle, **payload.dict())
+    except ScheduleChangeUnconfirmed as exc:
+        return Status(
+            409, {**_schedule_plan_out(exc.plan), "detail": exc.message, "code": exc.code}
+        )
 
 
 @router.get(
@@ -240,6 +335,21 @@ def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> 
         permissions.can_manage_circle(user, meeting.circle), "Only the lead may cancel it."
     )
     return services.meeting_cancel(meeting=meeting, reason=payload.reason)
+
+
+@router.post(
+    "/meetings/{meeting_id}/restore",
+    response={200: MeetingOut, codes_4xx: ErrorOut},
+    url_name="meeting_restore",
+)
+def meeting_restore(request: HttpRequest, meeting_id: int, payload: RestoreIn) -> Meeting:
+    """A cancelled meeting takes place after all; those told of the cancellation are told."""
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    permission_require(
+        permissions.can_manage_circle(user, meeting.circle), "Only the lead may restore it."
+    )
+    return services.meeting_restore(meeting=meeting, reason=payload.reason)
 
 
 @router.post(

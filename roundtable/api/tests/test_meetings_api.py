@@ -16,6 +16,8 @@ from django.utils import timezone
 from roundtable.meetings import services
 from roundtable.meetings.tests.conftest import frozen_clock
 from roundtable.meetings.tests.helpers import newcomer
+from roundtable.notifications.models import Notification
+from roundtable.notifications.services import notifications_plan, notifications_send_due
 from roundtable.testing.api import as_persona, assert_error, bearer, post
 from roundtable.testing.personas import Personas
 
@@ -63,10 +65,15 @@ def test_schedule_and_meetings_follow_the_policy(scheduled: Personas, persona: s
     }
     changed = put(client, f"/api/circles/{circle.pk}/schedule", body)
     if persona in {"admin", "coordinator", "lead"}:
-        assert changed.status_code == 200
-        assert changed.json()["description"].startswith("Every Thursday at 10:00")
+        assert_error(changed, 409, "confirmation_required")  # it moves planned meetings
+        confirmed = put(client, f"/api/circles/{circle.pk}/schedule",
+                        {**body, "confirm": changed.json()["confirm"]})  # fmt: skip
+        assert confirmed.status_code == 200
+        assert confirmed.json()["description"].startswith("Every Thursday at 10:00")
     else:
         assert_error(changed, 403, "forbidden")
+        preview = post(client, f"/api/circles/{circle.pk}/schedule/preview", body)
+        assert_error(preview, 403, "forbidden")
 
 
 def test_member_of_another_circle_gets_404(scheduled: Personas) -> None:
@@ -171,3 +178,49 @@ def test_meeting_list_and_detail_query_counts_do_not_grow(scheduled: Personas) -
     body = client.get(detail).json()
     assert (len(body["agenda"]), len(body["attendance"]), len(body["feedback"])) == (4, 4, 4)
     assert client.get(listing).json()["count"] == circle.meetings.count()
+
+
+def test_schedule_preview_then_confirm_keeps_an_announced_meeting_and_its_uid(
+    scheduled: Personas,
+) -> None:
+    lead = as_persona(scheduled, "lead")
+    circle = scheduled.circle
+    upcoming = circle.meetings.filter(starts_at__gt=timezone.now()).earliest("starts_at")
+    notifications_plan()
+    assert notifications_send_due() == 2  # the reminders of the meeting tomorrow go out
+    body = {"frequency": "weekly", "weekday": 1, "start_time": "09:00",
+            "starts_on": "2028-06-01"}  # fmt: skip
+    preview = post(lead, f"/api/circles/{circle.pk}/schedule/preview", body)
+    assert preview.status_code == 200
+    changes = {c["meeting_id"]: c for c in preview.json()["changes"]}
+    assert changes[upcoming.pk]["action"] == "cancel"
+    assert changes[upcoming.pk]["holds"]["announced"] is True
+    assert changes[upcoming.pk]["summary"] == "members were sent a reminder"
+    assert upcoming.sequence == circle.meetings.get(pk=upcoming.pk).sequence  # nothing written
+    stale = put(lead, f"/api/circles/{circle.pk}/schedule", {**body, "confirm": "0" * 16})
+    assert stale.status_code == 409
+    assert "changed since the preview" in stale.json()["detail"]
+    done = put(lead, f"/api/circles/{circle.pk}/schedule",
+               {**body, "confirm": preview.json()["confirm"]})  # fmt: skip
+    assert done.status_code == 200
+    upcoming.refresh_from_db()  # the same row, so the same UID, now cancelled
+    assert (upcoming.status, upcoming.sequence) == ("cancelled", 1)
+    told = Notification.objects.filter(meeting=upcoming, kind="change", meeting_sequence=1)
+    assert told.count() == 2
+    far = put(lead, f"/api/circles/{circle.pk}/schedule", {**body, "starts_on": "2100-01-01"})
+    assert_error(far, 400, "invalid")
+    assert far.json()["field"] == "starts_on"
+
+
+def test_restore_a_cancelled_meeting(scheduled: Personas) -> None:
+    lead, member = as_persona(scheduled, "lead"), as_persona(scheduled, "member")
+    outsider = as_persona(scheduled, "outsider")
+    meeting = scheduled.circle.meetings.filter(starts_at__gt=timezone.now()).earliest("starts_at")
+    services.meeting_cancel(meeting=meeting, reason="Snow")
+    assert_error(post(outsider, f"/api/meetings/{meeting.pk}/restore", {}), 404, "not_found")
+    assert_error(post(member, f"/api/meetings/{meeting.pk}/restore", {}), 403, "forbidden")
+    restored = post(lead, f"/api/meetings/{meeting.pk}/restore", {"reason": "Snow cleared"})
+    assert restored.status_code == 200, restored.content
+    assert (restored.json()["status"], restored.json()["sequence"]) == ("scheduled", 2)
+    again = post(lead, f"/api/meetings/{meeting.pk}/restore", {})
+    assert_error(again, 400, "invalid")
