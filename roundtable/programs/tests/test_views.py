@@ -246,3 +246,18 @@ def test_enrolment_panel_queries_stay_flat_as_people_roles_and_departments_are_a
     assert_queries_flat(
         client, reverse("programs:detail", args=[personas.program.pk]) + "?q=e", grow=grow
     )
+
+
+def test_program_form_refuses_a_start_date_years_ahead(client, personas):
+    client.force_login(personas.coordinator)
+    url = reverse("programs:edit", args=[personas.program.pk])
+    data = {"name": "Renamed", "kind": "training", "purpose": "Peers.",
+            "sponsor": personas.members["sponsor"].pk,
+            "coordinators": [personas.members["coordinator"].pk], "cadence": "weekly",
+            "target_circle_size": "5", "start_date": "2100-01-01", "status": "active"}  # fmt: skip
+    body = client.post(url, data).content.decode()
+    assert "The start date can be at most 3 years ahead" in body
+    personas.program.refresh_from_db()
+    assert personas.program.name != "Renamed"
+    client.force_login(personas.outsider)
+    assert client.post(url, {**data, "start_date": "2027-01-01"}).status_code == 404
