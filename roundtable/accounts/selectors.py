@@ -1,5 +1,6 @@
-"""Reads for accounts: an organisation's invitations and a person's API tokens, each fetched
-only through a getter that asks the permission policy (a 404 for anyone else)."""
+"""Reads for accounts: an organisation's invitations, its members who have never signed in and
+a person's API tokens, each fetched only through a getter that asks the permission policy (a 404
+for anyone else)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db.models import QuerySet
 from roundtable.accounts.models import ApiToken, Invitation
 from roundtable.core import permissions
 from roundtable.core.access import object_get_or_404
-from roundtable.orgs.models import Organization
+from roundtable.orgs.models import Member, Organization
 
 INVITATION_LIST_LIMIT = 200
 
@@ -20,6 +21,21 @@ def invitation_list(*, organization: Organization) -> QuerySet[Invitation]:
     return organization.invitations.select_related("invited_by").order_by("-created_at")[
         :INVITATION_LIST_LIMIT
     ]
+
+
+def members_never_signed_in(*, organization: Organization) -> QuerySet[Member]:
+    """The organisation's active members whose account has never signed in (imported from a
+    file, or invited and never accepted), in name order."""
+    return (
+        Member.objects.filter(
+            organization=organization,
+            is_active=True,
+            user__is_active=True,
+            user__last_login__isnull=True,
+        )
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
 
 
 def invitation_get_for_user(*, user: Any, organization: Organization, pk: int) -> Invitation:

@@ -1,4 +1,6 @@
-"""Writes for accounts: invitations (signed, expiring, single use) and personal API tokens."""
+"""Writes for accounts: invitations (signed, expiring, single use; also a sign-in invitation
+for a member who has never signed in, e.g. one imported from a CSV file) and personal API
+tokens. Emails are not sent here: notifications queue them as rows for the worker."""
 
 from __future__ import annotations
 
@@ -10,13 +12,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.accounts.models import ApiToken, Invitation, User
+from roundtable.accounts.selectors import members_never_signed_in
 from roundtable.core.errors import DomainError
 from roundtable.orgs.models import Member, Organization, Role
 from roundtable.orgs.services import member_create
@@ -52,8 +53,17 @@ def invitation_create(
     full_name: str = "",
 ) -> Invitation:
     email = User.objects.normalize_email(email.strip()).lower()
-    if Member.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise DomainError(f"{email} is already a member of {organization}.", field="email")
+    member = (
+        Member.objects.filter(organization=organization, user__email__iexact=email)
+        .select_related("user")
+        .first()
+    )
+    if member is not None:
+        if member.user.last_login is not None:
+            raise DomainError(f"{email} is already a member of {organization}.", field="email")
+        # A member who has never signed in (imported, say) gets a sign-in invitation: the link
+        # lets them choose a password; their role stays as it is.
+        role, full_name = member.role, full_name or member.user.full_name
     if role not in Role.values:
         raise DomainError("Choose a valid role.", field="role")
     # A fresh invitation replaces any pending one for the same address.
@@ -68,22 +78,25 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
     )
-    transaction.on_commit(lambda: invitation_send(invitation=invitation))
     return invitation
 
 
-def invitation_send(*, invitation: Invitation) -> None:
-    context = {
-        "invitation": invitation,
-        "url": invitation_url(invitation=invitation),
-        "inviter": invitation.invited_by,
-    }
-    send_mail(
-        subject=f"You are invited to join {invitation.organization} on Roundtable",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+@transaction.atomic
+def invitations_create_for_never_signed_in(
+    *, organization: Organization, invited_by: User
+) -> list[Invitation]:
+    """A sign-in invitation for every active member who has never signed in (a fresh one
+    replaces any still pending)."""
+    return [
+        invitation_create(
+            organization=organization,
+            email=member.user.email,
+            invited_by=invited_by,
+            role=member.role,
+            full_name=member.user.full_name,
+        )
+        for member in members_never_signed_in(organization=organization)
+    ]
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
@@ -133,12 +146,16 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Member:
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from exc
-    member = member_create(
-        organization=invitation.organization,
-        email=invitation.email,
-        full_name=full_name or invitation.full_name,
-        role=invitation.role,
-    )
+    # A sign-in invitation finds the person a member already (imported, say): they keep their
+    # profile and role and only choose their password.
+    member = Member.objects.filter(organization=invitation.organization, user=user).first()
+    if member is None:
+        member = member_create(
+            organization=invitation.organization,
+            email=invitation.email,
+            full_name=full_name or invitation.full_name,
+            role=invitation.role,
+        )
     member.user.set_password(password)
     if full_name.strip():
         member.user.full_name = full_name.strip()

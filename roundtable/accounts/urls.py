@@ -9,12 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -39,6 +34,12 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("o/<slug:org_slug>/invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "o/<slug:org_slug>/invitations/never-signed-in/",
+        views.invitation_never_signed_in,
+        name="invitation_never_signed_in",
+    ),
+    path("members/<int:pk>/sign-in-invitation/", views.invitation_member, name="invitation_member"),
     path(
         "o/<slug:org_slug>/invitations/<int:pk>/revoke/",
         views.invitation_revoke_view,

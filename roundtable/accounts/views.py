@@ -1,4 +1,6 @@
-"""Sign-in, invitations (sending and accepting) and personal API tokens."""
+"""Sign-in, password reset, invitations (sending, sign-in invitations for members who never
+signed in, accepting) and personal API tokens. Emails are queued for the worker through
+notifications' services, never sent during the request."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from roundtable.accounts import selectors
@@ -23,14 +27,19 @@ from roundtable.accounts.services import (
     api_token_create,
     api_token_revoke,
     invitation_accept,
-    invitation_create,
     invitation_from_token,
     invitation_revoke,
 )
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error
-from roundtable.orgs.selectors import organization_get_for_user
+from roundtable.notifications.services import (
+    invitation_send,
+    invitations_send_never_signed_in,
+    password_reset_send,
+)
+from roundtable.orgs.models import Organization
+from roundtable.orgs.selectors import member_get_for_user, organization_get_for_user
 
 
 class SignInView(auth_views.LoginView):
@@ -39,16 +48,33 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
-def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset email is queued for the worker (also for members imported without a
+    password); the page answers the same whether or not the address has an account."""
+
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        password_reset_send(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _inviting_org(request: HttpRequest, org_slug: str) -> Organization:
     organization = organization_get_for_user(user=request.user, slug=org_slug)
     if not permissions.can_invite_members(request.user, organization):
         raise Http404
+    return organization
+
+
+@login_required
+def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = _inviting_org(request, org_slug)
     can_invite_admins = permissions.can_administer_organization(request.user, organization)
     form = InvitationForm(request.POST or None, can_invite_admins=can_invite_admins)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = invitation_create(
+            invitation = invitation_send(
                 organization=organization,
                 invited_by=request.user,  # type: ignore[arg-type]
                 **form.cleaned_data,
@@ -66,6 +92,7 @@ def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "organization": organization,
             "form": form,
             "invitations": invitations,
+            "never_signed_in": selectors.members_never_signed_in(organization=organization).count(),
             "nav_section": "members",
         },
     )
@@ -73,10 +100,46 @@ def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    organization = organization_get_for_user(user=request.user, slug=org_slug)
-    if not permissions.can_invite_members(request.user, organization):
+def invitation_never_signed_in(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """One click: a sign-in invitation to every member who has never signed in."""
+    organization = _inviting_org(request, org_slug)
+    count = invitations_send_never_signed_in(
+        organization=organization,
+        invited_by=request.user,  # type: ignore[arg-type]
+    )
+    if count:
+        messages.success(request, f"Sign-in invitations are on their way to {count} people.")
+    else:
+        messages.info(request, "Everyone has signed in already: no invitation was sent.")
+    return redirect("accounts:invitation_list", org_slug=organization.slug)
+
+
+@login_required
+@require_POST
+def invitation_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sign-in invitation to one member who has never signed in (their page's button)."""
+    member = member_get_for_user(user=request.user, pk=pk)
+    if not permissions.can_invite_members(request.user, member.organization):
         raise Http404
+    form_action(
+        request,
+        forms.Form(request.POST),
+        save=lambda _data: invitation_send(
+            organization=member.organization,
+            email=member.user.email,
+            invited_by=request.user,  # type: ignore[arg-type]
+            role=member.role,
+        ),
+        invalid="",
+        success=f"A sign-in invitation is on its way to {member.user.email}.",
+    )
+    return redirect("orgs:member_detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    organization = _inviting_org(request, org_slug)
     invitation = selectors.invitation_get_for_user(
         user=request.user, organization=organization, pk=pk
     )

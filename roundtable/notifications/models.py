@@ -1,11 +1,15 @@
-"""Notification rows: each email is a row with when it is due and when it was sent, claimed by
-one worker at a time so it goes out exactly once; and each member's choice of what to receive."""
+"""Notification rows: every email the app sends (meeting reminders, change notices, wrap-ups,
+invitations, password resets) is a row with when it is due and when it was sent, claimed by one
+worker at a time so it goes out once; and each member's choice of what to receive."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from roundtable.core.models import TimeStampedModel
+
+MEETING_KINDS = ("reminder", "change", "wrapup")
 
 
 class Notification(TimeStampedModel):
@@ -13,13 +17,35 @@ class Notification(TimeStampedModel):
         REMINDER = "reminder", "Meeting reminder"
         CHANGE = "change", "Meeting moved or cancelled"
         WRAPUP = "wrapup", "Wrap-up for the lead"
+        INVITATION = "invitation", "Invitation"
+        PASSWORD_RESET = "password_reset", "Password reset"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Meeting emails name the meeting and the member; an invitation its invitation; a password
+    # reset the account (the check constraint below keeps each kind to its shape).
     meeting = models.ForeignKey(
-        "meetings.Meeting", on_delete=models.CASCADE, related_name="notifications"
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     member = models.ForeignKey(
-        "orgs.Member", on_delete=models.CASCADE, related_name="notifications"
+        "orgs.Member", on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    invitation = models.ForeignKey(
+        "accounts.Invitation",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
     # The meeting's SEQUENCE this notice is about: one change notice per change.
     meeting_sequence = models.PositiveIntegerField(default=0)
@@ -38,8 +64,12 @@ class Notification(TimeStampedModel):
                 "kind", "meeting", "member", "meeting_sequence", name="notification_once"
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["reminder", "change", "wrapup"]),
-                name="notification_kind_valid",
+                condition=models.Q(
+                    kind__in=MEETING_KINDS, meeting__isnull=False, member__isnull=False
+                )
+                | models.Q(kind="invitation", invitation__isnull=False)
+                | models.Q(kind="password_reset", user__isnull=False),
+                name="notification_kind_shape",
             ),
         ]
         indexes = [
@@ -51,6 +81,10 @@ class Notification(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.INVITATION:
+            return f"Invitation to {self.invitation.email if self.invitation else '?'}"
+        if self.kind == self.Kind.PASSWORD_RESET:
+            return f"Password reset for {self.user}"
         return f"{self.get_kind_display()} to {self.member} for {self.meeting}"
 
 

@@ -1,33 +1,47 @@
-"""Planning and sending notification emails. A worker claims each due row with a conditional
-update, sends, then marks it sent; a failed send is released for a later retry, never doubled."""
+"""Planning, queueing and sending every email the app sends. Each is a Notification row: a
+worker claims a due row with a conditional update, sends, then marks it sent only while its claim
+still holds; a failed send is released for a later retry; a claim left by a worker that died is
+taken over after CLAIM_TIMEOUT, and the resend carries the same Message-ID, so mail clients fold
+the two copies into one. Requests only queue rows, so a mail server that is down never fails a
+page."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.accounts.emails import invitation_email, password_reset_email
+from roundtable.accounts.models import Invitation, User
+from roundtable.accounts.services import invitation_create, invitations_create_for_never_signed_in
 from roundtable.circles.models import CircleMembership
 from roundtable.meetings.calendar import Invitee, meeting_invitation_ics
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.models import Notification, NotificationPreference
-from roundtable.orgs.models import Member
+from roundtable.orgs.models import Member, Organization, Role
 
 log = logging.getLogger(__name__)
 
 PLAN_AHEAD = dt.timedelta(days=8)  # longer than the longest reminder lead time (7 days)
 WRAPUP_AFTER = dt.timedelta(minutes=15)
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)  # a worker that died mid-send frees its rows
+# A claim covers one send (the SMTP connection times out after EMAIL_TIMEOUT, 20 s), so a claim
+# older than this was left by a worker that died: another worker takes the row over.
+CLAIM_TIMEOUT = dt.timedelta(seconds=40)
 MAX_ATTEMPTS = 5
+ACCOUNT_KINDS = (Notification.Kind.INVITATION, Notification.Kind.PASSWORD_RESET)
 
 
 def _reminder_due(meeting: Meeting, now: dt.datetime) -> dt.datetime:
@@ -145,57 +159,187 @@ def _claim(notification_id: int, *, worker: str, now: dt.datetime) -> bool:
 
 
 def notifications_send_due(
-    *, worker: str = "worker", now: dt.datetime | None = None, limit: int = 500
+    *,
+    worker: str = "worker",
+    now: dt.datetime | None = None,
+    limit: int = 500,
+    seconds: float | None = None,
 ) -> int:
-    """Send what is due. Returns the number of emails sent by this call."""
-    now = now or timezone.now()
-    stale = now - CLAIM_TIMEOUT
+    """Send what is due, at most `limit` rows and for about `seconds` (so a tick hands the rest
+    to the next tick, which may run on another worker). Returns the number of emails sent."""
+    clock: Callable[[], dt.datetime] = (lambda: now) if now else timezone.now
+    stale = clock() - CLAIM_TIMEOUT
     candidates = list(
-        Notification.objects.filter(sent_at__isnull=True, due_at__lte=now)
+        Notification.objects.filter(sent_at__isnull=True, due_at__lte=clock())
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
+    deadline = None if seconds is None else time.monotonic() + seconds
+    connection = get_connection()  # one SMTP connection for the batch, reopened after a failure
     sent = 0
-    for pk in candidates:
-        if not _claim(pk, worker=worker, now=now):
-            continue  # another worker has it
-        notification = Notification.objects.select_related(
-            "meeting__circle__program", "member__user"
-        ).get(pk=pk)
-        try:
-            delivered = notification_deliver(notification=notification, now=now)
-        except Exception as exc:  # any failure of the mail system: release the row, retry later
-            log.warning("Sending notification %s failed: %s", pk, exc)
-            attempts = notification.attempts + 1
-            Notification.objects.filter(pk=pk, claimed_by=worker).update(
-                claimed_at=None,
-                claimed_by="",
-                attempts=attempts,
-                last_error=str(exc)[:2000],
-                due_at=now + dt.timedelta(minutes=2**attempts),
-                **(
-                    {"sent_at": now, "skipped_reason": "Gave up after repeated failures."}
-                    if attempts >= MAX_ATTEMPTS
-                    else {}
-                ),
-            )
-            continue
-        Notification.objects.filter(pk=pk).update(
-            sent_at=now, skipped_reason="" if delivered else "Turned off by the member."
-        )
-        sent += int(delivered)
+    try:
+        for pk in candidates:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            sent += _send_one(pk, worker=worker, now=clock(), connection=connection)
+    finally:
+        connection.close()
     return sent
+
+
+def _send_one(pk: int, *, worker: str, now: dt.datetime, connection: BaseEmailBackend) -> int:
+    """Claim, send and mark one row; 1 if an email went out."""
+    if not _claim(pk, worker=worker, now=now):
+        return 0  # another worker has it
+    mine = Notification.objects.filter(pk=pk, claimed_by=worker, claimed_at=now)
+    notification = Notification.objects.select_related(
+        "meeting__circle__program",
+        "member__user",
+        "invitation__organization",
+        "invitation__invited_by",
+        "user",
+    ).get(pk=pk)
+    try:
+        delivered = notification_deliver(notification=notification, now=now, connection=connection)
+    except Exception as exc:  # any failure of the mail system: release the row, retry later
+        log.warning("Sending notification %s failed: %s", pk, exc)
+        connection.close()
+        attempts = notification.attempts + 1
+        mine.update(
+            claimed_at=None,
+            claimed_by="",
+            attempts=attempts,
+            last_error=str(exc)[:2000],
+            due_at=now + dt.timedelta(minutes=2**attempts),
+            **(
+                {"sent_at": now, "skipped_reason": "Gave up after repeated failures."}
+                if attempts >= MAX_ATTEMPTS
+                else {}
+            ),
+        )
+        return 0
+    skipped = "" if delivered else SKIPPED_REASONS[notification.kind]
+    # Marked only while the claim is still this worker's: a worker whose claim was taken over
+    # (it was too slow, and another worker resent the same Message-ID) leaves the row alone.
+    if mine.update(sent_at=now, skipped_reason=skipped) == 0:
+        log.warning("Notification %s was taken over by another worker before it was marked", pk)
+    return int(delivered)
+
+
+SKIPPED_REASONS: dict[str, str] = {
+    Notification.Kind.REMINDER: "Turned off by the member.",
+    Notification.Kind.CHANGE: "Turned off by the member.",
+    Notification.Kind.WRAPUP: "Turned off by the member.",
+    Notification.Kind.INVITATION: "The invitation was used, withdrawn or expired before sending.",
+    Notification.Kind.PASSWORD_RESET: "The account was deactivated before sending.",
+}
+
+
+def notification_message_id(*, notification: Notification) -> str:
+    """The Message-ID of a row's email, the same at every attempt: a resend after a worker died
+    mid-send is folded by mail clients into the copy that may already have arrived."""
+    domain = urlsplit(settings.SITE_URL).hostname or "roundtable.invalid"
+    return f"<notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+def _send(
+    message: EmailMessage, *, notification: Notification, connection: BaseEmailBackend | None
+) -> None:
+    message.extra_headers["Message-ID"] = notification_message_id(notification=notification)
+    if connection is not None:
+        connection.open()  # kept open across the batch; raises when the server is down
+        message.connection = connection
+    message.send()
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    organization: Organization,
+    email: str,
+    invited_by: User,
+    role: str = Role.MEMBER,
+    full_name: str = "",
+) -> Invitation:
+    """Invite someone (or send a member who has never signed in a sign-in invitation): the
+    email is a row the worker sends, so a mail server that is down fails nothing here."""
+    invitation = invitation_create(
+        organization=organization,
+        email=email,
+        invited_by=invited_by,
+        role=role,
+        full_name=full_name,
+    )
+    _invitations_queue([invitation])
+    return invitation
+
+
+@transaction.atomic
+def invitations_send_never_signed_in(*, organization: Organization, invited_by: User) -> int:
+    """A sign-in invitation to every member who has never signed in; returns how many."""
+    invitations = invitations_create_for_never_signed_in(
+        organization=organization, invited_by=invited_by
+    )
+    _invitations_queue(invitations)
+    return len(invitations)
+
+
+def _invitations_queue(invitations: list[Invitation]) -> None:
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(kind=Notification.Kind.INVITATION, invitation=invitation, due_at=now)
+            for invitation in invitations
+        ]
+    )
+
+
+@transaction.atomic
+def password_reset_send(*, email: str) -> int:
+    """Queue a password reset email for the active account with this address, usable password
+    or not (members imported from a file have none and set their first one this way). One
+    waiting email per account: asking again before it went out queues nothing more. Returns
+    how many were queued (the page says the same whatever the answer)."""
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(
+        notifications__kind=Notification.Kind.PASSWORD_RESET,
+        notifications__sent_at__isnull=True,
+    )
+    now = timezone.now()
+    rows = [
+        Notification(kind=Notification.Kind.PASSWORD_RESET, user=user, due_at=now) for user in users
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _local(value: dt.datetime, member: Member) -> dt.datetime:
     return value.astimezone(ZoneInfo(member.time_zone))
 
 
-def notification_deliver(*, notification: Notification, now: dt.datetime) -> bool:
-    """Render and send one email in the recipient's time zone. False when they opted out or the
-    email no longer applies."""
+def notification_deliver(
+    *,
+    notification: Notification,
+    now: dt.datetime,
+    connection: BaseEmailBackend | None = None,
+) -> bool:
+    """Render and send one email, a meeting's in the recipient's time zone. False when they
+    opted out or the email no longer applies."""
+    if notification.kind in ACCOUNT_KINDS:
+        account_message = (
+            invitation_email(invitation=notification.invitation)
+            if notification.invitation
+            else password_reset_email(user=notification.user)
+            if notification.user
+            else None
+        )
+        if account_message is None:
+            return False
+        _send(account_message, notification=notification, connection=connection)
+        return True
     member, meeting = notification.member, notification.meeting
+    if member is None or meeting is None:  # the check constraint rules it out
+        return False
     if not member.is_active or not member.user.is_active:
         return False
     if not _wants(member, notification.kind):
@@ -233,7 +377,7 @@ def notification_deliver(*, notification: Notification, now: dt.datetime) -> boo
         method, ics = meeting_invitation_ics(meeting=meeting, invitee=invitee)
         # Django adds the charset to a text attachment: naming it here too wrote it twice.
         message.attach(f"meeting-{meeting.pk}.ics", ics, f"text/calendar; method={method}")
-    message.send()
+    _send(message, notification=notification, connection=connection)
     return True
 
 

@@ -1,24 +1,31 @@
-"""The notification worker loop: plan rows for coming meetings and send what is due, every
-minute. The task reschedules itself; `start_periodic_tasks` queues the first run."""
+"""The notification worker's tick: plan rows for coming meetings and send what is due, every
+TICK_EVERY. Each tick queues its successor before it does any work, so a worker killed in the
+middle of a tick leaves the next one waiting for any worker (see meetings.tasks)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import socket
 
-from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
+from roundtable.meetings.tasks import ROLL_FORWARD_EVERY, meetings_roll_forward_task, periodic_next
 from roundtable.notifications.services import notifications_plan, notifications_send_due
 
-TICK_EVERY = dt.timedelta(minutes=1)
+TICK_EVERY = dt.timedelta(seconds=15)
+# A tick sends for at most this long; with a backlog the next tick starts meanwhile on another
+# worker, so every worker sends, and none is busy long enough to hold up other tasks.
+SEND_FOR_SECONDS = 30.0
+# Unique per process, also after a restart with the same pid: a claim names who made it.
+WORKER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 @task()
 def notifications_tick_task() -> int:
+    periodic_next(notifications_tick_task, every=TICK_EVERY)
+    # The frequent tick also watches the rare one (kept going by the same means).
+    periodic_next(meetings_roll_forward_task, every=ROLL_FORWARD_EVERY)
     notifications_plan()
-    sent = notifications_send_due(worker=f"{socket.gethostname()}:{os.getpid()}")
-    if default_task_backend.supports_defer:
-        notifications_tick_task.using(run_after=timezone.now() + TICK_EVERY).enqueue()
-    return sent
+    return notifications_send_due(worker=WORKER, seconds=SEND_FOR_SECONDS)

@@ -71,6 +71,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_member(request.user, member),
             "can_see_private": permissions.can_see_member_private_fields(request.user, member),
             "is_admin": permissions.can_administer_organization(request.user, member.organization),
+            "can_send_sign_in_invitation": member.is_active
+            and member.user.last_login is None
+            and permissions.can_invite_members(request.user, member.organization),
             "consistency": (
                 meetings_consistency(member=member)
                 if permissions.can_see_member_private_fields(request.user, member)

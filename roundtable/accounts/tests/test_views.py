@@ -1,5 +1,6 @@
 """Account pages: sign in and out, password reset, invitations (sending, listing, withdrawing,
-accepting) and API tokens; every persona, the outsider included."""
+sign-in invitations for those who never signed in, accepting) and API tokens; every persona, the
+outsider included. Emails leave through the worker (`_worker_sends`), never during a request."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from roundtable.accounts.models import ApiToken, Invitation, User
 from roundtable.accounts.services import (
@@ -20,12 +23,26 @@ from roundtable.accounts.services import (
     invitation_create,
     invitation_token,
 )
+from roundtable.notifications.models import Notification
+from roundtable.notifications.services import notifications_send_due
 from roundtable.orgs.models import Member
+from roundtable.orgs.services import member_create
 from roundtable.testing.personas import PASSWORD, PERSONA_NAMES
 
 SENT = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 NEW_PASSWORD = "a-long-pass-phrase"
 INVITERS = {"admin", "coordinator"}
+FAILING_SMTP = "roundtable.notifications.tests.failing_backend.EmailBackend"
+
+
+def _worker_sends() -> int:
+    """What the worker's next tick sends."""
+    return notifications_send_due(worker="test")
+
+
+def _imported(personas, email: str = "grace.lee@example.org") -> Member:
+    """A member added by a CSV import: no password, never signed in."""
+    return member_create(organization=personas.organization, email=email, full_name="Grace Lee")
 
 
 def _invite(personas, email: str = "new.person@example.org", **kwargs) -> Invitation:
@@ -64,6 +81,8 @@ def test_repeated_failures_lock_the_account_for_a_while(client, personas):
 def test_password_reset_by_email(client, personas):
     response = client.post(reverse("accounts:password_reset"), {"email": "member@example.org"})
     assert response.status_code == 302
+    assert mail.outbox == []  # not during the request: the worker sends it
+    assert _worker_sends() == 1
     assert len(mail.outbox) == 1
     link = re.search(r"http://\S+/accounts/reset/\S+/", str(mail.outbox[0].body))
     assert link
@@ -79,29 +98,65 @@ def test_password_reset_by_email(client, personas):
     assert personas.member.check_password("brand-new-secret-42")
 
 
+def test_an_imported_member_without_a_password_can_reset_it(client, personas):
+    imported = _imported(personas)
+    response = client.post(reverse("accounts:password_reset"), {"email": "Grace.Lee@example.org"})
+    assert response.status_code == 302
+    assert _worker_sends() == 1
+    assert mail.outbox[0].to == ["grace.lee@example.org"]
+    assert "/accounts/reset/" in str(mail.outbox[0].body)
+    assert Notification.objects.get().user == imported.user
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client, personas):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.headers["Location"] == reverse("accounts:password_reset_done")
+    assert _worker_sends() == 0
+
+
+def test_asking_again_before_the_email_left_queues_no_second_one(client, personas):
+    for _ in range(3):
+        client.post(reverse("accounts:password_reset"), {"email": "member@example.org"})
+    assert _worker_sends() == 1
+
+
+def test_a_mail_server_that_is_down_fails_no_page_and_the_email_is_retried(client, personas):
+    reset = reverse("accounts:password_reset")
+    invitations = reverse("accounts:invitation_list", args=[personas.organization.slug])
+    client.force_login(personas.admin)
+    with override_settings(EMAIL_BACKEND=FAILING_SMTP):
+        assert client.post(reset, {"email": "member@example.org"}).status_code == 302
+        response = client.post(invitations, {"email": "new@example.org", "role": "member"})
+        assert response.status_code == 302
+        assert _worker_sends() == 0  # the worker's send fails too: both rows wait for a retry
+    waiting = Notification.objects.filter(sent_at__isnull=True)
+    assert sorted(waiting.values_list("kind", "attempts")) == [
+        ("invitation", 1),
+        ("password_reset", 1),
+    ]
+    assert notifications_send_due(worker="later", now=timezone.now() + dt.timedelta(minutes=3)) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["member@example.org", "new@example.org"]
+
+
 # --- invitation list, sending and withdrawing ---------------------------------------------
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
-def test_invitation_page_is_for_admins_and_coordinators(
-    client, personas, persona, django_capture_on_commit_callbacks
-):
+def test_invitation_page_is_for_admins_and_coordinators(client, personas, persona):
     client.force_login(personas.user(persona))
     url = reverse("accounts:invitation_list", args=[personas.organization.slug])
     assert client.get(url).status_code == (200 if persona in INVITERS else 404)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"email": "someone@example.org", "role": "member"})
+    response = client.post(url, {"email": "someone@example.org", "role": "member"})
     assert response.status_code == (302 if persona in INVITERS else 404)
     sent = Invitation.objects.filter(email="someone@example.org").exists()
     assert sent is (persona in INVITERS)
-    assert len(mail.outbox) == (1 if persona in INVITERS else 0)
+    assert _worker_sends() == (1 if persona in INVITERS else 0)
 
 
-def test_invitation_page_sends_and_lists(client, personas, django_capture_on_commit_callbacks):
+def test_invitation_page_sends_and_lists(client, personas):
     client.force_login(personas.coordinator)
     url = reverse("accounts:invitation_list", args=[personas.organization.slug])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"email": "someone@example.org", "role": "member"})
+    response = client.post(url, {"email": "someone@example.org", "role": "member"})
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "Invitation sent to someone@example.org." in page
@@ -114,6 +169,7 @@ def test_invitation_page_sends_and_lists(client, personas, django_capture_on_com
 
 
 def test_service_refusals_are_shown_next_to_the_field(client, personas):
+    client.force_login(personas.member)  # has signed in: inviting them again is refused
     client.force_login(personas.admin)
     url = reverse("accounts:invitation_list", args=[personas.organization.slug])
     response = client.post(url, {"email": "member@example.org", "role": "member"})
@@ -200,11 +256,15 @@ def test_withdrawing_an_accepted_invitation_says_why_not(client, personas):
 # --- accepting ----------------------------------------------------------------------------
 
 
-def test_the_emailed_link_works_and_signs_the_person_in(
-    client, personas, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = _invite(personas)
+def test_the_emailed_link_works_and_signs_the_person_in(client, personas):
+    client.force_login(personas.admin)
+    client.post(
+        reverse("accounts:invitation_list", args=[personas.organization.slug]),
+        {"email": "new.person@example.org", "full_name": "New Person", "role": "member"},
+    )
+    client.logout()
+    assert _worker_sends() == 1
+    invitation = Invitation.objects.get(email="new.person@example.org")
     match = re.search(r"https?://\S+/accounts/invitation/\S+/", str(mail.outbox[-1].body))
     assert match
     path = "/" + match.group(0).split("://", 1)[1].split("/", 1)[1]
@@ -307,3 +367,70 @@ def test_token_needs_a_name(client, personas):
     response = client.post(reverse("accounts:api_tokens"), {"name": "  "})
     assert b"This field is required" in response.content
     assert not ApiToken.objects.exists()
+
+
+# --- sign-in invitations for those who never signed in --------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_one_click_invites_everyone_who_never_signed_in(client, personas, persona):
+    _imported(personas)
+    _imported(personas, email="ravi.shah@example.org")
+    for name in ("admin", "coordinator", "lead"):
+        client.force_login(personas.user(name))  # they have signed in
+    client.force_login(personas.user(persona))
+    url = reverse("accounts:invitation_list", args=[personas.organization.slug])
+    # Never signed in: the two imported, the sponsor, the member and the peer (less whoever
+    # just signed in to look).
+    count = 5 - (persona in {"sponsor", "member"})
+    if persona in INVITERS:
+        page = client.get(url).content.decode()
+        assert f"Send sign-in invitations to {count} people" in page
+    send = reverse("accounts:invitation_never_signed_in", args=[personas.organization.slug])
+    response = client.post(send, follow=True)
+    if persona not in INVITERS:
+        assert response.status_code == 404
+        assert _worker_sends() == 0
+        return
+    assert f"Sign-in invitations are on their way to {count} people." in response.content.decode()
+    assert _worker_sends() == count
+    assert "grace.lee@example.org" in {m.to[0] for m in mail.outbox}
+
+
+def test_the_one_click_button_goes_once_everyone_has_signed_in(client, personas):
+    for name in ("sponsor", "member", "coordinator", "lead"):
+        client.force_login(personas.user(name))
+    Member.objects.filter(user__email="peer@example.org").update(is_active=False)
+    client.force_login(personas.admin)
+    page = client.get(reverse("accounts:invitation_list", args=[personas.organization.slug]))
+    assert b"never signed in" not in page.content
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_a_sign_in_invitation_from_the_member_page(client, personas, persona):
+    imported = _imported(personas)
+    client.force_login(personas.user(persona))
+    page = client.get(reverse("orgs:member_detail", args=[imported.pk]))
+    assert page.status_code == (404 if persona == "outsider" else 200)
+    assert (b"Send sign-in invitation" in page.content) is (persona in INVITERS)
+    response = client.post(reverse("accounts:invitation_member", args=[imported.pk]))
+    assert response.status_code == (302 if persona in INVITERS else 404)
+    assert _worker_sends() == (1 if persona in INVITERS else 0)
+    if persona in INVITERS:
+        link = re.search(r"https?://\S+(/accounts/invitation/\S+/)", str(mail.outbox[0].body))
+        assert link
+        client.logout()
+        client.post(
+            link.group(1),
+            {"full_name": "Grace Lee", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+        )
+        imported.user.refresh_from_db()
+        assert imported.user.check_password(NEW_PASSWORD)
+        assert imported.user.last_login is not None
+
+
+def test_no_sign_in_button_for_someone_who_has_signed_in(client, personas):
+    client.force_login(personas.member)
+    client.force_login(personas.admin)
+    page = client.get(reverse("orgs:member_detail", args=[personas.members["member"].pk]))
+    assert b"Send sign-in invitation" not in page.content
