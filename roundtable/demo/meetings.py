@@ -13,8 +13,9 @@ from django.utils import timezone
 from roundtable.circles.models import Circle
 from roundtable.meetings import services
 from roundtable.meetings.models import Meeting
+from roundtable.timeslots import WeeklySlot
+from roundtable.timeslots.common import MemberAvailability, find_common_slots
 
-START_TIMES = (dt.time(8, 30), dt.time(9), dt.time(12, 30), dt.time(15), dt.time(16))
 AGENDA = (
     "Repeat call-outs on the same boiler model",
     "First-time fix rate: which parts should be on every van?",
@@ -52,14 +53,18 @@ def _circle_history(circle: Circle, rng: random.Random, now: dt.datetime) -> Non
     tz = ZoneInfo(circle.time_zone)
     start = program.start_date
     began = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    duration = rng.choice((45, 60, 60, 90))
+    weekday, start_time = _common_slot(
+        circle, rng, duration=duration, start=start, end=now.date() + services.HORIZON
+    )
     services.schedule_set(
         circle=circle,
         frequency=program.cadence,
-        weekday=rng.randrange(0, 5),
+        weekday=weekday,
         nth=2 if program.cadence == "monthly" else None,
-        start_time=rng.choice(START_TIMES),
+        start_time=start_time,
         starts_on=start,
-        duration_minutes=rng.choice((45, 60, 60, 90)),
+        duration_minutes=duration,
         now=began,
     )
     # Fill the past in horizon-sized steps, as the worker would have done week after week.
@@ -86,6 +91,43 @@ def _circle_history(circle: Circle, rng: random.Random, now: dt.datetime) -> Non
         if meeting.ends_at > now:
             continue
         _meeting_history(circle, meeting, index, len(past), rng)
+
+
+def _common_slot(
+    circle: Circle, rng: random.Random, *, duration: int, start: dt.date, end: dt.date
+) -> tuple[int, dt.time]:
+    """A weekly time, in working hours, that every member of the circle can make on every week
+    from the program's start to the end of the meeting horizon (daylight-saving changes on either
+    side of the Atlantic included), drawn among the best; the best there is when none suits all."""
+    memberships = circle.memberships.filter(left_on__isnull=True).select_related("member")
+    members = [m.member for m in memberships.prefetch_related("member__availability")]
+    ranked = find_common_slots(
+        [
+            MemberAvailability(
+                member_id=member.pk,
+                time_zone=member.time_zone,
+                slots=tuple(
+                    WeeklySlot.from_times(s.weekday, s.start_time, s.end_time)
+                    for s in member.availability.all()
+                ),
+            )
+            for member in members
+        ],
+        time_zone=circle.time_zone,
+        duration_minutes=duration,
+        start_date=start,
+        end_date=end,
+        earliest=dt.time(8),
+        latest=dt.time(18),
+        limit=200,
+    )
+    best = [
+        c
+        for c in ranked
+        if (len(c.attendees), c.missed) == (len(ranked[0].attendees), ranked[0].missed)
+    ]
+    chosen = rng.choice(best)
+    return chosen.weekday, chosen.start
 
 
 def _meeting_history(

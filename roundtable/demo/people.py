@@ -163,14 +163,33 @@ def generated_people(rng: random.Random) -> list[Person]:
     return people
 
 
+# Northwind keeps Tuesday and Thursday 14:00-17:00 London time for peer learning: the hours the
+# three offices share (15:00-18:00 in Berlin, 09:00-12:00 in New York). Most people keep them
+# free; a few have customers then.
+LEARNING_DAYS = (1, 3)
+_LEARNING_HOURS = {
+    LONDON: (14 * 60, 17 * 60),
+    BERLIN: (15 * 60, 18 * 60),
+    NEW_YORK: (9 * 60, 12 * 60),
+}
+_KEEPS_LEARNING_HOURS = 0.93
+
+
 def availability_windows(rng: random.Random, time_zone: str) -> list[tuple[int, dt.time, dt.time]]:
-    slots = []
+    windows: dict[int, tuple[int, int]] = {}
     # Most people keep a few weekdays fairly open and protect the rest for customers.
     for weekday in sorted(rng.sample(range(5), rng.randint(3, 5))):
         start = rng.choice(_WINDOW_START_HOURS[time_zone]) * 60 + rng.choice((0, 30))
-        end = min(start + rng.choice((120, 180, 240)), 18 * 60)
-        slots.append((weekday, _clock(start), _clock(end)))
-    return slots
+        windows[weekday] = (start, min(start + rng.choice((120, 180, 240)), 18 * 60))
+    learning_start, learning_end = _LEARNING_HOURS[time_zone]
+    for weekday in LEARNING_DAYS:
+        if rng.random() < _KEEPS_LEARNING_HOURS:
+            # That day's window is the learning hours, sometimes with a little more either side.
+            windows[weekday] = (
+                learning_start - rng.choice((0, 0, 30, 60)),
+                min(learning_end + rng.choice((0, 0, 30, 60)), 18 * 60),
+            )
+    return [(day, _clock(start), _clock(end)) for day, (start, end) in sorted(windows.items())]
 
 
 def _clock(minutes: int) -> dt.time:

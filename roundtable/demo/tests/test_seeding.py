@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -17,9 +18,11 @@ from roundtable.accounts.models import User
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, DemoResult, demo_seed
 from roundtable.meetings.history import circle_trend, trend_has_early_dip
-from roundtable.meetings.models import Feedback, Meeting
+from roundtable.meetings.models import Feedback, Meeting, Schedule
 from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
+from roundtable.timeslots import WeeklySlot
+from roundtable.timeslots.common import MemberAvailability, best_common_slot, find_common_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +168,48 @@ def test_demo_circles_have_a_lived_in_meeting_history(demo):
     early = Feedback.objects.filter(meeting__in=list(past.order_by("starts_at")[1:4]))
     later = Feedback.objects.filter(meeting__in=list(past.order_by("starts_at")[8:]))
     assert early.aggregate(a=Avg("rating"))["a"] < later.aggregate(a=Avg("rating"))["a"]
+
+
+def _availability(circle: Circle) -> list[MemberAvailability]:
+    return [
+        MemberAvailability(
+            member_id=m.pk,
+            time_zone=m.time_zone,
+            slots=tuple(
+                WeeklySlot.from_times(s.weekday, s.start_time, s.end_time)
+                for s in m.availability.all()
+            ),
+        )
+        for m in _current(circle)
+    ]
+
+
+def test_most_circles_have_a_weekly_slot_that_suits_everyone_and_meet_at_it(demo):
+    """Over the whole program so far and the twelve weeks ahead, daylight-saving changes in
+    London, Berlin and New York included."""
+    end = timezone.localdate() + dt.timedelta(weeks=12)
+    suited = []
+    for circle in demo.circles:
+        schedule = Schedule.objects.get(circle=circle)
+        members = _availability(circle)
+        period = {
+            "time_zone": circle.time_zone,
+            "duration_minutes": schedule.duration_minutes,
+            "start_date": circle.program.start_date,
+            "end_date": end,
+        }
+        if best_common_slot(members, **period) is None:
+            continue
+        (at_their_time,) = find_common_slots(
+            members,
+            weekdays=[schedule.weekday],
+            earliest=schedule.start_time,
+            latest=(
+                dt.datetime.combine(dt.date.min, schedule.start_time)
+                + dt.timedelta(minutes=schedule.duration_minutes)
+            ).time(),
+            **period,
+        )
+        assert at_their_time.unavailable == (), (circle, at_their_time.missed)
+        suited.append(circle.name)
+    assert len(suited) >= 8, suited
