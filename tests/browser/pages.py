@@ -1,0 +1,88 @@
+"""The main pages of the demo, per persona, and the checks every page must pass in a browser:
+it fits a phone's width, and axe-core finds nothing against WCAG 2.1 A/AA or best practice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.urls import reverse
+
+from roundtable.circles.forming.criteria import formation_settings_default
+from roundtable.circles.forming.services import formation_start
+from roundtable.circles.models import Circle
+from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
+from roundtable.meetings.models import Meeting
+from roundtable.orgs.models import Member
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Who sees which page: sponsors and members neither form circles nor invite nor schedule.
+MANAGERS = {"admin", "coordinator"}
+SCHEDULERS = {"admin", "coordinator", "lead"}
+
+
+def persona_emails() -> dict[str, str]:
+    return {email.split("@")[0]: email for _, email, _ in DEMO_LOGINS}
+
+
+def main_pages(persona: str) -> dict[str, str]:
+    """Page name → path for the seeded demo: the lead's circle, its next meeting, the member."""
+    lead_email = persona_emails()["lead"]
+    circle = Circle.objects.select_related("program__organization").get(
+        lead__user__email=lead_email
+    )
+    program, org = circle.program, circle.program.organization
+    meeting = Meeting.objects.filter(circle=circle, status__in=["scheduled", "moved"])
+    meeting = meeting.order_by("starts_at").first() or Meeting.objects.filter(circle=circle).first()
+    assert meeting is not None
+    member = Member.objects.get(user__email=persona_emails()["member"])
+    pages = {
+        "home": reverse("home:home"),
+        "programs": reverse("programs:list"),
+        "program": reverse("programs:detail", args=[program.pk]),
+        "circle": reverse("circles:detail", args=[circle.pk]),
+        "meeting": reverse("meetings:detail", args=[meeting.pk]),
+        "people": reverse("orgs:directory", args=[org.slug]),
+        "member": reverse("orgs:member_detail", args=[member.pk]),
+        "profile": reverse("orgs:profile"),
+    }
+    if persona in SCHEDULERS:
+        pages["schedule"] = reverse("meetings:schedule", args=[circle.pk])
+    if persona in MANAGERS:
+        run = program.formation_runs.filter(status="ready").first() or formation_start(
+            program=program, by=None, settings=formation_settings_default(program=program)
+        )
+        pages["formation-start"] = reverse("circles:formation_start", args=[program.pk])
+        pages["formation-proposal"] = reverse("circles:formation_run", args=[program.pk, run.pk])
+        pages["invitations"] = reverse("accounts:invitation_list", args=[org.slug])
+    return pages
+
+
+def sign_in(page: Any, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Every axe-core violation on the page, one line each: rule, impact and the nodes hit."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+def overflow(page: Any) -> int:
+    """How many pixels the page is wider than the viewport (0 when it fits)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
