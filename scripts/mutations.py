@@ -124,6 +124,58 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("roundtable/notifications/tests",),
     ),
     Mutation(
+        "mark-ignores-claim",
+        "a worker whose claim was taken over marks the row anyway (the new owner's send is lost)",
+        "roundtable/notifications/services.py",
+        "    if mine.update(sent_at=now, skipped_reason=skipped) == 0:",
+        "    if Notification.objects.filter(pk=pk)"
+        ".update(sent_at=now, skipped_reason=skipped) == 0:",
+        ("roundtable/notifications/tests",),
+    ),
+    Mutation(
+        "message-id-per-attempt",
+        "the resend after a killed worker gets a new Message-ID: people see the email twice",
+        "roundtable/notifications/services.py",
+        '    message.extra_headers["Message-ID"] = '
+        "notification_message_id(notification=notification)",
+        "    pass",
+        ("roundtable/notifications/tests",),
+    ),
+    Mutation(
+        "tick-successor-last",
+        "a worker killed during a tick stops every email for good (the next tick was never queued)",
+        "roundtable/notifications/tasks.py",
+        "    periodic_next(notifications_tick_task, every=TICK_EVERY)\n",
+        "",
+        ("roundtable/notifications/tests/test_tasks.py",),
+        also=(
+            (
+                "    return notifications_send_due(worker=WORKER, seconds=SEND_FOR_SECONDS)",
+                "    sent = notifications_send_due(worker=WORKER, seconds=SEND_FOR_SECONDS)\n"
+                "    periodic_next(notifications_tick_task, every=TICK_EVERY)\n"
+                "    return sent",
+            ),
+        ),
+    ),
+    Mutation(
+        "periodic-fooled-by-running",
+        "after a killed worker, start_periodic_tasks sees its RUNNING tick and queues nothing",
+        "roundtable/meetings/tasks.py",
+        'task_path=periodic_task.module_path, status="READY")',
+        'task_path=periodic_task.module_path, status__in=["READY", "RUNNING"])',
+        ("roundtable/meetings/tests/test_tasks.py",),
+    ),
+    Mutation(
+        "reset-needs-a-password",
+        "members imported without a password get no reset email and cannot get in",
+        "roundtable/notifications/services.py",
+        "    users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(",
+        "    users = User.objects.filter(\n"
+        '        email__iexact=email.strip(), is_active=True, password__startswith="md5"\n'
+        "    ).exclude(",
+        ("roundtable/accounts/tests/test_views.py",),
+    ),
+    Mutation(
         "rsvp-after-leaving",
         "someone who left the circle still answers for its meetings from an old email",
         "roundtable/meetings/rsvp.py",

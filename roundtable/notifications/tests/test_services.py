@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -21,6 +22,7 @@ from roundtable.meetings.tests.helpers import newcomer
 from roundtable.notifications.models import Notification
 from roundtable.notifications.services import (
     _claim,
+    notification_deliver,
     notification_preferences_set,
     notifications_plan,
     notifications_send_due,
@@ -85,9 +87,9 @@ def test_two_workers_cannot_both_claim_a_row(personas, meeting):
     row = Notification.objects.filter(kind="reminder").earliest("due_at")
     when = _reminder_time(meeting)
     assert _claim(row.pk, worker="a", now=when) is True
-    assert _claim(row.pk, worker="b", now=when) is False
-    # A claim left by a worker that died is taken over after the timeout.
-    assert _claim(row.pk, worker="b", now=when + dt.timedelta(minutes=11)) is True
+    assert _claim(row.pk, worker="b", now=when + dt.timedelta(seconds=39)) is False
+    # A claim left by a worker that died is taken over after the timeout (40 s).
+    assert _claim(row.pk, worker="b", now=when + dt.timedelta(seconds=41)) is True
 
 
 def test_a_failed_send_is_retried_later_and_not_doubled(personas, meeting):
@@ -104,6 +106,66 @@ def test_a_failed_send_is_retried_later_and_not_doubled(personas, meeting):
     assert notifications_send_due(worker="a", now=when + dt.timedelta(minutes=3)) == 2
     assert notifications_send_due(worker="a", now=when + dt.timedelta(minutes=9)) == 0
     assert len(mail.outbox) == 2
+
+
+def _message_id(email) -> str:
+    return str(email.message()["Message-ID"])
+
+
+def test_a_worker_whose_claim_was_taken_over_cannot_mark_the_row(personas, meeting):
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    slow = Notification.objects.filter(kind="reminder").earliest("pk")
+    real_send = EmailMultiAlternatives.send
+
+    def send_slowly(message, *args, **kwargs):
+        # While worker "a" is stuck on this send, its claim goes stale and "b" takes it over.
+        if message.to == [slow.member.user.email]:
+            assert _claim(slow.pk, worker="b", now=when + dt.timedelta(seconds=41))
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(EmailMultiAlternatives, "send", send_slowly):
+        notifications_send_due(worker="a", now=when)
+    slow.refresh_from_db()
+    assert (slow.sent_at, slow.claimed_by) == (None, "b")  # "a" sent, but may not mark it
+    assert Notification.objects.filter(kind="reminder", sent_at=when).count() == 1
+
+
+def test_the_resend_after_a_worker_died_mid_send_has_the_same_message_id(personas, meeting):
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    rows = list(Notification.objects.filter(kind="reminder").order_by("pk"))
+    # Worker "dead" claimed the first row and sent it, then was killed before marking it.
+    assert _claim(rows[0].pk, worker="dead", now=when)
+    notification_deliver(notification=rows[0], now=when)
+    assert notifications_send_due(worker="alive", now=when) == 1  # the other row only
+    assert notifications_send_due(worker="alive", now=when + dt.timedelta(seconds=41)) == 1
+    first, other, resent = mail.outbox
+    assert first.to == resent.to
+    assert _message_id(first) == _message_id(resent)
+    assert _message_id(first) != _message_id(other)
+    assert _message_id(first).endswith("@127.0.0.1>")  # the host of SITE_URL
+
+
+def test_a_failed_attempt_and_its_retry_share_the_message_id(personas, meeting):
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    attempts: list[tuple[str, str]] = []
+    real_send = EmailMultiAlternatives.send
+
+    def flaky(message, *args, **kwargs):
+        attempts.append((message.to[0], _message_id(message)))
+        if len(attempts) == 1:
+            raise OSError("connection reset during DATA")
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(EmailMultiAlternatives, "send", flaky):
+        notifications_send_due(worker="a", now=when, limit=1)
+        notifications_send_due(worker="a", now=when + dt.timedelta(minutes=3))
+    failed_to = attempts[0][0]
+    ids = [message_id for to, message_id in attempts if to == failed_to]
+    assert len(ids) == 2
+    assert ids[0] == ids[1]
 
 
 def test_members_can_turn_reminders_off(personas, meeting):
