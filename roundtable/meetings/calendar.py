@@ -15,16 +15,19 @@ from `icalendar`, built once per zone. Tests read every feed back with `icalenda
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import YEARLY, rrule
+from dateutil.rrule import weekdays as rrule_weekdays
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from roundtable.circles.models import Circle
 from roundtable.meetings.models import AgendaItem, Meeting
@@ -67,10 +70,34 @@ def _local(value: dt.datetime, tzid: str) -> str:
     return value.astimezone(ZoneInfo(tzid)).strftime("%Y%m%dT%H%M%S")
 
 
-def _one_onset_per_line(part: TimezoneStandard | TimezoneDaylight) -> None:
-    """ical.js (Thunderbird, many web calendars) reads only the first date of an RDATE line, and
-    once a part has RDATEs it skips the part's DTSTART: so every onset gets an RDATE line of its
-    own, the first one included (RFC 5545 counts an onset given twice once)."""
+def _yearly_rule(onsets: list[dt.datetime], *, until: dt.datetime | None) -> str | None:
+    """The RRULE that gives exactly these onsets (the nth or last weekday of one month, at one
+    time, every year), or None when no such rule does."""
+    first = onsets[0]
+    ordinals = {(onset.day - 1) // 7 + 1 for onset in onsets}
+    if all(onset.day + 7 > monthrange(onset.year, onset.month)[1] for onset in onsets):
+        nth = -1
+    elif len(ordinals) == 1:
+        nth = ordinals.pop()
+    else:
+        return None
+    weekday = rrule_weekdays[first.weekday()]
+    expanded = rrule(
+        YEARLY, dtstart=first, bymonth=first.month, byweekday=weekday(nth), until=onsets[-1]
+    )
+    if list(expanded) != onsets:
+        return None
+    day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
+    rule = f"FREQ=YEARLY;BYMONTH={first.month};BYDAY={nth}{day}"
+    return rule + (f";UNTIL={_utc(until)}" if until else "")
+
+
+def _onsets_as_rule_or_lines(part: TimezoneStandard | TimezoneDaylight, last_year: int) -> None:
+    """Write a part's onsets so every client reads them all. Outlook reads a yearly RRULE
+    (and misreads RDATEs), so a rule is written wherever one gives exactly the same onsets;
+    otherwise each onset gets an RDATE line of its own, the first included: ical.js
+    (Thunderbird, many web calendars) reads only the first date of an RDATE line and skips the
+    part's DTSTART once it has RDATEs (RFC 5545 counts an onset given twice once)."""
     lists = part.get("RDATE")
     if lists is None:
         return
@@ -80,6 +107,14 @@ def _one_onset_per_line(part: TimezoneStandard | TimezoneDaylight) -> None:
         for value in rdates.dts
     ]
     del part["RDATE"]
+    # A rule that runs to the end of the range goes on as tzdata foresees; one that stops
+    # before it says when (UNTIL is in UTC: the onset's local time less the offset before it).
+    last = onsets[-1]
+    until = None if last.year == last_year else (last - part.TZOFFSETFROM).replace(tzinfo=dt.UTC)
+    rule = _yearly_rule(onsets, until=until)
+    if rule:
+        part.add("RRULE", vRecur.from_ical(rule))
+        return
     for onset in onsets:
         part.add("RDATE", onset)
 
@@ -90,7 +125,7 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> str:
         tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
     )
     for part in zone.standard + zone.daylight:
-        _one_onset_per_line(part)
+        _onsets_as_rule_or_lines(part, last_year)
     return zone.to_ical().decode().rstrip(CRLF)
 
 
