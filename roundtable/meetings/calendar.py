@@ -8,7 +8,8 @@ clients apply to the event they already hold.
 
 Events are written directly as text (escaped and folded as RFC 5545 says) because building a
 component object per event made a 5,000-meeting feed take seconds; the VTIMEZONE blocks come
-from `icalendar`, built once per zone. Tests read every feed back with `icalendar` and
+from `icalendar`, built once per zone, with their onsets rewritten so that every client reads
+them alike (see `_onsets_as_rule_or_lines`). Tests read every feed back with `icalendar` and
 `recurring-ical-events`, and with ical.js and node-ical (tests/calendar/read_ics.mjs).
 """
 
@@ -93,8 +94,9 @@ def _yearly_rule(onsets: list[dt.datetime], *, until: dt.datetime | None) -> str
 
 
 def _onsets_as_rule_or_lines(part: TimezoneStandard | TimezoneDaylight, last_year: int) -> None:
-    """Write a part's onsets so every client reads them all. Outlook reads a yearly RRULE
-    (and misreads RDATEs), so a rule is written wherever one gives exactly the same onsets;
+    """Write a part's onsets so every client reads them all. Outlook is reported to read a
+    yearly RRULE and misread RDATEs, so a rule is written wherever one gives exactly the same
+    onsets;
     otherwise each onset gets an RDATE line of its own, the first included: ical.js
     (Thunderbird, many web calendars) reads only the first date of an RDATE line and skips the
     part's DTSTART once it has RDATEs (RFC 5545 counts an onset given twice once)."""
