@@ -290,6 +290,16 @@ def can_take_part_in_circle(user: Any, circle: Circle) -> bool:
     return bool(circle_roles(user, circle) & {Capacity.MEMBER, Capacity.LEAD})
 
 
+def can_change_agenda_item(user: Any, circle: Circle, added_by_id: int | None) -> bool:
+    """Edit, reorder or remove an agenda item: whoever added it (while in the circle), and the
+    lead, coordinators and admins."""
+    roles = circle_roles(user, circle)
+    if roles & (MANAGERS | {Capacity.LEAD}):
+        return True
+    me = member_in(user, circle.program.organization_id)
+    return Capacity.MEMBER in roles and me is not None and me.pk == added_by_id
+
+
 def can_edit_meeting_notes(user: Any, circle: Circle) -> bool:
     return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.MEMBER, Capacity.LEAD}))
 

@@ -150,7 +150,9 @@ def _meeting_history(
             services.agenda_item_set_done(item=item, done=True)
     if rng.random() < 0.8:
         notes = rng.choice(NOTES).format(topic=topics[0])
-        services.meeting_notes_save(meeting=meeting, notes=notes)
+        services.meeting_notes_save(
+            meeting=meeting, notes=notes, author=lead, base_version=meeting.notes_version
+        )
     # Groups storm before they perform: meetings 2-4 rate lower, then the circle settles in.
     mean = 2.4 if 1 <= index <= 3 else min(4.4, 3.4 + index * 0.06)
     for member in roster:

@@ -76,10 +76,21 @@ class SuggestedSlotForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
+    """Adding an item, and editing one (with a prefix per item, so ids stay unique)."""
+
     title = forms.CharField(max_length=200, label="Add an agenda item")
     details = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Details (optional)"
     )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["title"].label = "Title"
+
+
+class AgendaMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
 class NotesForm(forms.Form):
@@ -88,7 +99,13 @@ class NotesForm(forms.Form):
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Markdown: **bold**, *italic*, lists with -, links.",
+        error_messages={
+            "max_length": "Notes are limited to 50,000 characters (these have "
+            "%(show_value)s); nothing was lost below."
+        },
     )
+    # The version the editor started from: a save from an older one is a conflict, not a loss.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class AttendanceForm(forms.Form):
@@ -102,9 +119,18 @@ class FeedbackForm(forms.Form):
         choices=[(i, str(i)) for i in range(1, 6)],
         widget=forms.RadioSelect,
         help_text="1 = not useful, 5 = very useful. A weak meeting is normal early on.",
+        error_messages={
+            "required": "Choose a rating from 1 to 5.",
+            "invalid_choice": "Choose a rating from 1 to 5.",
+        },
     )
     comment = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": "Keep the comment to 2,000 characters (it has %(show_value)s)."
+        },
     )
 
 

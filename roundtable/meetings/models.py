@@ -100,6 +100,8 @@ class Meeting(TimeStampedModel):
     change_reason = models.CharField(max_length=300, blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
     notes = models.TextField(blank=True, help_text="Shared notes, in Markdown.")
+    # Goes up by one at each save of the notes; a save based on an older version is a conflict.
+    notes_version = models.PositiveIntegerField(default=0)
     carried_over_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -140,6 +142,7 @@ class Meeting(TimeStampedModel):
 
 class AgendaItem(TimeStampedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=0, help_text="Order on the agenda.")
     title = models.CharField(max_length=200)
     details = models.TextField(blank=True)
     added_by = models.ForeignKey(
@@ -151,10 +154,32 @@ class AgendaItem(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["meeting", "position"])]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotesRevision(models.Model):
+    """One save of a meeting's shared notes: what they said, who saved them and when."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes_revisions")
+    version = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+    author = models.ForeignKey(
+        "orgs.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint("meeting", "version", name="notes_revision_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Notes v{self.version} of {self.meeting}"
 
 
 class Attendance(TimeStampedModel):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from roundtable.meetings.models import (
     CalendarFeed,
     Feedback,
     Meeting,
+    NotesRevision,
     Rsvp,
     Schedule,
 )
@@ -33,14 +34,13 @@ from roundtable.timeslots.common import MemberAvailability, SlotCandidate, find_
 
 
 def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
-    queryset = Meeting.objects.select_related(
-        "circle__program__organization", "circle__lead__user", "schedule"
-    ).prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by__user")),
-        Prefetch("attendance", queryset=Attendance.objects.select_related("member__user")),
-    )
+    """The meeting with its circle, program and organisation: what the policy needs, and no
+    children (agenda, attendance): checking access costs the same however full the meeting is.
+    The page reads its children with `meeting_agenda` and `meeting_roster`."""
     return object_get_or_404(
-        queryset,
+        Meeting.objects.select_related(
+            "circle__program__organization", "circle__lead__user", "schedule"
+        ),
         pk=pk,
         can=lambda meeting: permissions.can_view_circle(user, meeting.circle),
         message="No such meeting.",
@@ -50,7 +50,7 @@ def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
 def agenda_item_get_for_user(*, user: Any, meeting: Meeting, pk: int) -> AgendaItem:
     """One agenda item of a meeting the user may see (Http404 otherwise)."""
     return object_get_or_404(
-        AgendaItem.objects.select_related("meeting"),
+        AgendaItem.objects.select_related("meeting", "added_by__user"),
         meeting=meeting,
         pk=pk,
         can=lambda item: permissions.can_view_circle(user, meeting.circle),
@@ -109,8 +109,7 @@ def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:
 
 
 def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]]:
-    """Who was in the circle on the meeting's day, by name, with their attendance if recorded.
-    Uses the attendance prefetched by `meeting_get_for_user`."""
+    """Who was in the circle on the meeting's day, by name, with their attendance if recorded."""
     day = timezone.localdate(meeting.starts_at)
     memberships = (
         meeting.circle.memberships.filter(joined_on__lte=day)
@@ -118,8 +117,25 @@ def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]
         .select_related("member__user")
         .order_by("member__user__full_name")
     )
-    marks = {a.member_id: a for a in meeting.attendance.all()}
+    marks = {a.member_id: a for a in meeting.attendance.all()}  # one query
     return [(m.member, marks.get(m.member_id)) for m in memberships]
+
+
+def meeting_agenda(*, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda in its order, with who added each item."""
+    return list(meeting.agenda_items.select_related("added_by__user").order_by("position", "id"))
+
+
+NOTES_HISTORY_SHOWN = 20
+
+
+def meeting_notes_history(*, meeting: Meeting) -> list[NotesRevision]:
+    """The latest saves of the notes, newest first: who saved them and when."""
+    return list(
+        meeting.notes_revisions.select_related("author__user").order_by("-version")[
+            :NOTES_HISTORY_SHOWN
+        ]
+    )
 
 
 def meeting_feedback(*, meeting: Meeting) -> list[Feedback]:

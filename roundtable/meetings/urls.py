@@ -19,6 +19,13 @@ urlpatterns = [
         meeting.agenda_toggle,
         name="agenda_toggle",
     ),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", meeting.agenda_edit, name="agenda_edit"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/move/", meeting.agenda_move, name="agenda_move"),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/remove/",
+        meeting.agenda_remove,
+        name="agenda_remove",
+    ),
     path("meetings/<int:pk>/notes/", meeting.notes_save, name="notes"),
     path(
         "meetings/<int:pk>/attendance/<int:member_pk>/",

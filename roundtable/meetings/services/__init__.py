@@ -6,14 +6,17 @@
 from roundtable.meetings.services.agenda import (
     agenda_carry_over,
     agenda_item_add,
+    agenda_item_move,
+    agenda_item_remove,
     agenda_item_set_done,
+    agenda_item_update,
     agenda_template_set,
 )
-from roundtable.meetings.services.attendance import attendance_set, rsvp_set
+from roundtable.meetings.services.attendance import attendance_choices, attendance_set, rsvp_set
 from roundtable.meetings.services.calendar_feeds import calendar_feed_reset
 from roundtable.meetings.services.changes import meeting_cancel, meeting_move, meeting_restore
 from roundtable.meetings.services.feedback import feedback_give
-from roundtable.meetings.services.notes import meeting_notes_save
+from roundtable.meetings.services.notes import NotesConflict, meeting_notes_save
 from roundtable.meetings.services.schedules import (
     HORIZON,
     meetings_materialise,
@@ -24,17 +27,22 @@ from roundtable.meetings.services.schedules import (
 
 __all__ = [
     "HORIZON",
+    "NotesConflict",
     "agenda_carry_over",
     "agenda_item_add",
+    "agenda_item_move",
+    "agenda_item_remove",
     "agenda_item_set_done",
+    "agenda_item_update",
     "agenda_template_set",
+    "attendance_choices",
     "attendance_set",
     "calendar_feed_reset",
     "feedback_give",
     "meeting_cancel",
     "meeting_move",
-    "meeting_restore",
     "meeting_notes_save",
+    "meeting_restore",
     "meetings_materialise",
     "meetings_roll_forward",
     "rsvp_set",

@@ -1,23 +1,47 @@
 """Who comes: replies before a meeting (RSVP, from a signed link or the page) and attendance
-recorded at it."""
+recorded at it ("excused" any time, "present" and "absent" once the meeting has started)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from roundtable.core.errors import DomainError
 from roundtable.meetings.models import Attendance, Meeting, Rsvp
 from roundtable.orgs.models import Member
 
+# Known in advance: someone may be excused before the meeting; whether they came, only after.
+BEFORE_START = frozenset({Attendance.Status.EXCUSED})
+
+
+def attendance_choices(*, meeting: Meeting, now: dt.datetime | None = None) -> list[str]:
+    """The statuses that may be recorded for the meeting at this moment."""
+    if meeting.starts_at <= (now or timezone.now()):
+        return list(Attendance.Status.values)
+    return [s.value for s in BEFORE_START]
+
 
 @transaction.atomic
 def attendance_set(
-    *, meeting: Meeting, member: Member, status: str, reported_by: Member
+    *,
+    meeting: Meeting,
+    member: Member,
+    status: str,
+    reported_by: Member,
+    now: dt.datetime | None = None,
 ) -> Attendance:
     if status not in Attendance.Status.values:
         raise DomainError("Choose present, absent or excused.", field="status")
     if meeting.is_cancelled:
         raise DomainError("Nobody attends a cancelled meeting.")
+    if status not in attendance_choices(meeting=meeting, now=now):
+        raise DomainError(
+            "Present or absent can be recorded once the meeting has started; "
+            "before that, only excused.",
+            field="status",
+        )
     if not meeting.circle.memberships.filter(member=member).exists():
         raise DomainError(f"{member} is not in {meeting.circle}.")
     attendance, _ = Attendance.objects.update_or_create(
@@ -29,6 +53,8 @@ def attendance_set(
 def rsvp_set(*, meeting: Meeting, member: Member, response: str) -> Rsvp:
     if response not in Rsvp.Response.values:
         raise DomainError("Reply yes or no.")
+    if meeting.is_cancelled:
+        raise DomainError("This meeting was cancelled; no reply is needed.")
     rsvp, _ = Rsvp.objects.update_or_create(
         meeting=meeting, member=member, defaults={"response": response}
     )

@@ -37,11 +37,18 @@ def _four_meetings(circle, personas):
     meetings = list(circle.meetings.order_by("starts_at")[:4])
     services.meeting_cancel(meeting=meetings[1], reason="Holiday")
     member, lead = personas.members["member"], circle.lead
+    after = meetings[3].ends_at  # present and absent are recorded once a meeting has started
     for m in (meetings[0], meetings[2], meetings[3]):
-        services.attendance_set(meeting=m, member=lead, status="present", reported_by=lead)
-    services.attendance_set(meeting=meetings[0], member=member, status="absent", reported_by=lead)
+        services.attendance_set(
+            meeting=m, member=lead, status="present", reported_by=lead, now=after
+        )
+    services.attendance_set(
+        meeting=meetings[0], member=member, status="absent", reported_by=lead, now=after
+    )
     for m in (meetings[2], meetings[3]):
-        services.attendance_set(meeting=m, member=member, status="present", reported_by=lead)
+        services.attendance_set(
+            meeting=m, member=member, status="present", reported_by=lead, now=after
+        )
     return meetings
 
 
@@ -80,7 +87,9 @@ def test_consistency_needs_exactly_one_subject(circle, personas):
 def test_trend_and_attendance_trend_tell_what_happened(circle, personas):
     meetings = _four_meetings(circle, personas)
     member = personas.members["member"]
-    services.feedback_give(meeting=meetings[0], member=member, rating=2, now=meetings[0].ends_at)
+    services.feedback_give(  # from the lead: the member was absent, so gives none
+        meeting=meetings[0], member=circle.lead, rating=2, now=meetings[0].ends_at
+    )
     after = meetings[3].ends_at
     trend = circle_trend(circle=circle, now=after)
     assert [p.status for p in trend] == ["held", "cancelled", "held", "held"]

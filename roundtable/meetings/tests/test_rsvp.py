@@ -1,6 +1,6 @@
-"""One-click RSVP links (rsvp.py, views/rsvp.py): they work without signing in, can be changed,
-and stop working when tampered with, after the meeting, or once the person has left the circle or
-their account is no longer active."""
+"""One-click RSVP links (rsvp.py, views/rsvp.py): they work without signing in, only a POST (the
+page's button) answers, the answer can be changed, and they stop working when tampered with, after
+the meeting, or once the person has left the circle or their account is no longer active."""
 
 from __future__ import annotations
 
@@ -25,15 +25,35 @@ def _link(meeting, member, response="yes"):
     )
 
 
-def test_rsvp_link_works_without_sign_in_and_can_be_changed(client, personas, meeting):
+def test_opening_the_link_only_asks_and_the_button_answers(client, personas, meeting):
     member = personas.members["member"]
-    response = client.get(_link(meeting, member))
-    assert response.status_code == 200
-    assert "See you there, Member!" in response.content.decode()
+    link = _link(meeting, member)
+    for method in (client.get, client.head):  # what a link scanner in a mail gateway does
+        assert method(link).status_code == 200
+    assert not Rsvp.objects.exists()
+    page = client.get(link).content.decode()
+    assert "Will you be there, Member?" in page
+    assert f'<form method="post" action="{link}"' in page
+    assert 'name="response" value="yes" class=""' in page  # the link's answer, ready to press
+    assert 'name="response" value="no" class="outline"' in page
+    answered = client.post(link, {"response": "yes"})
+    assert answered.status_code == 200
+    assert "See you there, Member!" in answered.content.decode()
     assert Rsvp.objects.get(meeting=meeting, member=member).response == "yes"
-    other = response.context["other_token"]
-    client.post(reverse("meetings:rsvp", args=[other]), {"response": "no"})
+    assert "Change to: no, i can&#x27;t make it" in answered.content.decode()
+    client.post(link, {"response": "no"})
     assert Rsvp.objects.get(meeting=meeting, member=member).response == "no"
+
+
+def test_a_link_is_checked_again_when_its_button_is_pressed(client, personas, meeting):
+    member = personas.members["member"]
+    link = _link(meeting, member)
+    assert client.get(link).status_code == 200
+    circle_remove_member(circle=personas.circle, member=member)  # left while the page was open
+    response = client.post(link, {"response": "yes"})
+    assert response.status_code == 410
+    assert b"no longer in this circle" in response.content
+    assert not Rsvp.objects.exists()
 
 
 def test_a_reply_that_is_neither_yes_nor_no_changes_nothing(client, personas, meeting):
@@ -68,9 +88,9 @@ def test_the_link_stops_working_once_the_person_left_the_circle(client, personas
     member = personas.members["member"]
     link = _link(meeting, member)
     circle_remove_member(circle=personas.circle, member=member)
-    response = client.get(link)
-    assert response.status_code == 410
-    assert b"no longer in this circle" in response.content
+    for response in (client.get(link), client.post(link, {"response": "yes"})):
+        assert response.status_code == 410
+        assert b"no longer in this circle" in response.content
     assert not Rsvp.objects.exists()
 
 
@@ -92,20 +112,21 @@ def test_the_link_stops_working_for_a_deactivated_account(client, personas, meet
 
 def test_a_member_of_another_circle_cannot_reply_with_a_forged_pair(client, personas, meeting):
     peer = personas.other_circle.memberships.get().member
-    response = client.get(_link(meeting, peer))
+    response = client.post(_link(meeting, peer), {"response": "yes"})
     assert response.status_code == 410
     assert not Rsvp.objects.exists()
 
 
 def test_the_rsvp_page_costs_the_same_queries_however_big_the_circle(client, personas, meeting):
     member = personas.members["member"]
-    client.get(_link(meeting, member))  # the first reply creates the row; later ones update it
+    link = _link(meeting, member)
+    client.post(link, {"response": "yes"})  # the first reply creates the row; later ones update it
     with CaptureQueriesContext(connection) as small:
-        assert client.get(_link(meeting, member)).status_code == 200
+        assert client.post(link, {"response": "yes"}).status_code == 200
     for _ in range(5):
         joined = newcomer(personas.circle)
         services.rsvp_set(meeting=meeting, member=joined, response="yes")
         services.agenda_item_add(meeting=meeting, member=joined, title="More")
     with CaptureQueriesContext(connection) as big:
-        assert client.get(_link(meeting, member)).status_code == 200
+        assert client.post(link, {"response": "yes"}).status_code == 200
     assert len(big) == len(small)

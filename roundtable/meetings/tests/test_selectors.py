@@ -62,7 +62,13 @@ def test_a_child_is_found_only_under_its_own_parent(personas, meetings):
 def test_the_roster_is_who_was_in_the_circle_that_day(personas, meetings):
     member = personas.members["member"]
     lead = personas.members["lead"]
-    services.attendance_set(meeting=meetings[0], member=member, status="present", reported_by=lead)
+    services.attendance_set(
+        meeting=meetings[0],
+        member=member,
+        status="present",
+        reported_by=lead,
+        now=meetings[0].ends_at,
+    )
     circle_remove_member(circle=personas.circle, member=member, on=dt.date(2027, 3, 5))
     first = meeting_get_for_user(user=personas.lead, pk=meetings[0].pk)
     later = meeting_get_for_user(user=personas.lead, pk=meetings[1].pk)

@@ -62,12 +62,16 @@ def test_only_circle_members_add_agenda_items(client, personas, meeting, persona
 
 
 def test_other_circles_notes_are_hidden(client, personas, meeting):
-    services.meeting_notes_save(meeting=meeting, notes="Secret **plans**")
+    services.meeting_notes_save(
+        meeting=meeting, notes="Secret **plans**", author=None, base_version=0
+    )
     other = personas.other_circle.memberships.first().member
     for user in (other.user, personas.outsider):
         client.force_login(user)
         assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
-        response = client.post(reverse("meetings:notes", args=[meeting.pk]), {"notes": "Mine"})
+        response = client.post(
+            reverse("meetings:notes", args=[meeting.pk]), {"notes": "Mine", "version": "1"}
+        )
         assert response.status_code == 404
     meeting.refresh_from_db()
     assert meeting.notes == "Secret **plans**"
@@ -76,12 +80,12 @@ def test_other_circles_notes_are_hidden(client, personas, meeting):
 def test_notes_are_saved_and_shown_sanitised(client, personas, meeting):
     client.force_login(personas.member)
     url = reverse("meetings:notes", args=[meeting.pk])
-    response = client.post(url, {"notes": "**Wins** <script>x()</script>"})
+    response = client.post(url, {"notes": "**Wins** <script>x()</script>", "version": "0"})
     assert response.status_code == 302
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "<strong>Wins</strong>" in page
     assert "<script>x()" not in page
-    too_long = client.post(url, {"notes": "y" * 50_001})
+    too_long = client.post(url, {"notes": "y" * 50_001, "version": "1"})
     assert too_long.status_code == 400
     assert "limited to 50,000 characters" in too_long.content.decode()
     meeting.refresh_from_db()
