@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from roundtable.circles.forming.criteria import formation_settings_default
 from roundtable.circles.forming.services import formation_start
@@ -36,9 +37,11 @@ def main_pages(persona: str) -> dict[str, str]:
         lead__user__email=lead_email
     )
     program, org = circle.program, circle.program.organization
-    meeting = Meeting.objects.filter(circle=circle, status__in=["scheduled", "moved"])
-    meeting = meeting.order_by("starts_at").first() or Meeting.objects.filter(circle=circle).first()
+    meetings = Meeting.objects.filter(circle=circle, status=Meeting.Status.SCHEDULED)
+    meeting = meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    held = meetings.filter(starts_at__lt=timezone.now()).order_by("-starts_at").first()
     assert meeting is not None
+    assert held is not None
     member = Member.objects.get(user__email=persona_emails()["member"])
     pages = {
         "home": reverse("home:home"),
@@ -46,6 +49,7 @@ def main_pages(persona: str) -> dict[str, str]:
         "program": reverse("programs:detail", args=[program.pk]),
         "circle": reverse("circles:detail", args=[circle.pk]),
         "meeting": reverse("meetings:detail", args=[meeting.pk]),
+        "past-meeting": reverse("meetings:detail", args=[held.pk]),
         "people": reverse("orgs:directory", args=[org.slug]),
         "member": reverse("orgs:member_detail", args=[member.pk]),
         "profile": reverse("orgs:profile"),

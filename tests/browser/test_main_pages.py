@@ -23,6 +23,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PERSONAS = ["lead", "coordinator", "admin", "sponsor", "member"]
 
 
+def _controls_cut_off(page) -> int:
+    """Buttons in a table that one must scroll sideways to reach (e.g. marking attendance)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.table-wrap button')].filter(b => {
+             const box = b.getBoundingClientRect(), wrap = b.closest('.table-wrap');
+             return box.right > wrap.getBoundingClientRect().right + 1;
+           }).length"""
+    )
+
+
 def test_every_main_page_fits_a_phone_and_passes_axe(live_server, browser, artifacts):
     call_command("seed_demo", verbosity=0)
     emails = persona_emails()
@@ -45,9 +55,11 @@ def test_every_main_page_fits_a_phone_and_passes_axe(live_server, browser, artif
             page.set_viewport_size(PHONE)
             if (extra := overflow(page)) > 0:
                 problems.append(f"{persona} {name}: {extra} px wider than a 390 px phone")
+            if (cut := _controls_cut_off(page)) > 0:
+                problems.append(f"{persona} {name}: {cut} buttons cut off at 390 px")
             if name not in seen:
                 page.screenshot(path=str(artifacts / f"{name}-390.png"), full_page=True)
             seen.add(name)
         context.close()
-    assert len(seen) == 12
+    assert len(seen) == 13
     assert not problems, "\n".join(problems)
