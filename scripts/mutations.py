@@ -208,6 +208,73 @@ MUTATIONS: tuple[Mutation, ...] = (
         " — {{ f.member.name }}",
         ("roundtable/meetings/tests",),
     ),
+    Mutation(
+        "series-deletes-held-meeting",
+        "a schedule change deletes a meeting with notes, replies or an announced UID",
+        "roundtable/meetings/services/series_plan.py",
+        "        elif holds.anything:\n",
+        "        elif False:\n",
+        ("roundtable/meetings/tests/test_schedules.py",),
+    ),
+    Mutation(
+        "schedule-change-unconfirmed",
+        "a schedule change cancels meetings without the preview being confirmed",
+        "roundtable/meetings/services/schedules.py",
+        "    if plan.changes and confirm != plan.token:\n",
+        "    if False:\n",
+        (
+            "roundtable/meetings/tests/test_schedules.py",
+            "roundtable/api/tests/test_meetings_api.py",
+        ),
+    ),
+    Mutation(
+        "series-cancel-loses-agenda",
+        "the open agenda of a meeting a schedule change cancels is not carried to the next one",
+        "roundtable/meetings/services/schedules.py",
+        "        agenda_carry_over(meeting=change.meeting, now=now)\n",
+        "        pass\n",
+        ("roundtable/meetings/tests/test_schedules.py",),
+    ),
+    Mutation(
+        "series-change-untold",
+        "members reminded of a meeting a schedule change cancels are never told",
+        "roundtable/meetings/services/schedules.py",
+        "    for meeting in changed:\n"
+        "        notifications_meeting_changed(meeting=meeting, now=now)\n",
+        "",
+        (
+            "roundtable/meetings/tests/test_schedules.py",
+            "roundtable/api/tests/test_meetings_api.py",
+        ),
+    ),
+    Mutation(
+        "dates-unbounded",
+        "a first meeting, a move or a program dated 2100 is accepted",
+        "roundtable/programs/services.py",
+        "    if value > latest:\n",
+        "    if False:\n",
+        (
+            "roundtable/programs/tests",
+            "roundtable/meetings/tests/test_schedules.py",
+            "roundtable/meetings/tests/test_changes.py",
+        ),
+    ),
+    Mutation(
+        "cancel-loses-agenda",
+        "the open agenda items of a cancelled meeting are not carried to the next one",
+        "roundtable/meetings/services/changes.py",
+        "    meeting.save()\n    agenda_carry_over(meeting=meeting, now=now)\n",
+        "    meeting.save()\n",
+        ("roundtable/meetings/tests/test_changes.py",),
+    ),
+    Mutation(
+        "restore-keeps-copies",
+        "a restored meeting's items stay copied on the next meeting too, so they come up twice",
+        "roundtable/meetings/services/changes.py",
+        "    agenda_carry_over_undo(meeting=meeting, now=now)\n",
+        "",
+        ("roundtable/meetings/tests/test_changes.py",),
+    ),
 )
 
 
