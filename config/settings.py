@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "roundtable.api.errors.MethodNotAllowedMiddleware",
+    "roundtable.core.middleware.SiteNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
