@@ -200,6 +200,16 @@ def _add_queries(client, meeting, title):
     with CaptureQueriesContext(connection) as queries:
         response = client.post(reverse("meetings:agenda_add", args=[meeting.pk]), {"title": title})
     assert response.status_code == 302
+    children_read = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and ("meetings_attendance" in q["sql"] or "meetings_agendaitem" in q["sql"])
+    ]
+    # The access check reads no child rows; only the agenda's last position is asked for.
+    assert [sql.split(" FROM")[0] for sql in children_read] == [
+        'SELECT MAX("meetings_agendaitem"."position") AS "last"'
+    ]
     return len(queries)
 
 
