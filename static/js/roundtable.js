@@ -18,4 +18,77 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     }
   });
+
+  // After an htmx swap the control someone used is usually replaced, and focus would fall to
+  // the page body: put it back on the same control in the new content, and say what happened
+  // in the page's live region (#announcer, outside anything that is swapped).
+  const announcer = document.getElementById("announcer");
+  let used = null;
+
+  const visibleText = (element) => {
+    // The text a person sees, without parts hidden from assistive technology.
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("[aria-hidden=true]").forEach((hidden) => hidden.remove());
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  };
+  const formAction = (form) =>
+    form && (form.getAttribute("hx-post") || form.getAttribute("action"));
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const active = document.activeElement;
+    const form = event.detail.elt.closest("form");
+    const control = active && active !== document.body ? active : null;
+    used = {
+      id: control && control.id,
+      name: control && control.getAttribute("name"),
+      value: control && control.getAttribute("value"),
+      text: control && visibleText(control),
+      action: formAction(form),
+      announce: form && form.getAttribute("data-announce"),
+    };
+  });
+
+  const findAgain = (target) => {
+    if (!used) return null;
+    if (used.id && document.getElementById(used.id)) return document.getElementById(used.id);
+    const form = [...document.querySelectorAll("form")].find((f) => formAction(f) === used.action);
+    if (form) {
+      const controls = [...form.querySelectorAll("button, input, select, textarea")];
+      const same = controls.find((c) =>
+        used.name
+          ? c.getAttribute("name") === used.name && c.getAttribute("value") === used.value
+          : c.tagName === "BUTTON" && visibleText(c) === used.text,
+      );
+      if (same) return same;
+    }
+    // The control is gone (say, a removed row): the updated region itself takes focus.
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    return target;
+  };
+
+  const announce = (text) => {
+    if (!announcer || !text) return;
+    announcer.textContent = "";
+    // A fresh text node after a pause, so the same words twice are read twice.
+    window.setTimeout(() => {
+      announcer.textContent = text;
+    }, 100);
+  };
+
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const target = event.detail.target;
+    if (!target || !used) return;
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected) {
+      const again = findAgain(target.isConnected ? target : document.getElementById("main"));
+      if (again) again.focus({ preventScroll: false });
+    }
+    // What the server said (errors first), else what the form says it does, else "Done".
+    const region = target.isConnected ? target : document;
+    const said = [...region.querySelectorAll(".message-error, [role=alert], .messages .message")]
+      .map(visibleText)
+      .filter(Boolean);
+    announce(said.length ? said.join(" ") : used.announce || `${used.text || "Update"}: done.`);
+    used = null;
+  });
 });
