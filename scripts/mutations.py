@@ -142,6 +142,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("roundtable/notifications/tests",),
     ),
     Mutation(
+        "dead-worker-claims-wait",
+        "after a worker is killed, the email it was sending waits for the claim timeout",
+        "roundtable/notifications/services.py",
+        "            _claims_of_dead_local_workers_release()\n",
+        "",
+        ("roundtable/notifications/tests/test_services.py",),
+    ),
+    Mutation(
         "tick-successor-last",
         "a worker killed during a tick stops every email for good (the next tick was never queued)",
         "roundtable/notifications/tasks.py",
@@ -168,7 +176,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "reset-needs-a-password",
         "members imported without a password get no reset email and cannot get in",
-        "roundtable/notifications/services.py",
+        "roundtable/notifications/account_emails.py",
         "    users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(",
         "    users = User.objects.filter(\n"
         '        email__iexact=email.strip(), is_active=True, password__startswith="md5"\n'

@@ -33,7 +33,7 @@ from roundtable.accounts.services import (
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error
-from roundtable.notifications.services import (
+from roundtable.notifications.account_emails import (
     invitation_send,
     invitations_send_never_signed_in,
     password_reset_send,

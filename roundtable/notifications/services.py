@@ -1,14 +1,17 @@
-"""Planning, queueing and sending every email the app sends. Each is a Notification row: a
-worker claims a due row with a conditional update, sends, then marks it sent only while its claim
-still holds; a failed send is released for a later retry; a claim left by a worker that died is
-taken over after CLAIM_TIMEOUT, and the resend carries the same Message-ID, so mail clients fold
-the two copies into one. Requests only queue rows, so a mail server that is down never fails a
-page."""
+"""Planning and sending every email the app sends. Each is a Notification row: a worker claims
+a due row with a conditional update, sends, then marks it sent only while its claim still holds;
+a failed send is released for a later retry; a claim left by a worker that died is taken over
+(at once when that worker ran on this host, else after CLAIM_TIMEOUT), and the resend carries
+the same Message-ID, so mail clients fold the two copies into one. Requests only queue rows
+(account_emails.py for accounts' emails), so a mail server that is down never fails a page."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -24,14 +27,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.accounts.emails import invitation_email, password_reset_email
-from roundtable.accounts.models import Invitation, User
-from roundtable.accounts.services import invitation_create, invitations_create_for_never_signed_in
 from roundtable.circles.models import CircleMembership
 from roundtable.meetings.calendar import Invitee, meeting_invitation_ics
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.models import Notification, NotificationPreference
-from roundtable.orgs.models import Member, Organization, Role
+from roundtable.orgs.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -165,27 +166,70 @@ def notifications_send_due(
     limit: int = 500,
     seconds: float | None = None,
 ) -> int:
-    """Send what is due, at most `limit` rows and for about `seconds` (so a tick hands the rest
-    to the next tick, which may run on another worker). Returns the number of emails sent."""
+    """Send what is due, in batches of `limit` rows: one batch, or with `seconds` batch after
+    batch for about that long (a tick hands the rest to the next tick, which may run on another
+    worker). Returns the number of emails sent."""
     clock: Callable[[], dt.datetime] = (lambda: now) if now else timezone.now
-    stale = clock() - CLAIM_TIMEOUT
-    candidates = list(
-        Notification.objects.filter(sent_at__isnull=True, due_at__lte=clock())
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:limit]
-    )
     deadline = None if seconds is None else time.monotonic() + seconds
     connection = get_connection()  # one SMTP connection for the batch, reopened after a failure
     sent = 0
     try:
-        for pk in candidates:
-            if deadline is not None and time.monotonic() > deadline:
-                break
-            sent += _send_one(pk, worker=worker, now=clock(), connection=connection)
+        while True:
+            _claims_of_dead_local_workers_release()
+            candidates = _due(now=clock(), limit=limit)
+            for pk in candidates:
+                if deadline is not None and time.monotonic() > deadline:
+                    return sent
+                sent += _send_one(pk, worker=worker, now=clock(), connection=connection)
+            if deadline is None or not candidates:
+                return sent
     finally:
         connection.close()
-    return sent
+
+
+def _due(*, now: dt.datetime, limit: int) -> list[int]:
+    return list(
+        Notification.objects.filter(sent_at__isnull=True, due_at__lte=now)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def worker_name() -> str:
+    """This process's name in the claims it makes: host, pid, and a random part (a restarted
+    worker may get the pid of the one that died)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _claims_of_dead_local_workers_release() -> int:
+    """Free the claims of worker processes on this host that no longer run (killed mid-send):
+    their rows go out again at once, not CLAIM_TIMEOUT later. Workers on other hosts are left
+    to the timeout. Returns how many rows were freed."""
+    host = socket.gethostname()[:40]
+    claimers = set(
+        Notification.objects.filter(
+            sent_at__isnull=True, claimed_at__isnull=False, claimed_by__startswith=f"{host}:"
+        ).values_list("claimed_by", flat=True)
+    )
+    freed = 0
+    for claimer in claimers:
+        pid = claimer.split(":")[1]
+        if pid.isdigit() and not _process_runs(int(pid)):
+            freed += Notification.objects.filter(claimed_by=claimer, sent_at__isnull=True).update(
+                claimed_at=None, claimed_by=""
+            )
+    return freed
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 def _send_one(pk: int, *, worker: str, now: dt.datetime, connection: BaseEmailBackend) -> int:
@@ -251,66 +295,6 @@ def _send(
         connection.open()  # kept open across the batch; raises when the server is down
         message.connection = connection
     message.send()
-
-
-@transaction.atomic
-def invitation_send(
-    *,
-    organization: Organization,
-    email: str,
-    invited_by: User,
-    role: str = Role.MEMBER,
-    full_name: str = "",
-) -> Invitation:
-    """Invite someone (or send a member who has never signed in a sign-in invitation): the
-    email is a row the worker sends, so a mail server that is down fails nothing here."""
-    invitation = invitation_create(
-        organization=organization,
-        email=email,
-        invited_by=invited_by,
-        role=role,
-        full_name=full_name,
-    )
-    _invitations_queue([invitation])
-    return invitation
-
-
-@transaction.atomic
-def invitations_send_never_signed_in(*, organization: Organization, invited_by: User) -> int:
-    """A sign-in invitation to every member who has never signed in; returns how many."""
-    invitations = invitations_create_for_never_signed_in(
-        organization=organization, invited_by=invited_by
-    )
-    _invitations_queue(invitations)
-    return len(invitations)
-
-
-def _invitations_queue(invitations: list[Invitation]) -> None:
-    now = timezone.now()
-    Notification.objects.bulk_create(
-        [
-            Notification(kind=Notification.Kind.INVITATION, invitation=invitation, due_at=now)
-            for invitation in invitations
-        ]
-    )
-
-
-@transaction.atomic
-def password_reset_send(*, email: str) -> int:
-    """Queue a password reset email for the active account with this address, usable password
-    or not (members imported from a file have none and set their first one this way). One
-    waiting email per account: asking again before it went out queues nothing more. Returns
-    how many were queued (the page says the same whatever the answer)."""
-    users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(
-        notifications__kind=Notification.Kind.PASSWORD_RESET,
-        notifications__sent_at__isnull=True,
-    )
-    now = timezone.now()
-    rows = [
-        Notification(kind=Notification.Kind.PASSWORD_RESET, user=user, due_at=now) for user in users
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
 
 
 def _local(value: dt.datetime, member: Member) -> dt.datetime:

@@ -5,21 +5,21 @@ middle of a tick leaves the next one waiting for any worker (see meetings.tasks)
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
-import socket
 
 from django_tasks import task
 
 from roundtable.meetings.tasks import ROLL_FORWARD_EVERY, meetings_roll_forward_task, periodic_next
-from roundtable.notifications.services import notifications_plan, notifications_send_due
+from roundtable.notifications.services import (
+    notifications_plan,
+    notifications_send_due,
+    worker_name,
+)
 
 TICK_EVERY = dt.timedelta(seconds=15)
 # A tick sends for at most this long; with a backlog the next tick starts meanwhile on another
 # worker, so every worker sends, and none is busy long enough to hold up other tasks.
 SEND_FOR_SECONDS = 30.0
-# Unique per process, also after a restart with the same pid: a claim names who made it.
-WORKER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+WORKER = worker_name()  # this process, in the claims it makes
 
 
 @task()

@@ -4,7 +4,10 @@ written in the recipient's time zone, with one-click RSVP links and an .ics atta
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import socket
+import subprocess
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -116,11 +119,12 @@ def test_a_worker_whose_claim_was_taken_over_cannot_mark_the_row(personas, meeti
     notifications_plan(now=timezone.now())
     when = _reminder_time(meeting)
     slow = Notification.objects.filter(kind="reminder").earliest("pk")
+    slow_to = slow.member.user.email if slow.member else ""
     real_send = EmailMultiAlternatives.send
 
     def send_slowly(message, *args, **kwargs):
         # While worker "a" is stuck on this send, its claim goes stale and "b" takes it over.
-        if message.to == [slow.member.user.email]:
+        if message.to == [slow_to]:
             assert _claim(slow.pk, worker="b", now=when + dt.timedelta(seconds=41))
         return real_send(message, *args, **kwargs)
 
@@ -145,6 +149,34 @@ def test_the_resend_after_a_worker_died_mid_send_has_the_same_message_id(persona
     assert _message_id(first) == _message_id(resent)
     assert _message_id(first) != _message_id(other)
     assert _message_id(first).endswith("@127.0.0.1>")  # the host of SITE_URL
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["/bin/true"])  # a process that has ended
+    process.wait()
+    return process.pid
+
+
+def test_claims_of_a_killed_worker_on_this_host_are_taken_over_at_once(personas, meeting):
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    dead, alive = Notification.objects.filter(kind="reminder").order_by("pk")
+    host = socket.gethostname()
+    assert _claim(dead.pk, worker=f"{host}:{_dead_pid()}:0a1b2c3d", now=when)
+    assert _claim(alive.pk, worker=f"{host}:{os.getpid()}:0a1b2c3d", now=when)
+    # One second later, long before CLAIM_TIMEOUT: the dead worker's row goes out again.
+    assert notifications_send_due(worker="b", now=when + dt.timedelta(seconds=1)) == 1
+    assert [m.to for m in mail.outbox] == [[dead.member.user.email if dead.member else ""]]
+    alive.refresh_from_db()
+    assert alive.sent_at is None  # still with its live worker
+
+
+def test_with_a_time_budget_a_worker_sends_batch_after_batch(personas, meeting):
+    notifications_plan(now=timezone.now())
+    when = _reminder_time(meeting)
+    assert notifications_send_due(worker="a", now=when, limit=1) == 1
+    Notification.objects.update(sent_at=None, claimed_at=None, claimed_by="")
+    assert notifications_send_due(worker="a", now=when, limit=1, seconds=30) == 2
 
 
 def test_a_failed_attempt_and_its_retry_share_the_message_id(personas, meeting):
