@@ -58,12 +58,14 @@ def test_demo_lead_opens_their_circle(live_server, page, artifacts):
     page.get_by_role("button", name="Add to agenda").click()
     page.get_by_text("Spare parts on every van").wait_for()
 
-    # Attendance is marked inline too: the row changes and the page stays where it was.
+    # Attendance is marked inline too: the row changes and the page stays where it was. Before
+    # the meeting starts only "Excused" is offered (whether someone came is known afterwards).
     address = page.url
     first = page.locator("#attendance tbody tr").first
-    first.get_by_role("button", name="Present").click()
-    expect(first.get_by_role("button", name="Present")).to_have_attribute("aria-pressed", "true")
-    expect(first.locator("td").nth(2)).to_have_text("Present")
+    expect(first.get_by_role("button", name="Present")).to_have_count(0)
+    first.get_by_role("button", name="Excused").click()
+    expect(first.get_by_role("button", name="Excused")).to_have_attribute("aria-pressed", "true")
+    expect(first.locator("td").nth(2)).to_have_text("Excused")
     assert page.url == address
     page.screenshot(path=str(artifacts / "meeting-lead.png"), full_page=True)
 
