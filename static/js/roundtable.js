@@ -83,11 +83,12 @@ document.addEventListener("DOMContentLoaded", () => {
       const again = findAgain(target.isConnected ? target : document.getElementById("main"));
       if (again) again.focus({ preventScroll: false });
     }
-    // What the server said (errors first), else what the form says it does, else "Done".
+    // What the server said, else what the form says it does, else "<button>: done."
+    // Not role=alert content: screen readers read an inserted alert by themselves.
     const region = target.isConnected ? target : document;
-    const said = [...region.querySelectorAll(".message-error, [role=alert], .messages .message")]
+    const said = [...region.querySelectorAll(".messages .message")]
       .map(visibleText)
-      .filter(Boolean);
+      .filter((text, index, all) => text && all.indexOf(text) === index);
     announce(said.length ? said.join(" ") : used.announce || `${used.text || "Update"}: done.`);
     used = null;
   });
