@@ -1,7 +1,6 @@
 """Every main page for every demo persona: it fits a 390 px phone (no sideways scrolling) and
 axe-core finds no WCAG 2.1 A/AA or best-practice violation. Each page's screenshot at 1280 and
-390 px lands in artifacts/ (from the first persona who sees it: the lead's circle, the
-coordinator's formation pages)."""
+390 px lands in artifacts/, as the coordinator sees it."""
 
 from __future__ import annotations
 
@@ -20,7 +19,8 @@ from tests.browser.pages import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PERSONAS = ["lead", "coordinator", "admin", "sponsor", "member"]
+# Screenshots come from the first persona, the coordinator, who sees the most of every page.
+PERSONAS = ["coordinator", "lead", "admin", "sponsor", "member"]
 
 
 def _controls_cut_off(page) -> int:
