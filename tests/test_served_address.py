@@ -4,11 +4,21 @@ built on SITE_URL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from roundtable.meetings.services import schedule_set
+from roundtable.notifications.models import Notification
+from roundtable.notifications.services import notifications_plan, notifications_send_due
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,11 +27,13 @@ def _run_sh(tmp_path: Path, **env: str) -> list[str]:
     """Run scripts/run.sh with a stand-in Python that records each call and its SITE_URL."""
     log = tmp_path / "calls.log"
     fake = tmp_path / "python"
-    # The stand-in worker waits until the web server (started after it) has recorded its call.
+    # The two background processes (worker, web server) each wait until both have recorded
+    # their call, so run.sh (which stops when either ends) cannot stop one before it started.
     fake.write_text(
         f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\n'
-        'case "$*" in *db_worker*) for _ in $(seq 100); do\n'
-        f"  grep -q runserver {log} && exit 0; sleep 0.05; done ;; esac\n"
+        'case "$*" in *db_worker*|*runserver*) for _ in $(seq 100); do\n'
+        f'  [ "$(grep -c -e db_worker -e runserver {log})" = 2 ] && exit 0; sleep 0.05;'
+        " done ;; esac\n"
     )
     fake.chmod(0o755)
     clean = {k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "SITE_URL"}}
@@ -53,3 +65,49 @@ def test_listening_on_every_interface_links_to_localhost(tmp_path):
 def test_a_site_url_set_by_hand_wins(tmp_path, port):
     calls = _run_sh(tmp_path, PORT=port, SITE_URL="https://roundtable.example.org")
     assert all(call.startswith("https://roundtable.example.org ") for call in calls)
+
+
+# --- every link the app writes is on SITE_URL ------------------------------------------------
+
+SERVED = "http://127.0.0.1:8101"
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(dt.datetime(2027, 3, 1, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def meeting(frozen, personas):
+    schedule_set(
+        circle=personas.circle,
+        frequency="weekly",
+        weekday=1,
+        start_time=dt.time(9),
+        starts_on=dt.date(2027, 3, 1),
+    )
+    return personas.circle.meetings.order_by("starts_at").first()
+
+
+@override_settings(SITE_URL=SERVED)
+def test_feed_ics_and_every_email_link_to_the_served_address(client, personas, meeting):
+    client.force_login(personas.member)
+    client.post(reverse("meetings:feed_reset"))  # "Create my calendar link"
+    profile = client.get(reverse("orgs:profile")).content.decode()
+    assert re.search(rf"{re.escape(SERVED)}/calendar/\S+\.ics", profile)
+    ics = client.get(reverse("meetings:ics", args=[meeting.pk])).content.decode()
+    assert f"URL:{SERVED}/meetings/{meeting.pk}/" in ics.replace("\r\n ", "")
+    client.post(reverse("accounts:password_reset"), {"email": "member@example.org"})
+    client.force_login(personas.admin)
+    client.post(
+        reverse("accounts:invitation_list", args=[personas.organization.slug]),
+        {"email": "new@example.org", "role": "member"},
+    )
+    notifications_plan()
+    notifications_send_due(worker="test", now=meeting.starts_at - dt.timedelta(hours=23))
+    sent = Notification.objects.filter(sent_at__isnull=False, skipped_reason="")
+    assert set(sent.values_list("kind", flat=True)) == {"reminder", "invitation", "password_reset"}
+    links = [link for m in mail.outbox for link in re.findall(r"https?://[^\s/]+", str(m.body))]
+    assert len(links) >= 5  # meeting page, RSVP yes and no, profile, invitation, reset
+    assert set(links) == {SERVED}
