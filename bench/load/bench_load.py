@@ -30,6 +30,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _helper(env: dict[str, str], mode: str) -> object:
+def _helper(env: dict[str, str], mode: str) -> dict[str, Any]:
     """Run this script in a child that sets Django up against `env`'s database."""
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [PYTHON, __file__, mode], cwd=ROOT, env=env, capture_output=True, text=True, check=False
