@@ -1,4 +1,6 @@
-"""Make sure the periodic meeting work is queued for the worker (run by `make run`)."""
+"""Make sure the periodic work is queued for the worker: run before every start of a worker
+(`make run` does). Only a waiting (READY) run counts: one left RUNNING by a worker that was
+killed does not, so a restart after a crash queues the work again."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from roundtable.notifications.tasks import notifications_tick_task
 
 
 class Command(BaseCommand):
-    help = "Queue the periodic tasks (meetings horizon, notifications) unless already waiting."
+    help = (
+        "Queue the periodic tasks (meetings horizon, notifications) unless a run is waiting; "
+        "a run left RUNNING by a dead worker does not count."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for periodic in (meetings_roll_forward_task, notifications_tick_task):
