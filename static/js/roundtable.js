@@ -34,17 +34,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const formAction = (form) =>
     form && (form.getAttribute("hx-post") || form.getAttribute("action"));
 
+  // The button that submitted a form (a click does not focus a button in every browser).
+  let submitter = null;
+  document.addEventListener("submit", (event) => (submitter = event.submitter), true);
+
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     const active = document.activeElement;
     const form = event.detail.elt.closest("form");
-    const control = active && active !== document.body ? active : null;
+    const control = active && active !== document.body ? active : submitter;
+    submitter = null;
     used = {
       id: control && control.id,
       name: control && control.getAttribute("name"),
       value: control && control.getAttribute("value"),
       text: control && visibleText(control),
       action: formAction(form),
-      announce: form && form.getAttribute("data-announce"),
+      announce:
+        (control && control.getAttribute("data-announce")) ||
+        (form && form.getAttribute("data-announce")),
     };
   });
 
