@@ -43,6 +43,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const form = event.detail.elt.closest("form");
     const control = active && active !== document.body ? active : submitter;
     submitter = null;
+    // Only what a person did: a poll (the formation's progress) must neither move focus nor talk.
+    if (!control || !event.detail.elt.contains(control)) {
+      used = null;
+      return;
+    }
     used = {
       id: control && control.id,
       name: control && control.getAttribute("name"),
@@ -90,13 +95,15 @@ document.addEventListener("DOMContentLoaded", () => {
       const again = findAgain(target.isConnected ? target : document.getElementById("main"));
       if (again) again.focus({ preventScroll: false });
     }
-    // What the server said, else what the form says it does, else "<button>: done."
+    // What the server said (its messages, or a summary marked .announce such as "12 people
+    // match."), else what the control or form says it does, else "<button>: done."
     // Not role=alert content: screen readers read an inserted alert by themselves.
     const region = target.isConnected ? target : document;
-    const said = [...region.querySelectorAll(".messages .message")]
+    const said = [...region.querySelectorAll(".messages .message, .announce")]
       .map(visibleText)
       .filter((text, index, all) => text && all.indexOf(text) === index);
-    announce(said.length ? said.join(" ") : used.announce || `${used.text || "Update"}: done.`);
+    const fallback = used.text ? `${used.text}: done.` : "Updated.";
+    announce(said.length ? said.join(" ") : used.announce || fallback);
     used = null;
   });
 });

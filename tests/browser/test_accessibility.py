@@ -75,8 +75,16 @@ def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, brow
     expect(lead.locator(":focus")).to_have_text("Add to agenda")
     expect(lead.locator("#announcer")).to_have_text("Added to the agenda.")
 
+    member = Member.objects.get(user__email=emails["member"])
     coordinator = browser.new_context(viewport=DESKTOP).new_page()
     sign_in(coordinator, live_server.url, emails["coordinator"])
+    # Searching the people directory: the search field keeps focus, the count is read out.
+    coordinator.goto(f"{live_server.url}{main_pages('coordinator')['people']}")
+    search = coordinator.get_by_role("searchbox", name="Search")
+    search.fill(member.name)
+    expect(coordinator.locator("#announcer")).to_have_text(re.compile(r"^1 person match\.$"))
+    expect(search).to_be_focused()
+
     coordinator.goto(f"{live_server.url}{main_pages('coordinator')['member']}")
     marks = coordinator.evaluate(MARKS, ".trend .bar")
     assert len(marks) > 5
@@ -89,7 +97,6 @@ def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, brow
     assert not [m for m in marks if _contrast_with_white(m["color"]) < 3]
 
     # Each Pin button names its person; pinning by keyboard keeps focus on that button.
-    member = Member.objects.get(user__email=emails["member"])
     pin = coordinator.get_by_role("button", name=f"Pin {member.name}", exact=True)
     expect(pin).to_have_attribute("aria-pressed", "false")
     pin.focus()
