@@ -74,17 +74,27 @@ def sign_in(page: Any, base_url: str, email: str, password: str = DEMO_PASSWORD)
     page.wait_for_url(f"{base_url}/")
 
 
-def axe_violations(page: Any) -> list[str]:
-    """Every axe-core violation on the page, one line each: rule, impact and the nodes hit."""
+def axe_start(page: Any) -> None:
+    """Start axe-core on the page without waiting: several tabs then check at once."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
+    page.evaluate("options => { window.axeResult = axe.run(document, options); }", options)
+
+
+def axe_finish(page: Any) -> list[str]:
+    """Every axe-core violation on the page, one line each: rule, impact and the nodes hit."""
+    violations = page.evaluate("window.axeResult.then(result => result.violations)")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in result["violations"]
+        for v in violations
     ]
+
+
+def axe_violations(page: Any) -> list[str]:
+    axe_start(page)
+    return axe_finish(page)
 
 
 def overflow(page: Any) -> int:
