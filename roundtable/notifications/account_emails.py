@@ -61,10 +61,10 @@ def password_reset_send(*, email: str) -> int:
     or not (members imported from a file have none and set their first one this way). One
     waiting email per account: asking again before it went out queues nothing more. Returns
     how many were queued (the page says the same whatever the answer)."""
-    users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(
-        notifications__kind=Notification.Kind.PASSWORD_RESET,
-        notifications__sent_at__isnull=True,
-    )
+    waiting = Notification.objects.filter(
+        kind=Notification.Kind.PASSWORD_RESET, sent_at__isnull=True
+    ).values("user_id")
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(pk__in=waiting)
     now = timezone.now()
     rows = [
         Notification(kind=Notification.Kind.PASSWORD_RESET, user=user, due_at=now) for user in users

@@ -197,16 +197,26 @@ def _due(*, now: dt.datetime, limit: int) -> list[int]:
 
 
 def worker_name() -> str:
-    """This process's name in the claims it makes: host, pid, and a random part (a restarted
+    """This process's name in the claims it makes: its host, pid, and a random part (a restarted
     worker may get the pid of the one that died)."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+    return f"{_host()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _host() -> str:
+    """This host, as far as process ids go: the host name and the pid namespace, since
+    containers that share a host name (host networking) do not see each other's processes."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").strip("pid:[]")
+    except OSError:  # no /proc (not Linux): the host name alone
+        namespace = ""
+    return f"{socket.gethostname()[:30]}~{namespace}"
 
 
 def _claims_of_dead_local_workers_release() -> int:
     """Free the claims of worker processes on this host that no longer run (killed mid-send):
     their rows go out again at once, not CLAIM_TIMEOUT later. Workers on other hosts are left
     to the timeout. Returns how many rows were freed."""
-    host = socket.gethostname()[:40]
+    host = _host()
     claimers = set(
         Notification.objects.filter(
             sent_at__isnull=True, claimed_at__isnull=False, claimed_by__startswith=f"{host}:"

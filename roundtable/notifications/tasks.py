@@ -8,7 +8,12 @@ import datetime as dt
 
 from django_tasks import task
 
-from roundtable.meetings.tasks import ROLL_FORWARD_EVERY, meetings_roll_forward_task, periodic_next
+from roundtable.meetings.tasks import (
+    ROLL_FORWARD_EVERY,
+    meetings_roll_forward_task,
+    periodic_next,
+    periodic_prune,
+)
 from roundtable.notifications.services import (
     notifications_plan,
     notifications_send_due,
@@ -27,5 +32,6 @@ def notifications_tick_task() -> int:
     periodic_next(notifications_tick_task, every=TICK_EVERY)
     # The frequent tick also watches the rare one (kept going by the same means).
     periodic_next(meetings_roll_forward_task, every=ROLL_FORWARD_EVERY)
+    periodic_prune(notifications_tick_task)
     notifications_plan()
     return notifications_send_due(worker=WORKER, seconds=SEND_FOR_SECONDS)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
 import subprocess
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -29,6 +28,7 @@ from roundtable.notifications.services import (
     notification_preferences_set,
     notifications_plan,
     notifications_send_due,
+    worker_name,
 )
 from roundtable.notifications.tasks import notifications_tick_task
 from roundtable.orgs.services import member_update
@@ -161,7 +161,7 @@ def test_claims_of_a_killed_worker_on_this_host_are_taken_over_at_once(personas,
     notifications_plan(now=timezone.now())
     when = _reminder_time(meeting)
     dead, alive = Notification.objects.filter(kind="reminder").order_by("pk")
-    host = socket.gethostname()
+    host = worker_name().split(":")[0]
     assert _claim(dead.pk, worker=f"{host}:{_dead_pid()}:0a1b2c3d", now=when)
     assert _claim(alive.pk, worker=f"{host}:{os.getpid()}:0a1b2c3d", now=when)
     # One second later, long before CLAIM_TIMEOUT: the dead worker's row goes out again.
