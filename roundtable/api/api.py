@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Router
 
 from roundtable.api.auth import ApiTokenAuth, SessionAuth
 from roundtable.api.errors import register_error_handlers
-from roundtable.api.routers import circles, formation, me, meetings, members, programs
+from roundtable.api.routers import circles, formation, me, meetings, members, programs, schedules
 
 api = NinjaAPI(
     title="Roundtable API",
@@ -35,6 +35,7 @@ api.add_router("/", members.router)
 api.add_router("/", programs.router)
 api.add_router("/", circles.router)
 api.add_router("/", formation.router)
+api.add_router("/", schedules.router)
 api.add_router("/", meetings.router)
 
 
