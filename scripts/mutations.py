@@ -116,6 +116,22 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("roundtable/meetings/tests", "roundtable/notifications/tests"),
     ),
     Mutation(
+        "restore-without-reminders",
+        "a meeting cancelled and then restored is never reminded",
+        "roundtable/notifications/services.py",
+        '        ).update(sent_at=None, skipped_reason="", claimed_at=None, claimed_by="")',
+        "        )",
+        ("roundtable/notifications/tests/test_services.py",),
+    ),
+    Mutation(
+        "overtaken-notice-sent",
+        "a cancellation notice still goes out after the meeting was restored",
+        "roundtable/notifications/services.py",
+        "        and notification.meeting_sequence < meeting.sequence\n",
+        "        and notification.meeting_sequence < 0\n",
+        ("roundtable/notifications/tests/test_services.py",),
+    ),
+    Mutation(
         "claim-always-succeeds",
         "two workers send the same reminder twice",
         "roundtable/notifications/services.py",

@@ -102,17 +102,25 @@ def notifications_plan(*, now: dt.datetime | None = None) -> int:
     return len(new)
 
 
+SKIPPED_CANCELLED = "Meeting cancelled before this was sent."
+
+
 @transaction.atomic
 def notifications_meeting_changed(*, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """A meeting moved or was cancelled: unsent rows follow it; people already reminded get a
     change notice."""
     now = now or timezone.now()
     unsent = Notification.objects.filter(meeting=meeting, sent_at__isnull=True)
+    follows_meeting = [Notification.Kind.REMINDER, Notification.Kind.WRAPUP]
     if meeting.is_cancelled:
-        unsent.filter(kind__in=[Notification.Kind.REMINDER, Notification.Kind.WRAPUP]).update(
-            sent_at=now, skipped_reason="Meeting cancelled before this was sent."
+        unsent.filter(kind__in=follows_meeting).update(
+            sent_at=now, skipped_reason=SKIPPED_CANCELLED
         )
     else:
+        # A restored meeting gets back the reminder and wrap-up its cancellation skipped.
+        Notification.objects.filter(
+            meeting=meeting, kind__in=follows_meeting, skipped_reason=SKIPPED_CANCELLED
+        ).update(sent_at=None, skipped_reason="", claimed_at=None, claimed_by="")
         unsent.filter(kind=Notification.Kind.REMINDER).update(due_at=_reminder_due(meeting, now))
         unsent.filter(kind=Notification.Kind.WRAPUP).update(due_at=meeting.ends_at + WRAPUP_AFTER)
     reminded = (
@@ -283,7 +291,7 @@ def _send_one(pk: int, *, worker: str, now: dt.datetime, connection: BaseEmailBa
 
 SKIPPED_REASONS: dict[str, str] = {
     Notification.Kind.REMINDER: "Turned off by the member.",
-    Notification.Kind.CHANGE: "Turned off by the member.",
+    Notification.Kind.CHANGE: "Turned off by the member, or overtaken by a later change.",
     Notification.Kind.WRAPUP: "Turned off by the member.",
     Notification.Kind.INVITATION: "The invitation was used, withdrawn or expired before sending.",
     Notification.Kind.PASSWORD_RESET: "The account was deactivated before sending.",
@@ -342,6 +350,11 @@ def notification_deliver(
         meeting.is_cancelled or meeting.starts_at < now
     ):
         return False
+    if (
+        notification.kind == Notification.Kind.CHANGE
+        and notification.meeting_sequence < meeting.sequence
+    ):
+        return False  # a later change overtook it before it went out: that notice says it all
     page = settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk])
     context = {
         "member": member,
@@ -360,7 +373,7 @@ def notification_deliver(
     subject = {
         "reminder": f"{meeting.circle.name} meets {context['starts']:%a %d %b at %H:%M}",
         "change": f"{meeting.circle.name}: meeting "
-        + ("cancelled" if meeting.is_cancelled else "moved"),
+        + ("cancelled" if meeting.is_cancelled else "moved" if meeting.was_moved else "changed"),
         "wrapup": f"{meeting.circle.name}: attendance and notes for today's meeting",
     }[kind]
     with timezone.override(ZoneInfo(member.time_zone)):

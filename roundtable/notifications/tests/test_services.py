@@ -304,3 +304,29 @@ def test_the_reminder_comes_a_day_ahead_and_says_nine_across_daylight_saving(
     email = next(m for m in mail.outbox if m.to == ["member@example.org"])
     assert "at 09:00-10:00" in email.body
     assert "09:00" in email.subject
+
+
+def test_a_restored_meeting_gets_back_its_reminders_and_the_notice_says_it_changed(
+    personas, meeting
+):
+    """Cancelled before the reminders went out, then restored: everyone is reminded after all;
+    cancelled after them, then restored: those reminded hear it changed (it did not move)."""
+    notifications_plan(now=timezone.now())
+    meetings.meeting_cancel(meeting=meeting, reason="Office closed")
+    meetings.meeting_restore(meeting=meeting, reason="Office open after all")
+    notifications_send_due(now=_reminder_time(meeting))
+    reminded = sorted(m.to[0] for m in mail.outbox)
+    assert reminded == ["lead@example.org", "member@example.org"]
+
+    mail.outbox.clear()
+    meetings.meeting_cancel(meeting=meeting, reason="Office closed")
+    meetings.meeting_restore(meeting=meeting, reason="Office open after all")
+    notifications_send_due(now=_reminder_time(meeting) + dt.timedelta(minutes=1))
+    # The cancellation notice, overtaken before it went out, is not sent: only where it stands.
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("lead@example.org", f"{meeting.circle.name}: meeting changed"),
+        ("member@example.org", f"{meeting.circle.name}: meeting changed"),
+    ]
+    restored = [m for m in mail.outbox if m.subject.endswith("changed")]
+    assert "has changed" in restored[0].body
+    assert "Office open after all" in restored[0].body
