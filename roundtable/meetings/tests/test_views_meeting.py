@@ -75,6 +75,14 @@ def test_before_the_start_only_excused_is_offered_and_accepted(
     assert meeting.attendance.get(member=me).status == "present"
 
 
+def test_each_attendance_button_names_the_person_it_marks(client, personas, meeting):
+    """A screen reader hears "Excused: Member Persona", not a column of bare "Excused"."""
+    client.force_login(personas.lead)
+    table = _section(_page(client, meeting), "attendance")
+    for name in ("Lead Persona", "Member Persona"):
+        assert f'Excused<span class="visually-hidden">: {name}</span></button>' in table
+
+
 # --- feedback --------------------------------------------------------------------------------
 
 
