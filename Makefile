@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
+# The suite runs on every core (pytest-xdist); a module's tests stay on one worker.
+PYTEST_WORKERS ?= auto
 PORT ?= 8000
 
 .PHONY: run test setup setup-dev frontend chromium migrate lint ci screenshot clean help
@@ -47,7 +49,7 @@ run: setup
 	@HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 test: setup-dev chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,6 +67,19 @@ def main_pages(persona: str) -> dict[str, str]:
         pages["formation-proposal"] = reverse("circles:formation_run", args=[program.pk, run.pk])
         pages["invitations"] = reverse("accounts:invitation_list", args=[org.slug])
     return pages
+
+
+def session_cookie(base_url: str, email: str) -> dict[str, Any]:
+    """A signed-in session for `email`, as the browser cookie the site would set (the sign-in
+    page itself is driven in test_demo_lead; here it would only cost half a second a persona)."""
+    user = get_user_model().objects.get(email=email)
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base_url,
+    }
 
 
 def sign_in(page: Any, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:

@@ -70,8 +70,8 @@ def test_demo_lead_opens_their_circle(live_server, page, artifacts):
     page.screenshot(path=str(artifacts / "meeting-lead.png"), full_page=True)
 
 
-def test_wrong_password_shows_a_clear_error(live_server, page, artifacts):
-    call_command("seed_demo", verbosity=0)
-    _sign_in(page, live_server, _login("lead@"), "not-the-password")
+def test_wrong_password_shows_a_clear_error(live_server, page, artifacts, personas):
+    # The personas are enough: a wrong password needs an account, not the whole demo.
+    _sign_in(page, live_server, personas.lead.email, "not-the-password")
     assert page.get_by_text("Please enter a correct email address and password").is_visible()
     page.screenshot(path=str(artifacts / "login-error.png"))

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.pages import (
+    AXE,
     DESKTOP,
     PHONE,
     axe_violations,
@@ -15,7 +16,7 @@ from tests.browser.pages import (
     markup_fingerprint,
     overflow,
     persona_emails,
-    sign_in,
+    session_cookie,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,9 +44,10 @@ def test_every_main_page_fits_a_phone_and_passes_axe(live_server, browser, artif
     for persona in PERSONAS:
         # axe-core is injected as an inline script, which our CSP rightly refuses.
         context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+        context.add_init_script(path=str(AXE))  # loaded with every page, no round trip
+        context.add_cookies([session_cookie(live_server.url, emails[persona])])
         page = context.new_page()
         page.set_default_timeout(15_000)
-        sign_in(page, live_server.url, emails[persona])
         for name, path in main_pages(persona).items():
             page.set_viewport_size(DESKTOP)
             response = page.goto(f"{live_server.url}{path}")
