@@ -199,11 +199,7 @@ def schedule_plan(*, circle: Circle, schedule: Schedule | None, now: dt.datetime
     for meeting, holds in unmatched:
         while index < len(free) and free[index] < meeting.starts_at - FOLLOW_WITHIN:
             index += 1
-        near = [
-            i
-            for i in range(index, len(free))
-            if free[i] <= meeting.starts_at + FOLLOW_WITHIN
-        ]
+        near = [i for i in range(index, len(free)) if free[i] <= meeting.starts_at + FOLLOW_WITHIN]
         if near:
             nearest = min(near, key=lambda i: abs(free[i] - meeting.starts_at))
             target = free.pop(nearest)
