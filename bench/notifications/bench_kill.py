@@ -88,43 +88,11 @@ def _prepare(rows: int) -> None:
     days (so the tick's planning finds every reminder planned already and adds none)."""
     # Django is set up by main() before this runs; the models need it.
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from roundtable.circles.services import circle_create
-    from roundtable.meetings.models import Meeting
-    from roundtable.notifications.models import Notification
-    from roundtable.orgs.services import member_create, organization_create
-    from roundtable.programs.services import program_create
+    from bench.notifications.due_reminders import due_reminders_create
 
     call_command("migrate", verbosity=0)
-    org = organization_create(name="Bench", time_zone="Europe/London")
-    people = [
-        member_create(organization=org, email=f"p{i}@example.org", full_name=f"Person {i}")
-        for i in range(PEOPLE)
-    ]
-    program = program_create(
-        organization=org,
-        name="Bench program",
-        purpose="Benchmark",
-        sponsor=people[0],
-        coordinators=[people[0]],
-        start_date=timezone.localdate(),
-    )
-    circle = circle_create(program=program, name="Big circle", members=people, lead=people[0])
-    start = timezone.now() + dt.timedelta(hours=2)
-    meetings = Meeting.objects.bulk_create(
-        Meeting(circle=circle, starts_at=start + dt.timedelta(hours=12 * i))
-        for i in range(-(-rows // PEOPLE))
-    )
-    due = timezone.now() - dt.timedelta(minutes=1)
-    Notification.objects.bulk_create(
-        [
-            Notification(kind="reminder", meeting=m, member=p, due_at=due)
-            for m in meetings
-            for p in people
-        ][:rows],
-        batch_size=2000,
-    )
+    due_reminders_create(rows=rows, people=PEOPLE, meeting_every=dt.timedelta(hours=12))
 
 
 class Workers:

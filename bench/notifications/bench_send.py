@@ -61,41 +61,9 @@ def _prepare(rows: int) -> None:
     call_command("migrate", verbosity=0)
 
     # The models need the migrated database above and a set-up Django.
-    from django.utils import timezone
+    from bench.notifications.due_reminders import due_reminders_create
 
-    from roundtable.circles.services import circle_create
-    from roundtable.meetings.models import Meeting
-    from roundtable.notifications.models import Notification
-    from roundtable.orgs.services import member_create, organization_create
-    from roundtable.programs.services import program_create
-
-    org = organization_create(name="Bench", time_zone="Europe/London")
-    people = [
-        member_create(organization=org, email=f"p{i}@example.org", full_name=f"Person {i}")
-        for i in range(200)
-    ]
-    program = program_create(
-        organization=org,
-        name="Bench program",
-        purpose="Benchmark",
-        sponsor=people[0],
-        coordinators=[people[0]],
-        start_date=timezone.localdate(),
-    )
-    circle = circle_create(program=program, name="Big circle", members=people, lead=people[0])
-    start = timezone.now() + dt.timedelta(hours=2)
-    meetings = Meeting.objects.bulk_create(
-        Meeting(circle=circle, starts_at=start + dt.timedelta(days=7 * i)) for i in range(50)
-    )
-    due = timezone.now() - dt.timedelta(minutes=1)
-    Notification.objects.bulk_create(
-        [
-            Notification(kind="reminder", meeting=m, member=p, due_at=due)
-            for m in meetings
-            for p in people
-        ][:rows],
-        batch_size=2000,
-    )
+    due_reminders_create(rows=rows, people=200, meeting_every=dt.timedelta(days=7))
 
 
 def main() -> None:
