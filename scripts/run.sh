@@ -12,6 +12,17 @@ PORT=${PORT:-8000}
 # listen everywhere, so links use localhost); SITE_URL set by hand wins.
 case "$HOST" in 0.0.0.0 | "::" | "[::]") LINK_HOST=localhost ;; *) LINK_HOST=$HOST ;; esac
 export SITE_URL=${SITE_URL:-http://$LINK_HOST:$PORT}
+# A key of this installation's own, made on first start and kept (readable by its owner only),
+# so that no two installations can forge each other's signed links; SECRET_KEY set by hand wins.
+if [ -z "${SECRET_KEY:-}" ]; then
+  SECRET_KEY_FILE=${SECRET_KEY_FILE:-var/secret_key}
+  if [ ! -s "$SECRET_KEY_FILE" ]; then
+    mkdir -p "$(dirname "$SECRET_KEY_FILE")"
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' >"$SECRET_KEY_FILE")
+  fi
+  SECRET_KEY=$(cat "$SECRET_KEY_FILE")
+  export SECRET_KEY
+fi
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty -v0

@@ -24,22 +24,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run_sh(tmp_path: Path, **env: str) -> list[str]:
-    """Run scripts/run.sh with a stand-in Python that records each call and its SITE_URL."""
+    """Run scripts/run.sh with a stand-in Python that records each call and its SITE_URL (and,
+    in keys.log, the SECRET_KEY each call sees); the generated key goes to tmp_path/var."""
     log = tmp_path / "calls.log"
     fake = tmp_path / "python"
     # The two background processes (worker, web server) each wait until both have recorded
     # their call, so run.sh (which stops when either ends) cannot stop one before it started.
     fake.write_text(
-        f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\n'
+        f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\necho "$SECRET_KEY" >> {tmp_path / "keys.log"}\n'
         'case "$*" in *db_worker*|*runserver*) for _ in $(seq 100); do\n'
         f'  [ "$(grep -c -e db_worker -e runserver {log})" = 2 ] && exit 0; sleep 0.05;'
         " done ;; esac\n"
     )
     fake.chmod(0o755)
-    clean = {k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "SITE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "SITE_URL", "SECRET_KEY"}
+    }
+    key_file = str(tmp_path / "var" / "secret_key")
     subprocess.run(  # noqa: S603 - our own script, fixed arguments
         ["/bin/bash", str(ROOT / "scripts" / "run.sh")],
-        env={**clean, "PY": str(fake), **env},
+        env={**clean, "PY": str(fake), "SECRET_KEY_FILE": key_file, **env},
         check=True,
         capture_output=True,
         timeout=30,
@@ -65,6 +69,39 @@ def test_listening_on_every_interface_links_to_localhost(tmp_path):
 def test_a_site_url_set_by_hand_wins(tmp_path, port):
     calls = _run_sh(tmp_path, PORT=port, SITE_URL="https://roundtable.example.org")
     assert all(call.startswith("https://roundtable.example.org ") for call in calls)
+
+
+# --- every installation has a secret key of its own -----------------------------------------
+
+
+def _keys_seen(tmp_path: Path) -> set[str]:
+    keys = set((tmp_path / "keys.log").read_text().splitlines())
+    (tmp_path / "keys.log").unlink()
+    return keys
+
+
+def test_make_run_generates_a_private_secret_key_on_first_start_and_keeps_it(tmp_path):
+    _run_sh(tmp_path)
+    key_file = tmp_path / "var" / "secret_key"
+    first = _keys_seen(tmp_path)
+    assert first == {key_file.read_text()}
+    assert len(key_file.read_text()) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    _run_sh(tmp_path)
+    assert _keys_seen(tmp_path) == first  # signed links and sessions survive a restart
+
+
+def test_two_installations_never_share_a_key(tmp_path):
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        _run_sh(tmp_path / name)
+    assert _keys_seen(tmp_path / "one") != _keys_seen(tmp_path / "two")
+
+
+def test_a_secret_key_set_by_hand_wins(tmp_path):
+    _run_sh(tmp_path, SECRET_KEY="k" * 60)
+    assert _keys_seen(tmp_path) == {"k" * 60}
+    assert not (tmp_path / "var" / "secret_key").exists()
 
 
 # --- every link the app writes is on SITE_URL ------------------------------------------------
