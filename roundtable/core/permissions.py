@@ -88,10 +88,56 @@ def can_edit_member(user: Any, member: Member) -> bool:
     return me is not None and (me.pk == member.pk or me.role == Role.ADMIN)
 
 
-def can_see_member_private_fields(user: Any, member: Member) -> bool:
-    """Availability, hire date and manager are visible to the person, admins and coordinators."""
+def _sees_everything_of(user: Any, member: Member) -> bool:
     me = member_in(user, member.organization_id)
-    return me is not None and (me.pk == member.pk or _has_role(me, Role.ADMIN, Role.COORDINATOR))
+    return me is not None and (me.pk == member.pk or me.role == Role.ADMIN)
+
+
+def _coordinated(user: Any, organization_id: int) -> tuple[frozenset[int], frozenset[int]]:
+    """The programs the user coordinates in the organisation, and the members taking part in
+    them (enrolled, or in one of their circles): one query each, cached on the user, so that a
+    list of members costs no query per member."""
+    me = member_in(user, organization_id)
+    if me is None:
+        return frozenset(), frozenset()
+    cache = me.__dict__.setdefault("_roundtable_coordinated", {})
+    if organization_id not in cache:
+        programs = frozenset(me.coordinated_programs.values_list("pk", flat=True))
+        people = frozenset(
+            type(me)
+            .objects.filter(
+                Q(enrolments__program__in=programs, enrolments__withdrawn_on__isnull=True)
+                | Q(
+                    circle_memberships__circle__program__in=programs,
+                    circle_memberships__left_on__isnull=True,
+                )
+            )
+            .values_list("pk", flat=True)
+            if programs
+            else ()
+        )
+        cache[organization_id] = (programs, people)
+    result: tuple[frozenset[int], frozenset[int]] = cache[organization_id]
+    return result
+
+
+def can_see_member_private_fields(user: Any, member: Member) -> bool:
+    """Hire date, manager and weekly availability (what circle formation needs): the person,
+    admins, and the coordinators of a program the member takes part in (enrolled, or in one of
+    its circles)."""
+    if _sees_everything_of(user, member):
+        return True
+    return member.pk in _coordinated(user, member.organization_id)[1]
+
+
+def member_attendance_programs(user: Any, member: Member) -> frozenset[int] | None:
+    """The programs whose attendance record of the member the user may see: all of them
+    (None) for the person and admins; for a coordinator, the programs they coordinate, when the
+    member takes part in one of them; nothing (an empty set) for anyone else."""
+    if _sees_everything_of(user, member):
+        return None
+    programs, people = _coordinated(user, member.organization_id)
+    return programs if member.pk in people else frozenset()
 
 
 # --- capacities: what the user is to a program or a circle ---------------------------------

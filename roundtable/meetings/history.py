@@ -4,6 +4,7 @@ member (one computation for both), and a member's attendance trend. Plain data f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
@@ -93,17 +94,22 @@ class Consistency:
 
 
 def meetings_consistency(
-    *, circle: Circle | None = None, member: Member | None = None, now: dt.datetime | None = None
+    *,
+    circle: Circle | None = None,
+    member: Member | None = None,
+    programs: Collection[int] | None = None,
+    now: dt.datetime | None = None,
 ) -> Consistency:
     """Held against scheduled, moved, cancelled, attendance rate and streak, for one circle (all
     its meetings, everyone's attendance, meetings held in a row) or for one member (the meetings
     of their circles while they were in them, their own attendance, meetings attended in a row).
-    Give exactly one of `circle` and `member`."""
+    Give exactly one of `circle` and `member`; `programs` (ids) limits a member's figures to the
+    circles of those programs (None: all)."""
     if (circle is None) == (member is None):
         raise ValueError("Give exactly one of circle and member.")
     now = now or timezone.now()
     if member is not None:
-        meetings = Meeting.objects.filter(_member_meetings_q(member))
+        meetings = Meeting.objects.filter(_member_meetings_q(member, programs))
         whose = Q(attendance__member=member)
     else:
         meetings = Meeting.objects.filter(circle=circle)
@@ -145,11 +151,16 @@ class AttendancePoint:
 
 
 def member_attendance_trend(
-    *, member: Member, now: dt.datetime | None = None, limit: int = 26
+    *,
+    member: Member,
+    programs: Collection[int] | None = None,
+    now: dt.datetime | None = None,
+    limit: int = 26,
 ) -> list[AttendancePoint]:
-    """The member's recent meetings, oldest first, with what happened for them."""
+    """The member's recent meetings, oldest first, with what happened for them; `programs` (ids)
+    limits them to the circles of those programs (None: all)."""
     now = now or timezone.now()
-    query = _member_meetings_q(member)
+    query = _member_meetings_q(member, programs)
     meetings = list(Meeting.objects.filter(query, starts_at__lt=now).order_by("-starts_at")[:limit])
     marks = dict(
         Attendance.objects.filter(meeting__in=meetings, member=member).values_list(
@@ -166,9 +177,11 @@ def member_attendance_trend(
     ]
 
 
-def _member_meetings_q(member: Member) -> Q:
-    """Meetings of the member's circles while they were in them."""
+def _member_meetings_q(member: Member, programs: Collection[int] | None = None) -> Q:
+    """Meetings of the member's circles (of these programs, if given) while they were in them."""
     spans = member.circle_memberships.values_list("circle_id", "joined_on", "left_on")
+    if programs is not None:
+        spans = spans.filter(circle__program__in=programs)
     query = Q(pk__in=[])
     for circle_id, joined, left in spans:
         part = Q(circle_id=circle_id, starts_at__date__gte=joined)

@@ -63,6 +63,9 @@ def directory(request: HttpRequest, org_slug: str) -> HttpResponse:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get_for_user(user=request.user, pk=pk)
+    # None: the whole record (the person, admins); a coordinator: their programs' part of it.
+    attendance_programs = permissions.member_attendance_programs(request.user, member)
+    shows_attendance = attendance_programs is None or bool(attendance_programs)
     return render(
         request,
         "orgs/member_detail.html",
@@ -75,15 +78,16 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and member.user.last_login is None
             and permissions.can_invite_members(request.user, member.organization),
             "consistency": (
-                meetings_consistency(member=member)
-                if permissions.can_see_member_private_fields(request.user, member)
+                meetings_consistency(member=member, programs=attendance_programs)
+                if shows_attendance
                 else None
             ),
             "attendance_trend": (
-                member_attendance_trend(member=member)
-                if permissions.can_see_member_private_fields(request.user, member)
+                member_attendance_trend(member=member, programs=attendance_programs)
+                if shows_attendance
                 else []
             ),
+            "attendance_in_my_programs_only": attendance_programs is not None,
             "nav_section": "members",
         },
     )

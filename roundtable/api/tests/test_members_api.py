@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from roundtable.orgs.services import member_create, organization_create
+from roundtable.programs.services import program_enrol
 from roundtable.testing.api import (
     as_persona,
     assert_error,
@@ -56,7 +57,9 @@ def test_private_member_fields_follow_the_policy(personas: Personas) -> None:
     assert hidden["availability"] is None
     assert hidden["organization"]["slug"] == personas.organization.slug
 
-    # Coordinators see everything, and so does the person.
+    # A coordinator sees them once the colleague is in their program; the person always does.
+    assert as_persona(personas, "coordinator").get(url).json()["hire_date"] is None
+    program_enrol(program=personas.program, members=[colleague])
     for client in (as_persona(personas, "coordinator"), bearer(colleague.user)):
         shown = client.get(url).json()
         assert shown["hire_date"] == "2020-01-06"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from roundtable.accounts.models import User
 from roundtable.circles.models import Circle
+from roundtable.circles.services import circle_create, program_withdraw
 from roundtable.core import permissions
+from roundtable.orgs.services import member_create
 from roundtable.programs.models import Program
+from roundtable.programs.services import program_create
 from roundtable.testing.personas import PERSONA_NAMES
 
 
@@ -73,3 +77,62 @@ def test_inactive_member_has_no_access(personas):
     member_update(member=member, is_active=False)
     user = type(member.user).objects.get(pk=member.user.pk)
     assert not permissions.can_view_circle(user, personas.circle)
+
+
+# --- private profile fields and attendance: a coordinator sees their programs' people -------
+
+
+def _second_program(personas):
+    """A second program with its own coordinator; the member takes part in both programs, Dana
+    only in the second, and the peer (lead of the first program's other circle) only in the
+    first."""
+    org = personas.organization
+    second_coordinator = member_create(
+        organization=org, email="co2@example.org", full_name="Co Two", role="coordinator"
+    )
+    dana = member_create(organization=org, email="dana@example.org", full_name="Dana")
+    second = program_create(
+        organization=org,
+        name="Onboarding circles",
+        purpose="Welcome new engineers.",
+        sponsor=personas.members["sponsor"],
+        coordinators=[second_coordinator],
+        start_date=org.created_at.date(),
+        status=Program.Status.ACTIVE,
+    )
+    circle_create(program=second, name="East", members=[personas.members["member"], dana])
+    return second, second_coordinator.user, dana
+
+
+def test_coordinators_see_private_fields_of_their_programs_people_only(personas):
+    _, second_coordinator, dana = _second_program(personas)
+    member, peer = personas.members["member"], personas.other_circle.lead
+    first_coordinator = personas.coordinator
+    sees = permissions.can_see_member_private_fields
+    assert (sees(first_coordinator, member), sees(first_coordinator, peer)) == (True, True)
+    assert sees(first_coordinator, dana) is False
+    assert (sees(second_coordinator, member), sees(second_coordinator, dana)) == (True, True)
+    assert sees(second_coordinator, peer) is False
+    for persona in ("sponsor", "lead", "outsider"):
+        assert sees(personas.user(persona), dana) is False, persona
+    assert sees(personas.admin, dana) is True
+    assert sees(dana.user, dana) is True
+
+
+def test_coordinators_see_attendance_in_their_programs_only(personas):
+    second, second_coordinator, _ = _second_program(personas)
+    member, peer = personas.members["member"], personas.other_circle.lead
+    programs = permissions.member_attendance_programs
+    assert programs(personas.coordinator, member) == {personas.program.pk}
+    assert programs(second_coordinator, member) == {second.pk}
+    assert programs(second_coordinator, peer) == frozenset()
+    assert programs(personas.sponsor, member) == frozenset()
+    assert programs(personas.admin, member) is None  # the whole record
+    assert programs(member.user, member) is None
+
+
+def test_a_withdrawn_member_is_no_longer_a_coordinators_business(personas):
+    second, second_coordinator, dana = _second_program(personas)
+    program_withdraw(program=second, member=dana)
+    fresh = User.objects.get(pk=second_coordinator.pk)
+    assert permissions.can_see_member_private_fields(fresh, dana) is False
