@@ -116,6 +116,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL cancels any statement that runs longer than this, so no request (and no runaway
+    # query left behind by a client that went away) holds a worker and the database; 0 is no limit.
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
+    if _statement_timeout < 0:
+        raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT: seconds, 0 or more")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={_statement_timeout}s".strip()
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from roundtable.core import permissions
 from roundtable.core.access import object_get_or_404
 from roundtable.orgs.models import Member, Organization
+
+# The member search reads at most this many characters and words; the rest is ignored (the
+# directory page says so). Each word costs one LIKE per column and one EXISTS per tag relation, so
+# a query's cost is linear in its words and these limits bound it.
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 10
 
 
 def organizations_for_user(*, user: Any) -> list[Organization]:
@@ -26,29 +32,52 @@ def organization_get_for_user(*, user: Any, slug: str) -> Organization:
     )
 
 
+def search_words(query: str) -> tuple[list[str], bool]:
+    """The distinct words of a search (case ignored), within the limits above, and whether
+    anything beyond them was left out."""
+    query = query.strip()
+    words: dict[str, str] = {}
+    for word in query[:SEARCH_MAX_LENGTH].split():
+        words.setdefault(word.casefold(), word)
+    kept = list(words.values())[:SEARCH_MAX_WORDS]
+    return kept, len(query) > SEARCH_MAX_LENGTH or len(words) > SEARCH_MAX_WORDS
+
+
+def _has_tag(through: Any, word: str) -> Exists:
+    return Exists(through.objects.filter(member=OuterRef("pk"), tag__name__icontains=word))
+
+
+def _member_matches(word: str) -> Q:
+    # Tags are tested with EXISTS, never joined: a join per word multiplied the rows by each
+    # member's skills and approaches for every word, so time grew exponentially with the words.
+    return (
+        Q(user__full_name__icontains=word)
+        | Q(user__email__icontains=word)
+        | Q(job_title__icontains=word)
+        | Q(department__icontains=word)
+        | Q(location__icontains=word)
+        | Q(_has_tag(Member.skills.through, word))
+        | Q(_has_tag(Member.approaches.through, word))
+    )
+
+
 def member_directory(
     *, organization: Organization, query: str = "", department: str = "", role: str = ""
 ) -> QuerySet[Member]:
+    """Active members, every word of `query` found in their name, email, job role, department,
+    location, a skill or an approach (within `search_words`' limits)."""
     members = (
         Member.objects.filter(organization=organization, is_active=True)
         .select_related("user", "manager__user")
         .prefetch_related("skills", "approaches")
     )
-    for word in query.split():
-        members = members.filter(
-            Q(user__full_name__icontains=word)
-            | Q(user__email__icontains=word)
-            | Q(job_title__icontains=word)
-            | Q(department__icontains=word)
-            | Q(location__icontains=word)
-            | Q(skills__name__icontains=word)
-            | Q(approaches__name__icontains=word)
-        )
+    for word in search_words(query)[0]:
+        members = members.filter(_member_matches(word))
     if department:
         members = members.filter(department=department)
     if role:
         members = members.filter(job_title=role)
-    return members.distinct().order_by("user__full_name")
+    return members.order_by("user__full_name")
 
 
 def departments_list(*, organization: Organization) -> list[str]:

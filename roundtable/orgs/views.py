@@ -36,7 +36,8 @@ from roundtable.orgs.services import member_set_availability, member_update
 @login_required
 def directory(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = selectors.organization_get_for_user(user=request.user, slug=org_slug)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()
+    search_cut = selectors.search_words(query)[1]
     department = request.GET.get("department", "")
     role = request.GET.get("role", "")
     members = selectors.member_directory(
@@ -45,7 +46,10 @@ def directory(request: HttpRequest, org_slug: str) -> HttpResponse:
     context = {
         "organization": organization,
         "members": members,
-        "query": query,
+        "query": query[: selectors.SEARCH_MAX_LENGTH],
+        "search_cut": search_cut,
+        "search_max_words": selectors.SEARCH_MAX_WORDS,
+        "search_max_length": selectors.SEARCH_MAX_LENGTH,
         "department": department,
         "role": role,
         "departments": selectors.departments_list(organization=organization),

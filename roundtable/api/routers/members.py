@@ -88,7 +88,8 @@ def member_list(
     request: HttpRequest, organization: str | None = None, q: str = ""
 ) -> QuerySet[Member]:
     """Active members of one of your organisations, searched by name, email, job, department,
-    location, skill or approach (`q`, every word must match). `organization` (a slug) may be left
+    location, skill or approach (`q`, every word must match; only its first 10 distinct words
+    and 200 characters are read, the rest is ignored). `organization` (a slug) may be left
     out when you belong to a single organisation. Paginated: `{"items": [...], "count": N}`."""
     user = caller(request)
     if organization:

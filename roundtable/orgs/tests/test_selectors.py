@@ -69,6 +69,37 @@ def test_directory_search_needs_every_word_and_reads_tags(personas):
     assert len(names(role="Account manager")) == 6
 
 
+def test_directory_search_reads_ten_distinct_words_and_two_hundred_characters(personas):
+    assert selectors.search_words("  Ana ana ANA silva ") == (["Ana", "silva"], False)
+    words, cut = selectors.search_words(" ".join(f"w{i}" for i in range(50)))
+    assert (words, cut) == ([f"w{i}" for i in range(10)], True)
+    words, cut = selectors.search_words("x" * 300)
+    assert (words, cut) == (["x" * 200], True)
+
+
+def test_directory_search_ignores_words_past_the_tenth(personas):
+    org = personas.organization
+    member_create(organization=org, email="ana@example.org", full_name="Ana Silva")
+    query = "ana silva a n s i l v example .org nobody-has-this"
+    assert [m.name for m in selectors.member_directory(organization=org, query=query)] == [
+        "Ana Silva"
+    ]
+
+
+def test_a_member_matching_through_several_tags_is_listed_once(personas):
+    org = personas.organization
+    member_create(
+        organization=org,
+        email="ana@example.org",
+        full_name="Ana Silva",
+        skills=["Negotiation", "Facilitation"],
+        approaches=["Iteration", "Reflection"],
+    )
+    found = selectors.member_directory(organization=org, query="tion ion")
+    assert [m.name for m in found] == ["Ana Silva"]
+    assert found.count() == 1
+
+
 def test_inactive_members_leave_the_directory_and_its_filters(personas):
     org = personas.organization
     member_create(

@@ -73,6 +73,17 @@ def test_directory_search_and_htmx_fragment(client, personas):
     assert b"Coordinator Persona" in fragment.content
 
 
+def test_directory_says_when_a_long_search_was_cut(client, personas):
+    client.force_login(personas.member)
+    url = reverse("orgs:directory", args=[personas.organization.slug])
+    cut = client.get(url, {"q": "lead " + " ".join(f"w{i}" for i in range(49))})
+    assert cut.status_code == 200
+    assert "reads at most 10 words and 200 characters" in cut.content.decode()
+    whole = client.get(url, {"q": "lead persona"}).content.decode()
+    assert "Lead Persona" in whole
+    assert "reads at most" not in whole
+
+
 def test_directory_marks_roles_other_than_member(client, personas):
     client.force_login(personas.member)
     body = client.get(
