@@ -189,6 +189,21 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def password_set(*, user: User, password: str) -> int:
+    """Set a new password (a change or a reset) and revoke every API token of the person, so
+    that whoever held the old password or a token made with it is out; returns how many tokens
+    were revoked. Their other sessions end with it: Django signs out a session whose password
+    hash no longer matches (a view keeps the current session with update_session_auth_hash).
+    The password is validated by the form that asked for it."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now, updated_at=now
+    )
+
+
 def api_token_authenticate(*, secret: str) -> User | None:
     """The active user a bearer secret belongs to; records when the token was last used."""
     if not secret.startswith(API_TOKEN_PREFIX):

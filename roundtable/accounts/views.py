@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -29,6 +29,7 @@ from roundtable.accounts.services import (
     invitation_accept,
     invitation_from_token,
     invitation_revoke,
+    password_set,
 )
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
@@ -58,6 +59,44 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         password_reset_send(email=form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from an emailed link. Like a change, it revokes the person's API
+    tokens and signs out every session that used the old password."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        password_set(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _revoked_tokens(count: int) -> str:
+    if count == 0:
+        return ""
+    return f" and your {count} API token{'s were' if count > 1 else ' was'} revoked"
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's password knowing the current one; this session stays signed in, every
+    other one is signed out and the API tokens stop working."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        revoked = password_set(user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, form.user)
+        messages.success(
+            request,
+            "Your password is changed. You stay signed in here; your other sessions were signed "
+            f"out{_revoked_tokens(revoked)}.",
+        )
+        return redirect("accounts:password_change")
+    return render(
+        request, "accounts/password_change.html", {"form": form, "nav_section": "profile"}
+    )
 
 
 def _inviting_org(request: HttpRequest, org_slug: str) -> Organization:
