@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "roundtable.core.middleware.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,6 +153,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Every spelling of an email counts against one person (`SPONSOR@…` is `sponsor@…`).
+AXES_USERNAME_CALLABLE = "roundtable.accounts.lockout.lockout_username"
+# The client's address: the connection's, or, when it comes from one of TRUSTED_PROXIES (comma-
+# separated addresses or ranges of the TLS proxy), the address that proxy put in X-Forwarded-For.
+# Without the setting the header is ignored: anyone can forge it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+AXES_CLIENT_IP_CALLABLE = "roundtable.accounts.lockout.client_address"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

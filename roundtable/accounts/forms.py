@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from roundtable.accounts.lockout import email_normalise
 from roundtable.orgs.models import Role
 
 
@@ -15,6 +16,10 @@ class SignInForm(AuthenticationForm):
         label="Email address",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    def clean_username(self) -> str:
+        # The account and the lockout see one spelling of the address (see lockout.py).
+        return email_normalise(self.cleaned_data["username"])
 
 
 class InvitationForm(forms.Form):

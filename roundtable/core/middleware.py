@@ -1,11 +1,12 @@
 """Error pages: a page someone may not see answers with the site's own 404 page, with DEBUG on
-(the demo) as off (production)."""
+(the demo) as off (production). Signed-in pages are kept out of every cache."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.views.defaults import page_not_found
 
 
@@ -27,3 +28,23 @@ class SiteNotFoundMiddleware:
         if isinstance(exception, Http404):
             return page_not_found(request, exception)
         return None
+
+
+class SignedInNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every page answered to someone signed in.
+
+    A signed-in page shows someone's circles, notes and feedback: no shared proxy may keep it, and
+    the browser may not keep it on disk for the next person at a shared computer (the back button
+    after signing out). Anonymous pages keep their caching, and static files never reach this
+    middleware: whitenoise answers them earlier in the chain.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
