@@ -15,7 +15,7 @@ from roundtable.testing.api import bearer
 from roundtable.testing.personas import PASSWORD, PERSONA_NAMES
 
 pytestmark = pytest.mark.django_db
-NEW_PASSWORD = "brand-new-secret-42"  # noqa: S105 - a test password
+NEW_PASSWORD = "brand-new-secret-42"
 
 
 def _signed_in(user) -> Client:

@@ -40,7 +40,8 @@ def two_programs(personas):
     member = personas.members["member"]
     east = circle_create(program=second, name="East", members=[member, dana], lead=dana)
     held = {}
-    for circle, status in ((personas.circle, "present"), (east, "absent")):
+    lead = personas.members["lead"]
+    for circle, reporter, status in ((personas.circle, lead, "present"), (east, dana, "absent")):
         meetings.schedule_set(
             circle=circle,
             frequency="weekly",
@@ -48,9 +49,9 @@ def two_programs(personas):
             start_time=dt.time(9),
             starts_on=dt.date(2027, 2, 1),
         )
-        first = circle.meetings.order_by("starts_at").first()
+        first = circle.meetings.order_by("starts_at")[0]
         meetings.attendance_set(
-            meeting=first, member=member, status=status, reported_by=circle.lead, now=first.ends_at
+            meeting=first, member=member, status=status, reported_by=reporter, now=first.ends_at
         )
         held[circle.name] = reverse("meetings:detail", args=[first.pk])
     for person in (member, dana):
