@@ -132,15 +132,56 @@ def invitation_from_token(*, token: str) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, token: str, full_name: str, password: str) -> Member:
-    """Create (or reuse) the account, set its password and join the organisation, once."""
+def invitation_account(*, invitation: Invitation) -> User | None:
+    """The account that already has the invited address, if any."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def invitation_needs_sign_in(*, invitation: Invitation, account: User | None = None) -> bool:
+    """Whether accepting asks the person to sign in first: an account exists that someone has
+    claimed (a usable password, a sign-in, or a membership of another organisation). Only an
+    account this organisation imported and nobody ever used (no password, never signed in,
+    member nowhere else) is set up by its invitation: the link is how it gets its password."""
+    account = account or invitation_account(invitation=invitation)
+    if account is None:
+        return False
+    return (
+        account.has_usable_password()
+        or account.last_login is not None
+        or Member.objects.filter(user=account)
+        .exclude(organization=invitation.organization)
+        .exists()
+    )
+
+
+def _invitation_locked(*, token: str) -> Invitation:
     invitation = invitation_from_token(token=token)
     # Lock the row so two clicks on the same link cannot both succeed.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise InvitationInvalid("This invitation has already been used.", reason="used")
-    user = User.objects.filter(email__iexact=invitation.email).first()
+    return invitation
+
+
+def _invitation_accepted(*, invitation: Invitation, member: Member) -> Member:
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = member.user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return member
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, full_name: str, password: str) -> Member:
+    """Create the account (or set up one this organisation imported and nobody ever used), set
+    its password and join the organisation, once. An account someone has claimed is never
+    touched here: its owner signs in and accepts with invitation_accept_signed_in."""
+    invitation = _invitation_locked(token=token)
+    user = invitation_account(invitation=invitation)
+    if user is not None and invitation_needs_sign_in(invitation=invitation, account=user):
+        raise DomainError(
+            f"{invitation.email} already has an account: sign in (or reset its password by "
+            "email) to accept this invitation."
+        )
     candidate = user or User(email=invitation.email, full_name=full_name)
     try:
         validate_password(password, user=candidate)
@@ -160,10 +201,27 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Member:
     if full_name.strip():
         member.user.full_name = full_name.strip()
     member.user.save()
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = member.user
-    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    return member
+    return _invitation_accepted(invitation=invitation, member=member)
+
+
+@transaction.atomic
+def invitation_accept_signed_in(*, token: str, user: User) -> Member:
+    """The person signed in with the invited address joins the organisation; nothing of their
+    account (name, email, password) changes."""
+    invitation = _invitation_locked(token=token)
+    if user.email.lower() != invitation.email.lower():
+        raise DomainError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    member = Member.objects.filter(organization=invitation.organization, user=user).first()
+    if member is None:
+        member = member_create(
+            organization=invitation.organization,
+            email=user.email,
+            full_name=user.full_name,
+            role=invitation.role,
+        )
+    return _invitation_accepted(invitation=invitation, member=member)
 
 
 def _token_hash(secret: str) -> str:

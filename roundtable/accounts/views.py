@@ -22,12 +22,16 @@ from roundtable.accounts.forms import (
     InvitationForm,
     SignInForm,
 )
+from roundtable.accounts.models import Invitation
 from roundtable.accounts.services import (
     InvitationInvalid,
     api_token_create,
     api_token_revoke,
     invitation_accept,
+    invitation_accept_signed_in,
+    invitation_account,
     invitation_from_token,
+    invitation_needs_sign_in,
     invitation_revoke,
     password_set,
 )
@@ -192,16 +196,27 @@ def invitation_revoke_view(request: HttpRequest, org_slug: str, pk: int) -> Http
     return redirect("accounts:invitation_list", org_slug=organization.slug)
 
 
+def _invitation_invalid(request: HttpRequest, exc: InvitationInvalid, status: int) -> HttpResponse:
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {"message": exc.message, "reason": exc.reason},
+        status=status,
+    )
+
+
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """A new address chooses a name and password; an address that already has an account is
+    asked to sign in (or reset its password by email) and then joins with one click."""
     try:
         invitation = invitation_from_token(token=token)
     except InvitationInvalid as exc:
-        return render(
-            request,
-            "accounts/invitation_invalid.html",
-            {"message": exc.message, "reason": exc.reason},
-            status=410 if exc.reason in {"expired", "used", "revoked"} else 404,
+        return _invitation_invalid(
+            request, exc, 410 if exc.reason in {"expired", "used", "revoked"} else 404
         )
+    account = invitation_account(invitation=invitation)
+    if invitation_needs_sign_in(invitation=invitation, account=account):
+        return _invitation_accept_signed_in(request, token, invitation)
     form = InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,12 +226,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except InvitationInvalid as exc:
-            return render(
-                request,
-                "accounts/invitation_invalid.html",
-                {"message": exc.message, "reason": exc.reason},
-                status=410,
-            )
+            return _invitation_invalid(request, exc, 410)
         except DomainError as exc:
             form.add_error("password" if exc.field == "password" else None, exc.message)
         else:
@@ -225,6 +235,35 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("home:home")
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+def _invitation_accept_signed_in(
+    request: HttpRequest, token: str, invitation: Invitation
+) -> HttpResponse:
+    user = request.user
+    signed_in_as_invitee = user.is_authenticated and user.email.lower() == invitation.email.lower()
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and signed_in_as_invitee and form.is_valid():
+        try:
+            member = invitation_accept_signed_in(token=token, user=user)  # type: ignore[arg-type]
+        except InvitationInvalid as exc:
+            return _invitation_invalid(request, exc, 410)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Welcome to {member.organization}!")
+            return redirect("home:home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "needs_sign_in": True,
+            "signed_in_as_invitee": signed_in_as_invitee,
+            "accept_path": request.path,
+        },
     )
 
 

@@ -434,3 +434,59 @@ def test_no_sign_in_button_for_someone_who_has_signed_in(client, personas):
     client.force_login(personas.admin)
     page = client.get(reverse("orgs:member_detail", args=[personas.members["member"].pk]))
     assert b"Send sign-in invitation" not in page.content
+
+
+# --- an invitation for an address that already has an account (issue 12, item 5) ----------
+
+
+def test_accepting_for_an_existing_account_never_sets_its_password(client, personas):
+    """Elsewhere Inc invites Acme's member: the link asks them to sign in, sets no password,
+    and joins them only once they are signed in as themselves."""
+    elsewhere = personas.members["outsider"].organization
+    invitation = invitation_create(
+        organization=elsewhere, email="MEMBER@example.org", invited_by=personas.outsider
+    )
+    path = reverse("accounts:invitation_accept", args=[invitation_token(invitation=invitation)])
+    page = client.get(path)
+    assert b"already has a Roundtable account" in page.content
+    assert reverse("accounts:password_reset").encode() in page.content
+    client.post(
+        path, {"full_name": "Taken Over", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
+    member_user = User.objects.get(email="member@example.org")
+    assert member_user.check_password(PASSWORD)
+    assert not member_user.check_password(NEW_PASSWORD)
+    assert member_user.full_name == "Member Persona"
+    assert not Member.objects.filter(organization=elsewhere, user=member_user).exists()
+
+    client.force_login(personas.sponsor)  # someone else cannot accept it for them
+    assert b"you are signed in as sponsor@example.org" in client.get(path).content
+    client.post(path)
+    assert not Member.objects.filter(organization=elsewhere, user=member_user).exists()
+
+    client.force_login(member_user)
+    assert b"Accept and join" in client.get(path).content
+    response = client.post(path)
+    assert response.status_code == 302
+    assert Member.objects.filter(organization=elsewhere, user=member_user).exists()
+    member_user.refresh_from_db()
+    assert member_user.check_password(PASSWORD)
+    assert member_user.full_name == "Member Persona"
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == member_user
+
+
+def test_the_accept_service_refuses_to_set_a_password_on_a_claimed_account(personas):
+    from roundtable.accounts.services import invitation_accept
+    from roundtable.core.errors import DomainError
+
+    invitation = invitation_create(
+        organization=personas.members["outsider"].organization,
+        email="sponsor@example.org",
+        invited_by=personas.outsider,
+    )
+    with pytest.raises(DomainError, match="already has an account"):
+        invitation_accept(
+            token=invitation_token(invitation=invitation), full_name="X", password=NEW_PASSWORD
+        )
+    assert User.objects.get(email="sponsor@example.org").check_password(PASSWORD)
