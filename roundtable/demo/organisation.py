@@ -39,7 +39,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     (
         "Organisation admin",
         f"admin@{DEMO_DOMAIN}",
-        "Olivia Hart: members, programs and the Django admin",
+        "Olivia Hart: members, programs and invitations of Northwind",
     ),
     ("Coordinator", f"coordinator@{DEMO_DOMAIN}", "Priya Raman: coordinates both programs"),
     ("Sponsor", f"sponsor@{DEMO_DOMAIN}", "Graham Whitfield: sponsors Field Engineer Peer Circles"),
@@ -85,9 +85,6 @@ def demo_seed(*, seed: int = 7) -> DemoResult:
     today = timezone.localdate()
     org = organization_create(name=DEMO_ORG_NAME, slug=DEMO_ORG_SLUG, time_zone=LONDON)
     named, everyone = _members_create(organization=org, rng=rng, today=today)
-    admin_user = named["admin"].user
-    admin_user.is_staff = admin_user.is_superuser = True  # the Django admin, for the demo admin
-    admin_user.save(update_fields=["is_staff", "is_superuser"])
 
     managers = {named[key].pk for key in MANAGERS.values()}
     peers = [m for m in everyone if m.role == Role.MEMBER and m.pk not in managers]

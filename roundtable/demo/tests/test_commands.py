@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from roundtable.accounts.models import User
 from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from roundtable.orgs.models import Organization
 
@@ -24,6 +25,10 @@ def test_the_command_loads_the_demo_and_prints_the_sign_ins():
     call_command("demo_logins", stdout=logins)
     for role, email, _ in DEMO_LOGINS:
         assert f"{role:<22} {email}" in logins.getvalue()
+    assert "python manage.py createsuperuser" in logins.getvalue()
+    # Neither command makes an account for the Django admin: no known password opens it.
+    assert not User.objects.filter(is_staff=True).exists()
+    assert not User.objects.filter(is_superuser=True).exists()
 
 
 def test_if_empty_is_silent_when_an_organisation_exists(personas):

@@ -108,10 +108,23 @@ def test_every_demo_login_signs_in_with_the_demo_password(demo, rf):
         user = authenticate(rf.post("/accounts/login/"), username=email, password=DEMO_PASSWORD)
         assert user is not None
         assert user.email == email
+
+
+def test_the_demo_organisation_admin_is_an_admin_in_the_app_only(demo, client):
     admin = User.objects.get(email=DEMO_LOGINS[0][1])
-    assert admin.is_staff
-    assert admin.is_superuser
-    assert User.objects.filter(is_staff=True).count() == 1
+    assert demo.people["admin"].user == admin
+    assert not admin.is_staff
+    assert not admin.is_superuser
+    assert not User.objects.filter(is_staff=True).exists()
+    assert not User.objects.filter(is_superuser=True).exists()
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert client.get("/admin/orgs/organization/").status_code == 302
+    # What they did through /admin/ they do in the app, within their organisation.
+    member = demo.people["member"]
+    assert client.get(f"/members/{member.pk}/edit/").status_code == 200
 
 
 def test_demo_people_really_hold_their_roles(demo):

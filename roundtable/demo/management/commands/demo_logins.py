@@ -9,6 +9,11 @@ from django.core.management.base import BaseCommand
 from roundtable.accounts.models import User
 from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 
+OPERATOR_HINT = (
+    "The Django admin (/admin/) is for the site operator, not an organisation role: "
+    "create your own account for it with `python manage.py createsuperuser`."
+)
+
 
 class Command(BaseCommand):
     help = "Print the demo organisation's sign-ins, one per role."
@@ -27,4 +32,8 @@ class Command(BaseCommand):
         for role, email, description in DEMO_LOGINS:
             if email in present:
                 self.stdout.write(f"  {role:<22} {email:<32} {description}")
+        self.stdout.write("")
+        # The Django admin sees every organisation, so no demo sign-in opens it and no known
+        # password does: the operator makes their own account.
+        self.stdout.write(OPERATOR_HINT)
         self.stdout.write("")
