@@ -10,6 +10,8 @@ from django.utils import timezone
 from roundtable.accounts.models import Invitation, User
 from roundtable.accounts.services import invitation_create, invitations_create_for_never_signed_in
 from roundtable.notifications.models import Notification
+from roundtable.orgs.member_import.applying import member_import_apply
+from roundtable.orgs.member_import.comparing import ImportReport
 from roundtable.orgs.models import Organization, Role
 
 
@@ -43,6 +45,38 @@ def invitations_send_never_signed_in(*, organization: Organization, invited_by: 
     )
     _invitations_queue(invitations)
     return len(invitations)
+
+
+@transaction.atomic
+def member_import_send(
+    *,
+    organization: Organization,
+    text: str,
+    invited_by: User,
+    expected_digest: str | None = None,
+    may_assign_admin: bool = True,
+) -> ImportReport:
+    """Apply an import and invite, by email, everyone in it who already has an account: they
+    join only by accepting (one organisation never adds another's people)."""
+    report = member_import_apply(
+        organization=organization,
+        text=text,
+        expected_digest=expected_digest,
+        may_assign_admin=may_assign_admin,
+    )
+    invitations = [
+        invitation_create(
+            organization=organization,
+            email=row.email,
+            invited_by=invited_by,
+            role=row.values.get("role") or Role.MEMBER,
+            full_name=row.values.get("full_name", ""),
+        )
+        for row in report.parsed
+        if row.email in report.invite_emails
+    ]
+    _invitations_queue(invitations)
+    return report
 
 
 def _invitations_queue(invitations: list[Invitation]) -> None:

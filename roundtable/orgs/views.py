@@ -16,6 +16,7 @@ from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error
 from roundtable.meetings.history import meetings_consistency, member_attendance_trend
 from roundtable.meetings.selectors import calendar_feed_url
+from roundtable.notifications.account_emails import member_import_send
 from roundtable.notifications.forms import PreferencesForm
 from roundtable.notifications.selectors import notification_preferences_initial
 from roundtable.orgs import selectors
@@ -26,7 +27,6 @@ from roundtable.orgs.forms import (
     MemberImportForm,
     ProfileForm,
 )
-from roundtable.orgs.member_import.applying import member_import_apply
 from roundtable.orgs.member_import.comparing import ImportReport, member_import_preview
 from roundtable.orgs.member_import.parsing import MAX_BYTES, decode_upload, template_csv
 from roundtable.orgs.models import Member, Organization, Role
@@ -243,9 +243,10 @@ def member_import_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
     imported = form_action(
         request,
         MemberImportConfirmForm(request.POST),
-        save=lambda data: member_import_apply(
+        save=lambda data: member_import_send(
             organization=organization,
             text=pending["text"],
+            invited_by=request.user,  # type: ignore[arg-type]
             expected_digest=data["digest"],
             may_assign_admin=permissions.can_administer_organization(request.user, organization),
         ),
@@ -259,7 +260,8 @@ def member_import_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _import_done(report: ImportReport) -> str:
+    invited = f"{report.invited} invited (they join when they accept), " if report.invited else ""
     return (
-        f"Import done: {report.added} added, {report.updated} updated, "
+        f"Import done: {report.added} added, {invited}{report.updated} updated, "
         f"{report.unchanged} unchanged."
     )

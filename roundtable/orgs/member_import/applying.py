@@ -17,6 +17,7 @@ from roundtable.core.errors import DomainError
 from roundtable.core.roles import Role
 from roundtable.orgs.member_import.comparing import (
     ImportReport,
+    accounts_shared,
     member_import_preview,
     members_by_email,
 )
@@ -47,19 +48,25 @@ def member_import_apply(
             f"Nothing was imported: {len(report.errors)} problem"
             f"{'s' if len(report.errors) != 1 else ''} in the file."
         )
-    members_write(organization=organization, rows=report.parsed)
+    members_write(
+        organization=organization,
+        rows=[r for r in report.parsed if r.email not in report.invite_emails],
+    )
     return report
 
 
 @transaction.atomic
 def members_write(*, organization: Organization, rows: list[ParsedRow]) -> dict[str, Member]:
-    """Create or update one member per row (rows already checked), keyed by email."""
+    """Create or update one member per row (rows already checked), keyed by email. Someone
+    with an account is never added here (they are invited), and the name of an account shared
+    with another organisation is left as it is."""
     manager_emails = [r.values["manager_email"] for r in rows if "manager_email" in r.values]
     existing = members_by_email(
         organization=organization, emails=[r.email for r in rows] + manager_emails
     )
     now = timezone.now()
     accounts = _accounts(rows=[r for r in rows if r.email not in existing])
+    shared = accounts_shared(organization=organization, members=existing.values())
     members: dict[str, Member] = {}
     created, updated, renamed = [], [], []
     for row in rows:
@@ -76,7 +83,7 @@ def members_write(*, organization: Organization, rows: list[ParsedRow]) -> dict[
         else:
             member.updated_at = now
             updated.append(member)
-            if row.values["full_name"] != member.user.full_name:
+            if row.email not in shared and row.values["full_name"] != member.user.full_name:
                 member.user.full_name = row.values["full_name"]
                 renamed.append(member.user)
         for name, value in profile.items():
@@ -105,8 +112,8 @@ def members_write(*, organization: Organization, rows: list[ParsedRow]) -> dict[
 
 
 def _accounts(*, rows: list[ParsedRow]) -> dict[str, Any]:
-    """The account of every new member by email: someone who already has one (in another
-    organisation) joins with it, the others get an account without a usable password."""
+    """A new account, without a usable password, for every new member by email. Someone who
+    already has an account is invited instead (see the preview): never added here."""
     user_model = get_user_model()
     emails = [r.email for r in rows]
     accounts: dict[str, Any] = {
@@ -117,7 +124,12 @@ def _accounts(*, rows: list[ParsedRow]) -> dict[str, Any]:
     }
     fresh = []
     for row in rows:
-        if row.email not in accounts:
+        if row.email in accounts:
+            raise DomainError(
+                f"Nothing was imported: line {row.line}: {row.email} already has an account; "
+                "they can join only by accepting an invitation."
+            )
+        else:
             user = user_model(email=row.email, full_name=row.values["full_name"])
             user.set_unusable_password()
             _check(user, row.line, exclude=[])

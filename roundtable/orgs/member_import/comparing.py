@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
@@ -43,8 +44,9 @@ class RowChange:
     line: int
     email: str
     name: str
-    action: str  # "new", "updated" or "unchanged"
+    action: str  # "new", "invite", "updated" or "unchanged"
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    note: str = ""
 
 
 @dataclass
@@ -56,6 +58,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     rows: list[RowChange] = field(default_factory=list)
     parsed: list[ParsedRow] = field(default_factory=list, repr=False)
+    # Addresses that already have an account: they are invited, never added directly.
+    invite_emails: set[str] = field(default_factory=set)
 
     @property
     def is_valid(self) -> bool:
@@ -72,6 +76,10 @@ class ImportReport:
     @property
     def added(self) -> int:
         return self.count("new")
+
+    @property
+    def invited(self) -> int:
+        return self.count("invite")
 
     @property
     def updated(self) -> int:
@@ -95,6 +103,32 @@ def members_by_email(
     )
     members = members.annotate(email_lower=Lower("user__email")).filter(email_lower__in=wanted)
     return {m.user.email.lower(): m for m in members}
+
+
+def accounts_with_email(*, emails: Iterable[str]) -> set[str]:
+    """The lower-cased addresses among these that already have an account, in one query."""
+    wanted = sorted({e.lower() for e in emails})
+    if not wanted:
+        return set()
+    users = get_user_model().objects.annotate(email_lower=Lower("email"))
+    return set(users.filter(email_lower__in=wanted).values_list("email_lower", flat=True))
+
+
+def accounts_shared(*, organization: Organization, members: Iterable[Member]) -> set[str]:
+    """The lower-cased addresses of these members whose account is not this organisation's
+    alone (a membership elsewhere, or signed in to the site as its operator): an import never
+    changes such an account's name. One query."""
+    members = list(members)
+    elsewhere = set(
+        Member.objects.filter(user__in=[m.user_id for m in members])
+        .exclude(organization=organization)
+        .values_list("user_id", flat=True)
+    )
+    return {
+        m.user.email.lower()
+        for m in members
+        if m.user_id in elsewhere or m.user.is_staff or m.user.is_superuser
+    }
 
 
 def _display(name: str, value: Any) -> str:
@@ -171,20 +205,57 @@ def member_import_preview(
         organization_name=str(organization),
         may_assign_admin=may_assign_admin,
     )
+    new_emails = [r.email for r in parsed.rows if r.email not in existing]
+    report.invite_emails = accounts_with_email(emails=new_emails)
+    for row in parsed.rows:
+        manager = row.values.get("manager_email")
+        if manager in report.invite_emails:
+            report.errors.append(
+                RowError(
+                    row.line,
+                    f"The manager {manager} already has an account and is invited: they join "
+                    "once they accept. Leave the manager empty for now.",
+                )
+            )
     report.errors.sort(key=lambda e: e.line)
+    shared = accounts_shared(organization=organization, members=existing.values())
     for row in parsed.rows:
         member = existing.get(row.email)
         name = row.values.get("full_name", row.email)
         if member is None:
-            report.rows.append(RowChange(row.line, row.email, name, "new"))
+            if row.email in report.invite_emails:
+                note = (
+                    "Already has an account: invited by email, joins when they accept "
+                    "(their account and the rest of this row are left as they are)."
+                )
+                report.rows.append(RowChange(row.line, row.email, name, "invite", note=note))
+            else:
+                report.rows.append(RowChange(row.line, row.email, name, "new"))
             continue
         current = _current_values(member)
+        note = ""
+        values = dict(row.values)
+        if row.email in shared and not _same(
+            "full_name", current["full_name"], values.get("full_name")
+        ):
+            note = (
+                f"Name not changed (stays “{current['full_name']}”): their account is shared "
+                "with another organisation."
+            )
+            values.pop("full_name", None)
         changes = [
             (FIELD_LABELS[key], _display(key, current[key]), _display(key, value))
-            for key, value in row.values.items()
+            for key, value in values.items()
             if key in FIELD_LABELS and not _same(key, current[key], value)
         ]
         report.rows.append(
-            RowChange(row.line, row.email, name, "updated" if changes else "unchanged", changes)
+            RowChange(
+                row.line,
+                row.email,
+                name,
+                "updated" if changes else "unchanged",
+                changes,
+                note=note,
+            )
         )
     return report

@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from roundtable.accounts.models import User
 from roundtable.core.errors import DomainError
 from roundtable.orgs.member_import import comparing
-from roundtable.orgs.member_import.applying import member_import_apply
+from roundtable.orgs.member_import.applying import member_import_apply, members_write
 from roundtable.orgs.member_import.parsing import text_digest
 from roundtable.orgs.models import Member, Tag
-from roundtable.orgs.services import member_update
+from roundtable.orgs.services import member_create, member_update
+from roundtable.testing.personas import PASSWORD
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "members.csv"
 HEADER = (
@@ -95,19 +96,47 @@ def test_given_tags_replace_the_old_ones_and_reuse_existing_tags_ignoring_case(p
     assert personas.organization.tags.filter(kind="skill").count() == 3
 
 
-def test_someone_with_an_account_elsewhere_joins_with_it(personas):
+def test_someone_with_an_account_elsewhere_is_not_added(personas):
+    """Acme's file names Elsewhere Inc's admin: no membership, no change to their account (the
+    invitation is sent by notifications' member_import_send)."""
     users = User.objects.count()
-    member_import_apply(
+    report = member_import_apply(
         organization=personas.organization,
-        text=_csv("Outsider@example.org,Someone Else,coordinator"),
+        text=_csv("Outsider@example.org,RENAMED BY ACME,coordinator", "new@example.org,New One"),
     )
-    joined = Member.objects.get(organization=personas.organization, user=personas.outsider)
-    assert joined.role == "coordinator"
-    assert User.objects.count() == users
-    # Their account keeps its name and password: the import only adds a membership.
+    assert report.invite_emails == {"outsider@example.org"}
+    assert not Member.objects.filter(
+        organization=personas.organization, user=personas.outsider
+    ).exists()
+    assert Member.objects.filter(organization=personas.organization, user__email="new@example.org")
+    assert User.objects.count() == users + 1
     personas.outsider.refresh_from_db()
     assert personas.outsider.full_name == "Outsider Persona"
-    assert personas.outsider.has_usable_password()
+    assert personas.outsider.check_password(PASSWORD)
+
+
+def test_members_write_never_adds_an_existing_account(personas):
+    rows = comparing.members_csv_parse(text=_csv("outsider@example.org,Someone")).rows
+    with pytest.raises(DomainError, match="already has an account"):
+        members_write(organization=personas.organization, rows=rows)
+    assert not Member.objects.filter(
+        organization=personas.organization, user=personas.outsider
+    ).exists()
+
+
+def test_an_import_renames_only_accounts_of_this_organisation_alone(personas):
+    """Acme's member also belongs to Elsewhere Inc; Acme's sponsor belongs to Acme alone."""
+    member_create(
+        organization=personas.members["outsider"].organization,
+        email="member@example.org",
+        full_name="ignored",
+    )
+    member_import_apply(
+        organization=personas.organization,
+        text=_csv("member@example.org,RENAMED BY ACME", "sponsor@example.org,Sponsor Renamed"),
+    )
+    assert User.objects.get(email="member@example.org").full_name == "Member Persona"
+    assert User.objects.get(email="sponsor@example.org").full_name == "Sponsor Renamed"
 
 
 def test_a_manager_already_in_the_organisation_may_be_named(personas):

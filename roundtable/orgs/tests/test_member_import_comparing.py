@@ -9,7 +9,7 @@ from pathlib import Path
 from roundtable.orgs.member_import.applying import member_import_apply
 from roundtable.orgs.member_import.comparing import member_import_preview
 from roundtable.orgs.models import Member
-from roundtable.orgs.services import member_set_availability, member_update
+from roundtable.orgs.services import member_create, member_set_availability, member_update
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "members.csv"
 HEADER = "email,full_name,role,years_experience,skills,availability"
@@ -93,19 +93,40 @@ def test_coordinators_cannot_make_admins_nor_demote_one(personas):
     ]
 
 
-def test_members_of_another_organisation_are_new_here(personas):
-    text = _csv("outsider@example.org,Outsider Persona")
+def test_someone_with_an_account_elsewhere_is_invited_and_the_preview_says_so(personas):
+    text = _csv("outsider@example.org,Outsider Persona", "fresh@example.org,Fresh Person")
     report = member_import_preview(organization=personas.organization, text=text)
-    assert [(r.email, r.action) for r in report.rows] == [("outsider@example.org", "new")]
+    assert [(r.email, r.action) for r in report.rows] == [
+        ("outsider@example.org", "invite"),
+        ("fresh@example.org", "new"),
+    ]
+    assert "invited" in report.rows[0].note
+    assert (report.added, report.invited) == (1, 1)
+
+
+def test_a_shared_account_keeps_its_name_and_the_preview_says_so(personas):
+    """Acme's member also belongs to Elsewhere Inc: Acme's file cannot rename them."""
+    member_create(
+        organization=personas.members["outsider"].organization,
+        email="member@example.org",
+        full_name="ignored",
+    )
+    text = _csv("member@example.org,RENAMED BY ACME", "sponsor@example.org,Sponsor Renamed")
+    report = member_import_preview(organization=personas.organization, text=text)
+    shared, alone = report.rows
+    assert (shared.action, shared.changes) == ("unchanged", [])
+    assert "Name not changed" in shared.note
+    assert alone.changes == [("name", "Sponsor Persona", "Sponsor Renamed")]
 
 
 def test_preview_queries_do_not_grow_with_rows(personas, django_assert_num_queries):
     org = personas.organization
     member_import_apply(organization=org, text=EXAMPLE.read_text())
-    # Members, then their skills, approaches and availability, each prefetched once.
-    with django_assert_num_queries(4):
+    # Members, then their skills, approaches and availability, each prefetched once; then
+    # which of their accounts are shared with another organisation.
+    with django_assert_num_queries(5):
         member_import_preview(organization=org, text=EXAMPLE.read_text())
     lines = [f"p{i}@example.org,P {i},,2,a; b,Mon 09:00-10:00" for i in range(60)]
     member_import_apply(organization=org, text=_csv(*lines))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         member_import_preview(organization=org, text=_csv(*lines))

@@ -350,3 +350,25 @@ def test_a_file_that_changes_nothing_offers_no_import(client, personas):
     assert "8</strong> unchanged" in again
     assert reverse("orgs:member_import_confirm", args=[slug]) not in again
     assert "Import 0" not in again
+
+
+def test_an_import_invites_another_organisations_person_instead_of_adding_them(client, personas):
+    """Acme's coordinator imports Elsewhere Inc's admin: the preview says they will be invited,
+    the import sends an invitation, and their account and Elsewhere Inc stay as they were."""
+    from roundtable.accounts.models import Invitation
+
+    client.force_login(personas.coordinator)
+    slug = personas.organization.slug
+    response = _upload(client, slug, "email,full_name\noutsider@example.org,RENAMED BY ACME\n")
+    assert "1</strong> to invite" in response.content.decode()
+    assert "Already has an account: invited by email" in response.content.decode()
+    digest = response.context["report"].digest
+    response = client.post(reverse("orgs:member_import_confirm", args=[slug]), {"digest": digest})
+    assert response.status_code == 302
+    assert not Member.objects.filter(
+        organization=personas.organization, user=personas.outsider
+    ).exists()
+    invitation = Invitation.objects.get(email="outsider@example.org")
+    assert (invitation.organization, invitation.accepted_at) == (personas.organization, None)
+    personas.outsider.refresh_from_db()
+    assert personas.outsider.full_name == "Outsider Persona"
