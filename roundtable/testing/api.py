@@ -49,3 +49,16 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert isinstance(body["detail"], str)
     assert body["detail"]
     return body
+
+
+def managers_only(ok: int) -> list[tuple[str, int]]:
+    """Expected statuses of a change only the program's coordinators and admins may make: `ok`
+    for them, 403 for the others who see the object, 404 for the outsider who does not."""
+    return [
+        ("admin", ok),
+        ("coordinator", ok),
+        ("sponsor", 403),
+        ("lead", 403),
+        ("member", 403),
+        ("outsider", 404),
+    ]

@@ -100,3 +100,35 @@ def personas_create() -> Personas:
         other_circle=other_circle,
         members=members,
     )
+
+
+@dataclass
+class SecondProgram:
+    """A second program of the personas' organisation with its own coordinator: the member is in
+    its East circle too, and Dana takes part in this program only (she leads East)."""
+
+    program: Program
+    coordinator: Member
+    east: Circle
+    dana: Member
+
+
+def second_program_create(personas: Personas) -> SecondProgram:
+    org = personas.organization
+    coordinator = member_create(
+        organization=org, email="co2@example.org", full_name="Co Two", role="coordinator"
+    )
+    dana = member_create(organization=org, email="dana@example.org", full_name="Dana")
+    program = program_create(
+        organization=org,
+        name="Onboarding circles",
+        purpose="Welcome new engineers.",
+        sponsor=personas.members["sponsor"],
+        coordinators=[coordinator],
+        start_date=org.created_at.date(),
+        status=Program.Status.ACTIVE,
+    )
+    east = circle_create(
+        program=program, name="East", members=[personas.members["member"], dana], lead=dana
+    )
+    return SecondProgram(program=program, coordinator=coordinator, east=east, dana=dana)

@@ -10,6 +10,7 @@ from roundtable.testing.api import (
     PERSONAS,
     as_persona,
     assert_error,
+    managers_only,
     new_member,
     post,
 )
@@ -51,17 +52,7 @@ def test_other_circle_is_hidden_from_those_outside_it(
     assert response.status_code == status
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("admin", 201),
-        ("coordinator", 201),
-        ("sponsor", 403),
-        ("lead", 403),
-        ("member", 403),
-        ("outsider", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), managers_only(201))
 def test_circle_create_per_persona(personas: Personas, persona: str, status: int) -> None:
     newcomer = new_member(personas, "newcomer")
     response = post(
@@ -94,17 +85,7 @@ def test_circle_create_reports_a_duplicate_name(personas: Personas) -> None:
     assert "already has a circle" in body["detail"]
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("admin", 201),
-        ("coordinator", 201),
-        ("sponsor", 403),
-        ("lead", 403),
-        ("member", 403),
-        ("outsider", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), managers_only(201))
 def test_circle_add_member_per_persona(personas: Personas, persona: str, status: int) -> None:
     newcomer = new_member(personas, "newcomer")
     response = post(
@@ -120,17 +101,7 @@ def test_circle_add_member_per_persona(personas: Personas, persona: str, status:
         assert response.json()["name"] == "Newcomer Extra"
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("admin", 204),
-        ("coordinator", 204),
-        ("sponsor", 403),
-        ("lead", 403),
-        ("member", 403),
-        ("outsider", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), managers_only(204))
 def test_circle_remove_member_per_persona(personas: Personas, persona: str, status: int) -> None:
     member = personas.members["member"]
     response = as_persona(personas, persona).delete(

@@ -13,6 +13,7 @@ from roundtable.testing.api import (
     PERSONAS,
     as_persona,
     assert_error,
+    managers_only,
     new_member,
     patch,
     post,
@@ -57,17 +58,7 @@ def program_payload(personas: Personas, **changes: Any) -> dict[str, Any]:
     return payload
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("admin", 201),
-        ("coordinator", 201),
-        ("sponsor", 403),
-        ("lead", 403),
-        ("member", 403),
-        ("outsider", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), managers_only(201))
 def test_program_create_per_persona(personas: Personas, persona: str, status: int) -> None:
     response = post(as_persona(personas, persona), "/api/programs", program_payload(personas))
     assert response.status_code == status, response.content
@@ -98,17 +89,7 @@ def test_program_create_needs_a_coordinator(personas: Personas) -> None:
     assert body["field"] == "coordinator_ids"
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("admin", 200),
-        ("coordinator", 200),
-        ("sponsor", 403),
-        ("lead", 403),
-        ("member", 403),
-        ("outsider", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), managers_only(200))
 def test_program_update_per_persona(personas: Personas, persona: str, status: int) -> None:
     url = f"/api/programs/{personas.program.pk}"
     response = patch(as_persona(personas, persona), url, {"name": "Win-back circles"})

@@ -6,12 +6,10 @@ import pytest
 
 from roundtable.accounts.models import User
 from roundtable.circles.models import Circle
-from roundtable.circles.services import circle_create, program_withdraw
+from roundtable.circles.services import program_withdraw
 from roundtable.core import permissions
-from roundtable.orgs.services import member_create
 from roundtable.programs.models import Program
-from roundtable.programs.services import program_create
-from roundtable.testing.personas import PERSONA_NAMES
+from roundtable.testing.personas import PERSONA_NAMES, second_program_create
 
 
 @pytest.mark.parametrize(
@@ -83,25 +81,9 @@ def test_inactive_member_has_no_access(personas):
 
 
 def _second_program(personas):
-    """A second program with its own coordinator; the member takes part in both programs, Dana
-    only in the second, and the peer (lead of the first program's other circle) only in the
-    first."""
-    org = personas.organization
-    second_coordinator = member_create(
-        organization=org, email="co2@example.org", full_name="Co Two", role="coordinator"
-    )
-    dana = member_create(organization=org, email="dana@example.org", full_name="Dana")
-    second = program_create(
-        organization=org,
-        name="Onboarding circles",
-        purpose="Welcome new engineers.",
-        sponsor=personas.members["sponsor"],
-        coordinators=[second_coordinator],
-        start_date=org.created_at.date(),
-        status=Program.Status.ACTIVE,
-    )
-    circle_create(program=second, name="East", members=[personas.members["member"], dana])
-    return second, second_coordinator.user, dana
+    """The second program, its coordinator's user and Dana (see `second_program_create`)."""
+    second = second_program_create(personas)
+    return second.program, second.coordinator.user, second.dana
 
 
 def test_coordinators_see_private_fields_of_their_programs_people_only(personas):

@@ -9,11 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from roundtable.circles.services import circle_create
 from roundtable.meetings import services as meetings
-from roundtable.orgs.services import member_create, member_update
-from roundtable.programs.models import Program
-from roundtable.programs.services import program_create
+from roundtable.orgs.services import member_update
+from roundtable.testing.personas import second_program_create
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +21,9 @@ def two_programs(personas):
     """The personas' program (North circle) and a second one with its own coordinator (East
     circle); the member is in both circles, present at North's meetings, absent at East's, and
     Dana is only in the second program."""
-    org = personas.organization
-    second_coordinator = member_create(
-        organization=org, email="co2@example.org", full_name="Co Two", role="coordinator"
-    )
-    dana = member_create(organization=org, email="dana@example.org", full_name="Dana")
-    second = program_create(
-        organization=org,
-        name="Onboarding circles",
-        purpose="Welcome new engineers.",
-        sponsor=personas.members["sponsor"],
-        coordinators=[second_coordinator],
-        start_date=org.created_at.date(),
-        status=Program.Status.ACTIVE,
-    )
+    second = second_program_create(personas)
+    dana, east = second.dana, second.east
     member = personas.members["member"]
-    east = circle_create(program=second, name="East", members=[member, dana], lead=dana)
     held = {}
     lead = personas.members["lead"]
     for circle, reporter, status in ((personas.circle, lead, "present"), (east, dana, "absent")):
@@ -56,7 +41,7 @@ def two_programs(personas):
         held[circle.name] = reverse("meetings:detail", args=[first.pk])
     for person in (member, dana):
         member_update(member=person, hire_date=dt.date(2019, 5, 1))
-    return second_coordinator.user, dana, held
+    return second.coordinator.user, dana, held
 
 
 def _page(client, user, member) -> str:
