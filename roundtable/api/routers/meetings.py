@@ -152,17 +152,22 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> Meeting:
     return meeting_get_for_user(user=caller(request), pk=meeting_id)
 
 
+def _managed_meeting(request: HttpRequest, meeting_id: int, refusal: str) -> Meeting:
+    """A meeting the caller sees (else 404) and may change, as the circle's lead, coordinators and
+    admins may (else 403 with `refusal`)."""
+    user = caller(request)
+    meeting = meeting_get_for_user(user=user, pk=meeting_id)
+    permission_require(permissions.can_manage_circle(user, meeting.circle), refusal)
+    return meeting
+
+
 @router.post(
     "/meetings/{meeting_id}/move",
     response={200: MeetingOut, codes_4xx: ErrorOut},
     url_name="meeting_move",
 )
 def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meeting:
-    user = caller(request)
-    meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    permission_require(
-        permissions.can_manage_circle(user, meeting.circle), "Only the lead may move it."
-    )
+    meeting = _managed_meeting(request, meeting_id, "Only the lead may move it.")
     naive = payload.local_start.replace(tzinfo=None)
     return services.meeting_move(
         meeting=meeting,
@@ -178,11 +183,7 @@ def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meet
     url_name="meeting_cancel",
 )
 def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> Meeting:
-    user = caller(request)
-    meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    permission_require(
-        permissions.can_manage_circle(user, meeting.circle), "Only the lead may cancel it."
-    )
+    meeting = _managed_meeting(request, meeting_id, "Only the lead may cancel it.")
     return services.meeting_cancel(meeting=meeting, reason=payload.reason)
 
 
@@ -193,11 +194,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> 
 )
 def meeting_restore(request: HttpRequest, meeting_id: int, payload: RestoreIn) -> Meeting:
     """A cancelled meeting takes place after all; those told of the cancellation are told."""
-    user = caller(request)
-    meeting = meeting_get_for_user(user=user, pk=meeting_id)
-    permission_require(
-        permissions.can_manage_circle(user, meeting.circle), "Only the lead may restore it."
-    )
+    meeting = _managed_meeting(request, meeting_id, "Only the lead may restore it.")
     return services.meeting_restore(meeting=meeting, reason=payload.reason)
 
 
