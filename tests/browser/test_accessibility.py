@@ -109,6 +109,12 @@ def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, brow
     coordinator.locator("#move-member").select_option(str(member.pk))
     coordinator.locator("#move-circle").select_option(index=1)
     coordinator.locator("#move-submit").focus()
-    coordinator.keyboard.press("Enter")
+    # Wait for the move's answer: the test ends (and the database is emptied) only after it.
+    with coordinator.expect_response(lambda r: "/move" in r.url and r.request.method == "POST"):
+        coordinator.keyboard.press("Enter")
     expect(coordinator.locator(":focus")).to_have_id("move-submit")
     expect(coordinator.locator("#announcer")).to_have_text(re.compile(r"\w"))
+    # No request of either page may still be running when the test database is emptied.
+    coordinator.wait_for_load_state("networkidle")
+    coordinator.context.close()
+    lead.context.close()
