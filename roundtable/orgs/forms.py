@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from roundtable.formation.features import split_tags
 from roundtable.orgs.models import Member, Role, available_time_zones
+from roundtable.orgs.selectors import account_shared_elsewhere
 from roundtable.timeslots import WEEKDAY_NAMES, WeeklySlot
 
 
@@ -83,7 +84,7 @@ class AdminMemberForm(ProfileForm):
         label="Active member", required=False, help_text="Inactive members cannot sign in here."
     )
 
-    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, member: Member, by_self: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager_field = cast(forms.ModelChoiceField, self.fields["manager"])
         manager_field.queryset = (
@@ -91,6 +92,14 @@ class AdminMemberForm(ProfileForm):
             .exclude(pk=member.pk)
             .select_related("user")
         )
+        if not by_self and account_shared_elsewhere(member=member):
+            name = self.fields["full_name"]
+            name.disabled = True
+            name.initial = member.user.full_name
+            name.help_text = (
+                "This person's account is also in another organisation: only they can change "
+                "their name, on their own profile page."
+            )
 
     @staticmethod
     def initial_for(member: Member) -> dict[str, Any]:

@@ -115,6 +115,16 @@ def member_get_for_user(*, user: Any, pk: int) -> Member:
     )
 
 
+def account_shared_elsewhere(*, member: Member) -> bool:
+    """Whether the person's account is also a member of another organisation: then their name
+    and email belong to them, and no single organisation may change them."""
+    return (
+        Member.objects.filter(user_id=member.user_id)
+        .exclude(organization_id=member.organization_id)
+        .exists()
+    )
+
+
 def members_for_choice(*, organization: Organization) -> QuerySet[Member]:
     return (
         Member.objects.filter(organization=organization, is_active=True)

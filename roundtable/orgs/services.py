@@ -15,6 +15,7 @@ from roundtable.core.errors import DomainError
 from roundtable.core.permissions import forget_memberships
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.orgs.models import PROFILE_FIELDS, AvailabilitySlot, Member, Organization, Role, Tag
+from roundtable.orgs.selectors import account_shared_elsewhere
 from roundtable.timeslots import WeeklySlot, merge_weekly_slots
 
 
@@ -130,9 +131,11 @@ def member_update(
     full_name: str | None = None,
     skills: Sequence[str] | None = None,
     approaches: Sequence[str] | None = None,
+    by_self: bool = False,
     **fields: object,
 ) -> Member:
-    """Change profile fields; only the names given are touched."""
+    """Change profile fields; only the names given are touched. The name is the account's: an
+    organisation changes it only while the account is theirs alone (`by_self`: the person)."""
     allowed = {*PROFILE_FIELDS, "manager", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
@@ -142,6 +145,12 @@ def member_update(
             value = value.strip()
         setattr(member, name, value)
     if full_name is not None and full_name.strip() != member.user.full_name:
+        if not by_self and account_shared_elsewhere(member=member):
+            raise DomainError(
+                f"{member.user.full_name}'s account is also in another organisation, so only "
+                "they can change their name (on their own profile page).",
+                field="full_name",
+            )
         member.user.full_name = full_name.strip()
         full_clean_or_raise(member.user)
         member.user.save(update_fields=["full_name"])

@@ -106,7 +106,7 @@ def _own_member(request: HttpRequest) -> Member:
     raise Http404("You are not a member of any organisation yet.")
 
 
-def _profile_save(member: Member, form: ProfileForm, formset: Any) -> bool:
+def _profile_save(member: Member, form: ProfileForm, formset: Any, *, by_self: bool) -> bool:
     """Save profile and availability together: both land or neither does."""
     slots = [
         (slot.weekday, slot.start_time, slot.end_time)
@@ -115,7 +115,7 @@ def _profile_save(member: Member, form: ProfileForm, formset: Any) -> bool:
     ]
     try:
         with transaction.atomic():
-            member_update(member=member, **dict(form.cleaned_data))
+            member_update(member=member, by_self=by_self, **dict(form.cleaned_data))
             member_set_availability(member=member, slots=slots)
     except DomainError as exc:
         form_error(form, exc)
@@ -132,11 +132,16 @@ def _availability_initial(member: Member) -> list[dict[str, Any]]:
 
 def _edit_member_page(request: HttpRequest, member: Member, *, as_admin: bool) -> HttpResponse:
     form_class = AdminMemberForm if as_admin else ProfileForm
-    form_kwargs: dict[str, Any] = {"member": member} if as_admin else {}
+    by_self = member.user_id == request.user.pk
+    form_kwargs: dict[str, Any] = {"member": member, "by_self": by_self} if as_admin else {}
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         formset = AvailabilityFormSet(request.POST, prefix="availability")
-        if form.is_valid() and formset.is_valid() and _profile_save(member, form, formset):
+        if (
+            form.is_valid()
+            and formset.is_valid()
+            and _profile_save(member, form, formset, by_self=by_self)
+        ):
             messages.success(request, "Profile saved.")
             if as_admin:
                 return redirect("orgs:member_detail", pk=member.pk)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from roundtable.core.errors import DomainError
 from roundtable.orgs.models import Member
 from roundtable.orgs.services import member_create, member_set_availability, member_update
 from roundtable.testing.personas import PERSONA_NAMES
@@ -372,3 +373,46 @@ def test_an_import_invites_another_organisations_person_instead_of_adding_them(c
     assert (invitation.organization, invitation.accepted_at) == (personas.organization, None)
     personas.outsider.refresh_from_db()
     assert personas.outsider.full_name == "Outsider Persona"
+
+
+def _share_lead_with_the_other_organisation(personas):
+    """The lead's account also joins Elsewhere Inc (as an accepted invitation would do)."""
+    return member_create(
+        organization=personas.members["outsider"].organization,
+        email=personas.lead.email,
+        full_name="ignored: the account keeps its name",
+    )
+
+
+def test_an_admin_cannot_rename_an_account_another_organisation_shares(client, personas):
+    elsewhere = _share_lead_with_the_other_organisation(personas)
+    client.force_login(personas.user("outsider"))
+    url = reverse("orgs:member_edit", args=[elsewhere.pk])
+    page = client.get(url).content.decode()
+    assert "only they can change" in page
+    response = client.post(
+        url,
+        _profile_data(full_name="RENAMED BY ELSEWHERE", role="member", manager="", is_active="on"),
+    )
+    assert response.status_code == 302
+    personas.lead.refresh_from_db()
+    assert personas.lead.full_name == "Lead Persona"
+    with pytest.raises(DomainError, match="only they can change their name"):
+        member_update(member=elsewhere, full_name="RENAMED BY ELSEWHERE")
+    # the other fields are the organisation's own and still change
+    elsewhere.refresh_from_db()
+    assert elsewhere.location == "Leeds"
+
+
+def test_the_person_renames_their_shared_account_themselves(client, personas):
+    _share_lead_with_the_other_organisation(personas)
+    client.force_login(personas.lead)
+    assert client.post(reverse("orgs:profile"), _profile_data()).status_code == 302
+    personas.lead.refresh_from_db()
+    assert personas.lead.full_name == "Mia Member"
+
+
+def test_an_admin_renames_an_account_only_their_organisation_holds(personas):
+    member_update(member=personas.members["member"], full_name="Corrected Name")
+    personas.member.refresh_from_db()
+    assert personas.member.full_name == "Corrected Name"
