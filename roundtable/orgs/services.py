@@ -88,7 +88,9 @@ def member_create(
     skills: Sequence[str] = (),
     approaches: Sequence[str] = (),
 ) -> Member:
-    """Add a person to an organisation, creating their account when they have none."""
+    """Add a person to an organisation, creating their account when they have none. An existing
+    account joins only with its owner's consent: callers are the acceptance of an invitation
+    (accounts.services) and the demo and test seeding; imports and admins send invitations."""
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email.strip()).lower()
     user = user_model.objects.filter(email__iexact=email).first()
