@@ -19,10 +19,12 @@ class CircleForm(forms.Form):
         choices=time_zone_choices, help_text="The circle meets at wall-clock times in this zone."
     )
     feedback_anonymous = forms.BooleanField(
-        label="Show meeting feedback without names",
+        label="Meeting feedback is anonymous",
         required=False,
         initial=True,
-        help_text="People speak more freely when nobody sees who rated what.",
+        help_text="People speak more freely when nobody, the lead included, can see who rated "
+        "what. A change applies only to feedback given afterwards: feedback given anonymously "
+        "stays anonymous, and feedback given with names keeps them.",
     )
 
 

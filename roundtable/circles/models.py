@@ -23,7 +23,15 @@ class Circle(TimeStampedModel):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     feedback_anonymous = models.BooleanField(
-        default=True, help_text="Meeting feedback is shown without names."
+        default=True,
+        help_text="Meeting feedback is given without names. A change applies only to feedback "
+        "given afterwards: what was given anonymously stays anonymous.",
+    )
+    feedback_setting_changed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When `feedback_anonymous` last changed; empty if it never has.",
     )
 
     class Meta:

@@ -66,8 +66,11 @@ def circle_update(
         circle.name = name
     if time_zone is not None:
         circle.time_zone = time_zone
-    if feedback_anonymous is not None:
+    if feedback_anonymous is not None and feedback_anonymous != circle.feedback_anonymous:
+        # Only feedback given from now on follows the new setting (each feedback keeps the one
+        # it was given under); the circle is told since when.
         circle.feedback_anonymous = feedback_anonymous
+        circle.feedback_setting_changed_on = timezone.localdate()
     full_clean_or_raise(circle)
     circle.save()
     return circle

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from roundtable.core.anonymity import random_id, receipt_digest
 from roundtable.core.models import TimeStampedModel
 from roundtable.timeslots import WEEKDAY_NAMES
 from roundtable.timeslots.recurrence import Recurrence
@@ -208,26 +209,80 @@ class Attendance(TimeStampedModel):
         return f"{self.member}: {self.status}"
 
 
-class Feedback(TimeStampedModel):
-    """A member's quick "how useful was this?" after a meeting. Weak meetings stay on record."""
+class Feedback(models.Model):
+    """A member's quick "how useful was this?" after a meeting. Weak meetings stay on record.
 
+    Feedback given while the circle's feedback was anonymous is stored without its author
+    (`member` is null, `anonymous` true) and stays so whatever the circle chooses later; its
+    `FeedbackReceipt` stops a second answer. No feedback keeps a time finer than its day (the
+    UTC date) nor an insertion order (`random_id`): either would line it up with whoever was
+    active at that moment."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
-    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="feedback")
+    member = models.ForeignKey(
+        "orgs.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        help_text="Empty when the feedback was given anonymously.",
+    )
+    anonymous = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The circle's setting when it was given; later changes leave it as it is.",
+    )
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(blank=True, max_length=2000)
+    given_on = models.DateField(help_text="The day (UTC) it was given; never a finer time.")
 
     class Meta:
+        ordering = ["given_on", "id"]
         constraints = [
-            models.UniqueConstraint("meeting", "member", name="feedback_once_per_member"),
+            models.UniqueConstraint(
+                "meeting",
+                "member",
+                condition=models.Q(member__isnull=False),
+                name="feedback_once_per_member",
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anonymous=True, member__isnull=True)
+                | models.Q(anonymous=False, member__isnull=False),
+                name="feedback_anonymous_has_no_member",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for {self.meeting}"
+
+
+class FeedbackReceipt(models.Model):
+    """Proof that someone gave anonymous feedback on a meeting, never who: `digest` is
+    `receipt_digest(f"meeting-feedback:{meeting.pk}", member.pk)`. No member, no timestamp,
+    and a random key rather than a sequence, so neither the rows' times nor their order line a
+    receipt up with its feedback (SQLite stores rows in key order; PostgreSQL's physical row
+    order and transaction ids are the engine's own and out of reach here)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="feedback_receipts"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+
+    SCOPE = "meeting-feedback"
+
+    def __str__(self) -> str:
+        return f"A feedback receipt for {self.meeting}"
+
+    @classmethod
+    def digest_for(cls, *, meeting_id: int, member_id: int) -> str:
+        return receipt_digest(f"{cls.SCOPE}:{meeting_id}", member_id)
 
 
 class CalendarFeed(TimeStampedModel):

@@ -20,6 +20,7 @@ from roundtable.meetings.models import (
     Attendance,
     CalendarFeed,
     Feedback,
+    FeedbackReceipt,
     Meeting,
     NotesRevision,
     Rsvp,
@@ -139,7 +140,15 @@ def meeting_notes_history(*, meeting: Meeting) -> list[NotesRevision]:
 
 
 def meeting_feedback(*, meeting: Meeting) -> list[Feedback]:
-    return list(meeting.feedback.select_related("member__user").order_by("created_at"))
+    """By day given, then in no meaningful order (random keys): never the order of giving."""
+    return list(meeting.feedback.select_related("member__user").order_by("given_on", "pk"))
+
+
+def feedback_given_anonymously(*, meeting: Meeting, member: Member) -> bool:
+    """Whether `member` holds a receipt for anonymous feedback on `meeting` (only they can ask:
+    it takes their id; nothing lists who holds one)."""
+    digest = FeedbackReceipt.digest_for(meeting_id=meeting.pk, member_id=member.pk)
+    return FeedbackReceipt.objects.filter(digest=digest).exists()
 
 
 def meeting_replies(*, meeting: Meeting) -> dict[int, str]:

@@ -33,6 +33,7 @@ from roundtable.meetings.rendering import notes_render
 from roundtable.meetings.selectors import (
     agenda_item_get_for_user,
     agenda_template_get,
+    feedback_given_anonymously,
     attendee_get_for_user,
     meeting_agenda,
     meeting_feedback,
@@ -59,6 +60,10 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     started = meeting.starts_at <= timezone.now()
     takes_part = permissions.can_take_part_in_circle(request.user, circle)
     replies = meeting_replies(meeting=meeting)
+    # Only the member can tell they answered anonymously: the receipt is found from their id.
+    gave_anonymously = (
+        takes_part and started and feedback_given_anonymously(meeting=meeting, member=me)
+    )
     return {
         "meeting": meeting,
         "circle": circle,
@@ -94,6 +99,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             initial={"rating": mine.rating, "comment": mine.comment} if mine else None
         ),
         "my_feedback": mine,
+        "gave_anonymously": gave_anonymously,
         "agenda_sections": agenda_template_get(program=circle.program),
         "replies": replies,
         "nav_section": "programs",
