@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from roundtable.circles.services import circle_add_member, circle_create
 from roundtable.testing.factories import MemberFactory
@@ -48,6 +49,19 @@ def test_lead_chooses_whether_feedback_shows_names(client, personas):
     assert response.status_code == 302
     personas.circle.refresh_from_db()
     assert personas.circle.feedback_anonymous is False
+    assert personas.circle.feedback_setting_changed_on == timezone.localdate()
+    page = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
+    since = f"{timezone.localdate():%-d %b %Y}"
+    assert f"Feedback here shows your name (since {since}). Feedback given before stays" in page
+
+
+def test_circle_page_says_feedback_is_anonymous(client, personas):
+    client.force_login(personas.member)
+    page = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
+    assert "Feedback here is anonymous: nobody, the lead included, can see who gave it." in page
+    form = client.get(reverse("circles:edit", args=[personas.circle.pk]))
+    assert form.status_code == 404  # a member does not change it
+
 
 
 @pytest.mark.parametrize("name", PERSONA_NAMES)

@@ -255,8 +255,10 @@ def _queries(client, url):
     return len(queries)
 
 
+@pytest.mark.parametrize("anonymous", [True, False])
 @pytest.mark.parametrize("persona", ["lead", "member", "sponsor"])
-def test_meeting_page_query_count_does_not_grow(client, personas, meeting, persona):
+def test_meeting_page_query_count_does_not_grow(client, personas, meeting, persona, anonymous):
+    circle_update(circle=personas.circle, feedback_anonymous=anonymous)
     personas.circle.memberships.update(joined_on=dt.date(2027, 1, 1))
     client.force_login(personas.user(persona))
     url = reverse("meetings:detail", args=[meeting.pk])
@@ -266,6 +268,7 @@ def test_meeting_page_query_count_does_not_grow(client, personas, meeting, perso
     assert _queries(client, url) == before
     body = client.get(url).content.decode()
     assert body.count("<strong>Stock levels</strong>") == 5
+    assert body.count("“Good” — ") == 5  # with a name or "anonymous", as each was given
     client.force_login(personas.outsider)
     assert client.get(url).status_code == 404
 
