@@ -226,10 +226,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "anonymous-feedback-named",
-        "comments in a circle that chose anonymous feedback show who wrote them",
-        "roundtable/meetings/templates/meetings/meeting_detail.html",
-        "{% if not circle.feedback_anonymous %} — {{ f.member.name }}{% endif %}",
-        " — {{ f.member.name }}",
+        "anonymous feedback is stored with its author, who shows once the circle turns names on",
+        "roundtable/meetings/services/feedback.py",
+        "        member=None,\n        anonymous=True,\n",
+        "        member=member,\n        anonymous=False,\n",
         ("roundtable/meetings/tests",),
     ),
     Mutation(

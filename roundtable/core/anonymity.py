@@ -28,9 +28,7 @@ RANDOM_ID_LIMIT = 2**53  # random keys stay exact in JavaScript numbers
 def receipt_digest(scope: str, member_id: int) -> str:
     """The receipt for `member_id` having answered in `scope` (say "meeting-feedback:42"): the
     same inputs always give the same 64 hex characters, and nothing in it shows the member."""
-    return salted_hmac(
-        RECEIPT_KEY_SALT, f"{scope}:{member_id}", algorithm="sha256"
-    ).hexdigest()
+    return salted_hmac(RECEIPT_KEY_SALT, f"{scope}:{member_id}", algorithm="sha256").hexdigest()
 
 
 def random_id() -> int:

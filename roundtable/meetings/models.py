@@ -270,9 +270,7 @@ class FeedbackReceipt(models.Model):
     order and transaction ids are the engine's own and out of reach here)."""
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="feedback_receipts"
-    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback_receipts")
     digest = models.CharField(max_length=64, unique=True)
 
     SCOPE = "meeting-feedback"

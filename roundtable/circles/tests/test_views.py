@@ -63,7 +63,6 @@ def test_circle_page_says_feedback_is_anonymous(client, personas):
     assert form.status_code == 404  # a member does not change it
 
 
-
 @pytest.mark.parametrize("name", PERSONA_NAMES)
 def test_circle_page_for_every_persona(client, personas, name):
     client.force_login(personas.user(name))

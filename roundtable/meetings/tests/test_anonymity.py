@@ -46,7 +46,10 @@ def _gives_away(value: Any, *, session_key: str) -> str | None:
     if isinstance(value, dt.datetime | dt.time):
         return "a time of day"
     moment = GIVEN_AT.timestamp()
-    if isinstance(value, int | float) and min(abs(value - moment), abs(value / 1000 - moment)) < 86_400:
+    if (
+        isinstance(value, int | float)
+        and min(abs(value - moment), abs(value / 1000 - moment)) < 86_400
+    ):
         return "a Unix time"  # in seconds or milliseconds, within a day of giving
     text = str(value)
     for clue in (str(MEMBER_ID), str(USER_ID), FULL_NAME, "Quillfeather", EMAIL, session_key,

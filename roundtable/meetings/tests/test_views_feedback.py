@@ -31,19 +31,23 @@ def test_anonymous_feedback_stays_nameless_after_the_circle_shows_names(
 ):
     meeting = after_the_meeting
     client.force_login(personas.member)
-    client.post(reverse("meetings:feedback", args=[meeting.pk]), {"rating": "2", "comment": "Rushed"})
+    client.post(
+        reverse("meetings:feedback", args=[meeting.pk]), {"rating": "2", "comment": "Rushed"}
+    )
     client.force_login(personas.lead)
     edit = client.post(
         reverse("circles:edit", args=[personas.circle.pk]),
         {"name": personas.circle.name, "time_zone": "Europe/London"},  # box unticked: names
     )
     assert edit.status_code == 302
-    client.post(reverse("meetings:feedback", args=[meeting.pk]), {"rating": "5", "comment": "Great"})
+    client.post(
+        reverse("meetings:feedback", args=[meeting.pk]), {"rating": "5", "comment": "Great"}
+    )
 
     for name in SEES_THE_MEETING:
         client.force_login(personas.user(name))
         section = _feedback_section(client, meeting)
-        assert "“Rushed” — <span class=\"muted\">anonymous</span>" in section, name
+        assert '“Rushed” — <span class="muted">anonymous</span>' in section, name
         assert "“Great” — Lead Persona" in section, name
         assert "Member Persona" not in section, name
         assert (
@@ -70,13 +74,15 @@ def test_named_feedback_keeps_its_name_after_the_circle_becomes_anonymous(
     meeting = after_the_meeting
     circle_update(circle=personas.circle, feedback_anonymous=False)
     client.force_login(personas.member)
-    client.post(reverse("meetings:feedback", args=[meeting.pk]), {"rating": "4", "comment": "Clear"})
+    client.post(
+        reverse("meetings:feedback", args=[meeting.pk]), {"rating": "4", "comment": "Clear"}
+    )
     circle_update(circle=personas.circle, feedback_anonymous=True)
     client.force_login(personas.lead)
     client.post(reverse("meetings:feedback", args=[meeting.pk]), {"rating": "3", "comment": "Long"})
     section = _feedback_section(client, meeting)
     assert "“Clear” — Member Persona" in section
-    assert "“Long” — <span class=\"muted\">anonymous</span>" in section
+    assert '“Long” — <span class="muted">anonymous</span>' in section
     assert "Lead Persona" not in section
     assert (
         "Feedback here is anonymous (since 2 Mar 2027): nobody, the lead included, can see who "

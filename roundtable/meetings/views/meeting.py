@@ -33,8 +33,8 @@ from roundtable.meetings.rendering import notes_render
 from roundtable.meetings.selectors import (
     agenda_item_get_for_user,
     agenda_template_get,
-    feedback_given_anonymously,
     attendee_get_for_user,
+    feedback_given_anonymously,
     meeting_agenda,
     meeting_feedback,
     meeting_get_for_user,
