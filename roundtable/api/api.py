@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
 from roundtable.api.auth import ApiTokenAuth, SessionAuth
-from roundtable.api.errors import register_error_handlers
+from roundtable.api.errors import JsonParser, register_error_handlers
 from roundtable.api.routers import circles, formation, me, meetings, members, programs, schedules
 
 api = NinjaAPI(
@@ -26,6 +26,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # The token comes first: a request that sends one is judged by it alone.
     auth=[ApiTokenAuth(), SessionAuth()],
+    parser=JsonParser(),
 )
 register_error_handlers(api)
 

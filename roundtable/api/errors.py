@@ -3,15 +3,17 @@ domain rule and "errors" (with locations) for input that does not validate."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
 from roundtable.core.errors import DomainError, PermissionDenied
 
@@ -27,6 +29,59 @@ class ErrorOut(Schema):
     code: str
     field: str | None = None
     errors: list[FieldErrorOut] | None = None
+
+
+# The error statuses each operation documents: 400 a broken domain rule (or a body that is not
+# JSON), 401 no or a bad token, 403 seen but not allowed, 404 not found or hidden, 422 input that
+# does not match the schema, 413 a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+READ_ERRORS = frozenset({400, 401, 403, 404, 422})
+WRITE_ERRORS = READ_ERRORS | {413}
+
+
+class BodyUnreadable(ValueError):
+    """A request body that is not JSON a person could have meant; its message says why."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BodyUnreadable(f"The request body is not valid JSON: {name} is not a JSON number.")
+
+
+def _check_strings(value: Any) -> None:
+    """Refuse lone surrogates (a JSON "\\ud800" with no pair): they are no text, and encoding
+    them for the database or the response fails."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BodyUnreadable(
+                "The request body is not valid JSON text: it holds an unpaired surrogate "
+                f"(a \\u escape between D800 and DFFF) at position {exc.start} of a string."
+            ) from exc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key)
+            _check_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item)
+
+
+class JsonParser(Parser):
+    """JSON object bodies as RFC 8259 has them: UTF-8, no NaN or Infinity, no lone surrogates."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            data = json.loads(request.body, parse_constant=_refuse_constant)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise BodyUnreadable(f"The request body is not valid JSON: {exc}.") from exc
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise BodyUnreadable(f"The request body could not be read: {exc}.") from exc
+        if not isinstance(data, dict):
+            # Every body of this API is an object; pydantic would read a list's missing
+            # attributes as "all defaults" and accept it.
+            raise BodyUnreadable("The request body must be a JSON object.")
+        _check_strings(data)
+        return data
 
 
 # Ninja raises its errors with these placeholder messages; we replace them with sentences.
@@ -83,11 +138,25 @@ def register_error_handlers(api: NinjaAPI) -> None:
         ]
         return _respond(api, request, 422, "The request is not valid.", "invalid", errors=errors)
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _respond(
+            api,
+            request,
+            413,
+            f"The request body is too large: at most {limit // 1024} kB is read.",
+            "too_large",
+        )
+
     # Covers ninja's AuthenticationError (401), AuthorizationError (403) and Throttled (429).
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code, default = _STATUS_DEFAULTS.get(exc.status_code, ("error", "The request failed."))
         detail = default if exc.message in _PLACEHOLDERS else exc.message
+        if isinstance(exc.__cause__, BodyUnreadable):
+            # Ninja wraps the parser's error in a bare "Cannot parse request body".
+            detail = str(exc.__cause__)
         return _respond(api, request, exc.status_code, detail, code)
 
     @api.exception_handler(Exception)

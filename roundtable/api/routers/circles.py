@@ -10,14 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.responses import Status, codes_4xx
+from ninja.responses import Status
 from pydantic import Field
 
 from roundtable.api.auth import caller
-from roundtable.api.errors import ErrorOut
+from roundtable.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from roundtable.api.pagination import Pagination
 from roundtable.api.references import member_from_id, members_from_ids
-from roundtable.api.schemas import MemberRef, OrganizationRef
+from roundtable.api.schemas import Id, MemberRef, OrganizationRef, PathId, RequiredText
 from roundtable.circles import selectors, services
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.core import permissions
@@ -75,23 +75,23 @@ class CircleDetailOut(CircleOut):
 
 
 class CircleIn(Schema):
-    name: str
-    time_zone: str | None = Field(
-        None, description="IANA time zone; defaults to the organisation's."
+    name: RequiredText = Field(max_length=120)
+    time_zone: RequiredText | None = Field(
+        None, max_length=64, description="IANA time zone; defaults to the organisation's."
     )
-    member_ids: list[int] = Field(default_factory=list, max_length=100)
-    lead_id: int | None = Field(None, description="Member id of the lead; added if not a member.")
+    member_ids: list[Id] = Field(default_factory=list, max_length=100)
+    lead_id: Id | None = Field(None, description="Member id of the lead; added if not a member.")
 
 
 class CircleMemberIn(Schema):
-    member_id: int
+    member_id: Id
 
 
 MEMBERS_CHANGERS_ONLY = "Only the program's coordinators and admins may change who is in a circle."
 
 
 @router.get(
-    "/circles", response={200: list[CircleListOut], codes_4xx: ErrorOut}, url_name="circle_list"
+    "/circles", response={200: list[CircleListOut], READ_ERRORS: ErrorOut}, url_name="circle_list"
 )
 @paginate(Pagination)
 def circle_list(request: HttpRequest) -> QuerySet[Circle]:
@@ -102,20 +102,20 @@ def circle_list(request: HttpRequest) -> QuerySet[Circle]:
 
 @router.get(
     "/circles/{circle_id}",
-    response={200: CircleDetailOut, codes_4xx: ErrorOut},
+    response={200: CircleDetailOut, READ_ERRORS: ErrorOut},
     url_name="circle_detail",
 )
-def circle_detail(request: HttpRequest, circle_id: int) -> Circle:
+def circle_detail(request: HttpRequest, circle_id: PathId) -> Circle:
     """A circle with its lead and current members."""
     return selectors.circle_get_for_user(user=caller(request), pk=circle_id)
 
 
 @router.post(
     "/programs/{program_id}/circles",
-    response={201: CircleDetailOut, codes_4xx: ErrorOut},
+    response={201: CircleDetailOut, WRITE_ERRORS: ErrorOut},
     url_name="circle_create",
 )
-def circle_create(request: HttpRequest, program_id: int, payload: CircleIn) -> Status[Circle]:
+def circle_create(request: HttpRequest, program_id: PathId, payload: CircleIn) -> Status[Circle]:
     """Create a circle in a program (its coordinators and organisation admins); the members
     are enrolled in the program if they were not yet."""
     user = caller(request)
@@ -144,11 +144,11 @@ def circle_create(request: HttpRequest, program_id: int, payload: CircleIn) -> S
 
 @router.post(
     "/circles/{circle_id}/members",
-    response={201: CircleMemberOut, codes_4xx: ErrorOut},
+    response={201: CircleMemberOut, WRITE_ERRORS: ErrorOut},
     url_name="circle_add_member",
 )
 def circle_add_member(
-    request: HttpRequest, circle_id: int, payload: CircleMemberIn
+    request: HttpRequest, circle_id: PathId, payload: CircleMemberIn
 ) -> Status[CircleMembership]:
     """Put a member of the organisation in the circle (enrolling them in the program)."""
     user = caller(request)
@@ -162,10 +162,12 @@ def circle_add_member(
 
 @router.delete(
     "/circles/{circle_id}/members/{member_id}",
-    response={204: None, codes_4xx: ErrorOut},
+    response={204: None, WRITE_ERRORS: ErrorOut},
     url_name="circle_remove_member",
 )
-def circle_remove_member(request: HttpRequest, circle_id: int, member_id: int) -> Status[None]:
+def circle_remove_member(
+    request: HttpRequest, circle_id: PathId, member_id: PathId
+) -> Status[None]:
     """Take a member out of the circle. The membership is dated, not deleted; a departing lead
     leaves the circle without one."""
     user = caller(request)

@@ -8,16 +8,26 @@ already in circles would change circle unless `confirm_moves` is true.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.responses import Status, codes_4xx
-from pydantic import Field
+from ninja.responses import Status
+from pydantic import BaseModel, Field
 
 from roundtable.api.auth import caller
-from roundtable.api.errors import ErrorOut
+from roundtable.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from roundtable.api.references import member_from_id
+from roundtable.api.schemas import (
+    JSON_NUMBER,
+    MAX_ID,
+    Bool,
+    Id,
+    PathId,
+    RequiredText,
+    Text,
+    choices,
+)
 from roundtable.circles.forming import pairs, selectors, services
 from roundtable.circles.models import FormationRun, PairRule
 from roundtable.core import permissions
@@ -29,28 +39,39 @@ from roundtable.programs.selectors import program_get_for_user
 router = Router(tags=["circle formation"])
 
 
-class Weights(Schema):
-    department: float = Field(default=1.0, ge=0, le=10)
-    location: float = Field(default=1.0, ge=0, le=10)
-    approach: float = Field(default=1.0, ge=0, le=10)
-    experience: float = Field(default=1.0, ge=0, le=10)
-    tenure: float = Field(default=1.0, ge=0, le=10)
-    skills: float = Field(default=1.0, ge=0, le=10)
+Weight = Annotated[float, Field(ge=0, le=10), JSON_NUMBER]
+
+
+class Weights(BaseModel):
+    # A plain pydantic model, not a ninja Schema: those read attributes from any object, so
+    # `"weights": [null]` would pass as "all defaults".
+
+    department: Weight = 1.0
+    location: Weight = 1.0
+    approach: Weight = 1.0
+    experience: Weight = 1.0
+    tenure: Weight = 1.0
+    skills: Weight = 1.0
+
+
+CircleSize = Annotated[int, Field(ge=2, le=20), JSON_NUMBER]
 
 
 class FormationIn(Schema):
     weights: Weights = Field(default_factory=lambda: Weights())
-    size_min: int = Field(default=4, ge=2, le=20)
-    size_max: int = Field(default=6, ge=2, le=20)
-    same_role: bool = False
-    use_availability: bool = True
-    meeting_minutes: int = Field(default=60, ge=15, le=240)
-    managers_apart: bool = True
-    rebalance: bool = Field(
+    size_min: CircleSize = 4
+    size_max: CircleSize = 6
+    same_role: Bool = False
+    use_availability: Bool = True
+    meeting_minutes: Annotated[int, Field(ge=15, le=240), JSON_NUMBER] = 60
+    managers_apart: Bool = True
+    rebalance: Bool = Field(
         default=False,
         description="Let the engine move people already in circles (listed as `moved`).",
     )
-    seed: int | None = Field(default=None, description="For a reproducible proposal.")
+    seed: Annotated[int, Field(ge=0, le=MAX_ID), JSON_NUMBER] | None = Field(
+        default=None, description="For a reproducible proposal."
+    )
 
 
 class CircleProposalOut(Schema):
@@ -86,25 +107,28 @@ class FormationOut(Schema):
     published_at: dt.datetime | None
 
 
-class MoveIn(Schema):
-    member_id: int
-    circle: str = Field(description="A circle `key` from the proposal.")
+class FormationMoveIn(Schema):
+    member_id: Id
+    circle: RequiredText = Field(max_length=100, description="A circle `key` from the proposal.")
 
 
 class PinIn(Schema):
-    member_id: int
-    pinned: bool = True
+    member_id: Id
+    pinned: Bool = True
 
 
 class PublishIn(Schema):
-    confirm_moves: bool = False
+    confirm_moves: Bool = False
+
+
+PairRuleKind = Annotated[PairRule.Kind, choices(PairRule.Kind, "PairRuleKind")]
 
 
 class PairRuleIn(Schema):
-    kind: PairRule.Kind
-    first_id: int
-    second_id: int
-    note: str = ""
+    kind: PairRuleKind
+    first_id: Id
+    second_id: Id
+    note: Text = Field("", max_length=200)
 
 
 class PairRuleOut(Schema):
@@ -155,11 +179,11 @@ def _out(run: FormationRun) -> FormationOut:
 
 @router.post(
     "/programs/{program_id}/formations",
-    response={202: FormationOut, codes_4xx: ErrorOut},
+    response={202: FormationOut, WRITE_ERRORS: ErrorOut},
     url_name="formation_start",
 )
 def formation_start(
-    request: HttpRequest, program_id: int, payload: FormationIn
+    request: HttpRequest, program_id: PathId, payload: FormationIn
 ) -> Status[FormationOut]:
     """Propose circles. Answers at once with `status: queued`; poll the run for the result.
     Any open proposal of the program is discarded."""
@@ -177,21 +201,21 @@ def formation_start(
 
 @router.get(
     "/programs/{program_id}/formations/{run_id}",
-    response={200: FormationOut, codes_4xx: ErrorOut},
+    response={200: FormationOut, READ_ERRORS: ErrorOut},
     url_name="formation_detail",
 )
-def formation_detail(request: HttpRequest, program_id: int, run_id: int) -> FormationOut:
+def formation_detail(request: HttpRequest, program_id: PathId, run_id: PathId) -> FormationOut:
     """A run: its status and progress, then the proposed circles with balance and checks."""
     return _out(_run(caller(request), program_id, run_id))
 
 
 @router.post(
     "/programs/{program_id}/formations/{run_id}/moves",
-    response={200: FormationOut, codes_4xx: ErrorOut},
+    response={200: FormationOut, WRITE_ERRORS: ErrorOut},
     url_name="formation_move",
 )
 def formation_move(
-    request: HttpRequest, program_id: int, run_id: int, payload: MoveIn
+    request: HttpRequest, program_id: PathId, run_id: PathId, payload: FormationMoveIn
 ) -> FormationOut:
     """Move a person to another proposed circle; balance and checks are recomputed."""
     run = _run(caller(request), program_id, run_id)
@@ -202,11 +226,11 @@ def formation_move(
 
 @router.post(
     "/programs/{program_id}/formations/{run_id}/pins",
-    response={200: FormationOut, codes_4xx: ErrorOut},
+    response={200: FormationOut, WRITE_ERRORS: ErrorOut},
     url_name="formation_pin",
 )
 def formation_pin(
-    request: HttpRequest, program_id: int, run_id: int, payload: PinIn
+    request: HttpRequest, program_id: PathId, run_id: PathId, payload: PinIn
 ) -> FormationOut:
     """Pin (or unpin) a person: a re-run keeps them where they are."""
     run = _run(caller(request), program_id, run_id)
@@ -215,10 +239,12 @@ def formation_pin(
 
 @router.post(
     "/programs/{program_id}/formations/{run_id}/rerun",
-    response={202: FormationOut, codes_4xx: ErrorOut},
+    response={202: FormationOut, WRITE_ERRORS: ErrorOut},
     url_name="formation_rerun",
 )
-def formation_rerun(request: HttpRequest, program_id: int, run_id: int) -> Status[FormationOut]:
+def formation_rerun(
+    request: HttpRequest, program_id: PathId, run_id: PathId
+) -> Status[FormationOut]:
     """Form the circles again around the pinned people."""
     run = _run(caller(request), program_id, run_id)
     return Status(202, _out(services.formation_rerun(run=run)))
@@ -226,11 +252,11 @@ def formation_rerun(request: HttpRequest, program_id: int, run_id: int) -> Statu
 
 @router.post(
     "/programs/{program_id}/formations/{run_id}/publish",
-    response={200: FormationOut, codes_4xx: ErrorOut},
+    response={200: FormationOut, WRITE_ERRORS: ErrorOut},
     url_name="formation_publish",
 )
 def formation_publish(
-    request: HttpRequest, program_id: int, run_id: int, payload: PublishIn
+    request: HttpRequest, program_id: PathId, run_id: PathId, payload: PublishIn
 ) -> FormationOut:
     """Create the new circles and move people (dated memberships)."""
     user = caller(request)
@@ -246,10 +272,10 @@ def formation_publish(
 
 @router.get(
     "/programs/{program_id}/pair-rules",
-    response={200: list[PairRuleOut], codes_4xx: ErrorOut},
+    response={200: list[PairRuleOut], READ_ERRORS: ErrorOut},
     url_name="pair_rule_list",
 )
-def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
+def pair_rule_list(request: HttpRequest, program_id: PathId) -> list[PairRule]:
     user = caller(request)
     program = _formable_program(user, program_id)
     return list(selectors.pair_rule_list(program=program))
@@ -257,10 +283,12 @@ def pair_rule_list(request: HttpRequest, program_id: int) -> list[PairRule]:
 
 @router.post(
     "/programs/{program_id}/pair-rules",
-    response={201: PairRuleOut, codes_4xx: ErrorOut},
+    response={201: PairRuleOut, WRITE_ERRORS: ErrorOut},
     url_name="pair_rule_add",
 )
-def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) -> Status[PairRule]:
+def pair_rule_add(
+    request: HttpRequest, program_id: PathId, payload: PairRuleIn
+) -> Status[PairRule]:
     """Keep two people apart or together in every proposal of this program."""
     user = caller(request)
     program = _formable_program(user, program_id)
@@ -277,10 +305,10 @@ def pair_rule_add(request: HttpRequest, program_id: int, payload: PairRuleIn) ->
 
 @router.delete(
     "/programs/{program_id}/pair-rules/{rule_id}",
-    response={204: None, codes_4xx: ErrorOut},
+    response={204: None, WRITE_ERRORS: ErrorOut},
     url_name="pair_rule_remove",
 )
-def pair_rule_remove(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
+def pair_rule_remove(request: HttpRequest, program_id: PathId, rule_id: PathId) -> Status[None]:
     rule = selectors.pair_rule_get(
         program=_formable_program(caller(request), program_id), pk=rule_id
     )

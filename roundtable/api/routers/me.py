@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from roundtable.api.auth import caller
+from roundtable.api.errors import READ_ERRORS, ErrorOut
 from roundtable.api.schemas import OrganizationRef
 from roundtable.core import permissions
 
@@ -25,7 +26,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, url_name="me")
+@router.get("/me", response={200: MeOut, READ_ERRORS: ErrorOut}, url_name="me")
 def me(request: HttpRequest) -> MeOut:
     """The signed-in user and their active memberships."""
     user = caller(request)

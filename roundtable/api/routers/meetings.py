@@ -4,20 +4,30 @@ schedule that plans them is in `schedules`."""
 
 # No `from __future__ import annotations` here: ninja reads query parameter types at run time.
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.responses import Status, codes_4xx
+from ninja.responses import Status
 from pydantic import Field
 
 from roundtable.api.auth import caller
-from roundtable.api.errors import ErrorOut
+from roundtable.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from roundtable.api.pagination import Pagination
 from roundtable.api.references import member_from_id
+from roundtable.api.schemas import (
+    JSON_NUMBER,
+    Id,
+    Instant,
+    LocalDateTime,
+    PathId,
+    RequiredText,
+    Text,
+    choices,
+)
 from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
 from roundtable.core.access import permission_require
@@ -74,7 +84,10 @@ class AttendanceOut(Schema):
 class FeedbackOut(Schema):
     rating: int
     comment: str
-    member_id: int | None = Field(description="Null when the circle keeps feedback anonymous")
+    member_id: int | None = Field(
+        description="Null for feedback given anonymously, and for all of it while the circle "
+        "keeps feedback anonymous"
+    )
 
     @staticmethod
     def resolve_member_id(obj: Feedback) -> int | None:
@@ -100,43 +113,46 @@ class MeetingDetailOut(MeetingOut):
         return obj.feedback.select_related("meeting__circle")
 
 
-class MoveIn(Schema):
-    local_start: dt.datetime = Field(description="New wall-clock start in the circle's zone")
-    duration_minutes: int | None = Field(None, ge=15, le=480)
-    reason: str
+class MeetingMoveIn(Schema):
+    local_start: LocalDateTime = Field(description="New wall-clock start in the circle's zone")
+    duration_minutes: Annotated[int, Field(ge=15, le=480), JSON_NUMBER] | None = None
+    reason: RequiredText = Field(max_length=300)
 
 
 class CancelIn(Schema):
-    reason: str
+    reason: RequiredText = Field(max_length=300)
 
 
 class RestoreIn(Schema):
-    reason: str = ""
+    reason: Text = Field("", max_length=300)
 
 
 class AgendaItemIn(Schema):
-    title: str
-    details: str = ""
+    title: RequiredText = Field(max_length=200)
+    details: Text = Field("", max_length=5000)
+
+
+AttendanceStatus = Annotated[Attendance.Status, choices(Attendance.Status, "AttendanceStatus")]
 
 
 class AttendanceIn(Schema):
-    member_id: int
-    status: Attendance.Status
+    member_id: Id
+    status: AttendanceStatus
 
 
 class FeedbackIn(Schema):
-    rating: int = Field(ge=1, le=5)
-    comment: str = Field("", max_length=2000)
+    rating: Annotated[int, Field(ge=1, le=5), JSON_NUMBER]
+    comment: Text = Field("", max_length=2000)
 
 
 @router.get(
     "/circles/{circle_id}/meetings",
-    response={200: list[MeetingOut], codes_4xx: ErrorOut},
+    response={200: list[MeetingOut], READ_ERRORS: ErrorOut},
     url_name="meeting_list",
 )
 @paginate(Pagination)
 def meeting_list(
-    request: HttpRequest, circle_id: int, after: dt.datetime | None = None
+    request: HttpRequest, circle_id: PathId, after: Instant | None = None
 ) -> QuerySet[Meeting]:
     """The circle's meetings, oldest first; `after` keeps those starting after an instant."""
     circle = circle_get_for_user(user=caller(request), pk=circle_id)
@@ -145,10 +161,10 @@ def meeting_list(
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingDetailOut, codes_4xx: ErrorOut},
+    response={200: MeetingDetailOut, READ_ERRORS: ErrorOut},
     url_name="meeting_detail",
 )
-def meeting_detail(request: HttpRequest, meeting_id: int) -> Meeting:
+def meeting_detail(request: HttpRequest, meeting_id: PathId) -> Meeting:
     return meeting_get_for_user(user=caller(request), pk=meeting_id)
 
 
@@ -163,15 +179,14 @@ def _managed_meeting(request: HttpRequest, meeting_id: int, refusal: str) -> Mee
 
 @router.post(
     "/meetings/{meeting_id}/move",
-    response={200: MeetingOut, codes_4xx: ErrorOut},
+    response={200: MeetingOut, WRITE_ERRORS: ErrorOut},
     url_name="meeting_move",
 )
-def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meeting:
+def meeting_move(request: HttpRequest, meeting_id: PathId, payload: MeetingMoveIn) -> Meeting:
     meeting = _managed_meeting(request, meeting_id, "Only the lead may move it.")
-    naive = payload.local_start.replace(tzinfo=None)
     return services.meeting_move(
         meeting=meeting,
-        starts_at=to_aware(naive, ZoneInfo(meeting.circle.time_zone)),
+        starts_at=to_aware(payload.local_start, ZoneInfo(meeting.circle.time_zone)),
         duration_minutes=payload.duration_minutes,
         reason=payload.reason,
     )
@@ -179,20 +194,20 @@ def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meet
 
 @router.post(
     "/meetings/{meeting_id}/cancel",
-    response={200: MeetingOut, codes_4xx: ErrorOut},
+    response={200: MeetingOut, WRITE_ERRORS: ErrorOut},
     url_name="meeting_cancel",
 )
-def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> Meeting:
+def meeting_cancel(request: HttpRequest, meeting_id: PathId, payload: CancelIn) -> Meeting:
     meeting = _managed_meeting(request, meeting_id, "Only the lead may cancel it.")
     return services.meeting_cancel(meeting=meeting, reason=payload.reason)
 
 
 @router.post(
     "/meetings/{meeting_id}/restore",
-    response={200: MeetingOut, codes_4xx: ErrorOut},
+    response={200: MeetingOut, WRITE_ERRORS: ErrorOut},
     url_name="meeting_restore",
 )
-def meeting_restore(request: HttpRequest, meeting_id: int, payload: RestoreIn) -> Meeting:
+def meeting_restore(request: HttpRequest, meeting_id: PathId, payload: RestoreIn) -> Meeting:
     """A cancelled meeting takes place after all; those told of the cancellation are told."""
     meeting = _managed_meeting(request, meeting_id, "Only the lead may restore it.")
     return services.meeting_restore(meeting=meeting, reason=payload.reason)
@@ -200,10 +215,12 @@ def meeting_restore(request: HttpRequest, meeting_id: int, payload: RestoreIn) -
 
 @router.post(
     "/meetings/{meeting_id}/agenda",
-    response={201: AgendaItemOut, codes_4xx: ErrorOut},
+    response={201: AgendaItemOut, WRITE_ERRORS: ErrorOut},
     url_name="agenda_add",
 )
-def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
+def agenda_add(
+    request: HttpRequest, meeting_id: PathId, payload: AgendaItemIn
+) -> Status[AgendaItem]:
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
     permission_require(
@@ -219,10 +236,10 @@ def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> 
 
 @router.put(
     "/meetings/{meeting_id}/attendance",
-    response={200: AttendanceOut, codes_4xx: ErrorOut},
+    response={200: AttendanceOut, WRITE_ERRORS: ErrorOut},
     url_name="attendance_set",
 )
-def attendance_set(request: HttpRequest, meeting_id: int, payload: AttendanceIn) -> Attendance:
+def attendance_set(request: HttpRequest, meeting_id: PathId, payload: AttendanceIn) -> Attendance:
     """The lead records anyone's attendance; a member reports their own."""
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
@@ -242,10 +259,10 @@ def attendance_set(request: HttpRequest, meeting_id: int, payload: AttendanceIn)
 
 @router.put(
     "/meetings/{meeting_id}/feedback",
-    response={200: FeedbackOut, codes_4xx: ErrorOut},
+    response={200: FeedbackOut, WRITE_ERRORS: ErrorOut},
     url_name="feedback_give",
 )
-def feedback_give(request: HttpRequest, meeting_id: int, payload: FeedbackIn) -> Feedback:
+def feedback_give(request: HttpRequest, meeting_id: PathId, payload: FeedbackIn) -> Feedback:
     """Your own 1-5 rating of a meeting that has started (sending again updates it)."""
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)

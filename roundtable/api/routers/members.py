@@ -1,21 +1,20 @@
 """/api/members: the directory of the caller's organisations. Hire date, manager and availability
 are shown only to people the permission policy lets see them (otherwise they are null)."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: ninja reads query parameter types at run time.
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.responses import codes_4xx
+from pydantic import Field
 
 from roundtable.api.auth import caller
-from roundtable.api.errors import ErrorOut
+from roundtable.api.errors import READ_ERRORS, ErrorOut
 from roundtable.api.pagination import Pagination
-from roundtable.api.schemas import OrganizationRef
+from roundtable.api.schemas import OrganizationRef, PathId, Text, WallTime
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.orgs import selectors
@@ -33,8 +32,8 @@ def _private(member: Member, context: dict[str, Any] | None) -> bool:
 
 class AvailabilityOut(Schema):
     weekday: int
-    start_time: dt.time
-    end_time: dt.time
+    start_time: WallTime
+    end_time: WallTime
 
 
 class MemberOut(Schema):
@@ -81,11 +80,13 @@ class MemberDetailOut(MemberOut):
 
 
 @router.get(
-    "/members", response={200: list[MemberOut], codes_4xx: ErrorOut}, url_name="member_list"
+    "/members", response={200: list[MemberOut], READ_ERRORS: ErrorOut}, url_name="member_list"
 )
 @paginate(Pagination)
 def member_list(
-    request: HttpRequest, organization: str | None = None, q: str = ""
+    request: HttpRequest,
+    organization: Annotated[Text, Field(max_length=100)] | None = None,
+    q: Annotated[Text, Field(max_length=1000)] = "",
 ) -> QuerySet[Member]:
     """Active members of one of your organisations, searched by name, email, job, department,
     location, skill or approach (`q`, every word must match; only its first 10 distinct words
@@ -109,9 +110,9 @@ def member_list(
 
 @router.get(
     "/members/{member_id}",
-    response={200: MemberDetailOut, codes_4xx: ErrorOut},
+    response={200: MemberDetailOut, READ_ERRORS: ErrorOut},
     url_name="member_detail",
 )
-def member_detail(request: HttpRequest, member_id: int) -> Member:
+def member_detail(request: HttpRequest, member_id: PathId) -> Member:
     """One member of one of your organisations; anyone else's is a 404."""
     return selectors.member_get_for_user(user=caller(request), pk=member_id)

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.responses import Status, codes_4xx
-from pydantic import Field, field_validator
+from ninja.responses import Status
+from pydantic import ConfigDict, Field, field_validator
 
 from roundtable.api.auth import caller
-from roundtable.api.errors import ErrorOut
+from roundtable.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from roundtable.api.pagination import Pagination
 from roundtable.api.references import member_from_id, members_from_ids
-from roundtable.api.schemas import MemberRef, OrganizationRef
+from roundtable.api.schemas import (
+    JSON_NUMBER,
+    Date,
+    Id,
+    MemberRef,
+    OrganizationRef,
+    PathId,
+    RequiredText,
+    choices,
+    not_nullable,
+)
 from roundtable.core import permissions
 from roundtable.core.access import permission_require
 from roundtable.orgs.selectors import organization_get_for_user
@@ -46,45 +56,63 @@ class ProgramListOut(ProgramOut):
     enrolled_count: int
 
 
+ProgramKind = Annotated[Program.Kind, choices(Program.Kind, "ProgramKind")]
+ProgramCadence = Annotated[Program.Cadence, choices(Program.Cadence, "ProgramCadence")]
+ProgramStatus = Annotated[Program.Status, choices(Program.Status, "ProgramStatus")]
+CircleSize = Annotated[int, Field(ge=2, le=20), JSON_NUMBER]
+Name = Annotated[RequiredText, Field(max_length=200)]
+Purpose = Annotated[RequiredText, Field(max_length=5000)]
+
+
 class ProgramIn(Schema):
-    organization: str = Field(description="Slug of the organisation the program belongs to.")
-    name: str
-    purpose: str
-    sponsor_id: int = Field(description="Member id of the sponsor.")
-    coordinator_ids: list[int] = Field(description="Member ids of the coordinators (one or more).")
-    start_date: dt.date
-    end_date: dt.date | None = None
-    kind: Program.Kind = Program.Kind.TRAINING
-    cadence: Program.Cadence = Program.Cadence.WEEKLY
-    target_circle_size: int = 5
-    status: Program.Status = Program.Status.DRAFT
+    organization: RequiredText = Field(
+        max_length=100, description="Slug of the organisation the program belongs to."
+    )
+    name: Name
+    purpose: Purpose
+    sponsor_id: Id = Field(description="Member id of the sponsor.")
+    coordinator_ids: list[Id] = Field(
+        max_length=100, description="Member ids of the coordinators (one or more)."
+    )
+    start_date: Date
+    end_date: Date | None = None
+    kind: ProgramKind = Program.Kind.TRAINING
+    cadence: ProgramCadence = Program.Cadence.WEEKLY
+    target_circle_size: CircleSize = 5
+    status: ProgramStatus = Program.Status.DRAFT
+
+
+_NOT_NULL = (
+    "name",
+    "purpose",
+    "sponsor_id",
+    "coordinator_ids",
+    "start_date",
+    "kind",
+    "cadence",
+    "target_circle_size",
+    "status",
+)
 
 
 class ProgramPatch(Schema):
-    """Only the fields sent are changed; `end_date: null` clears the end date."""
+    """Only the fields sent are changed; `end_date: null` clears the end date. The other fields
+    may be left out but not set to null."""
 
-    name: str | None = None
-    purpose: str | None = None
-    sponsor_id: int | None = None
-    coordinator_ids: list[int] | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    kind: Program.Kind | None = None
-    cadence: Program.Cadence | None = None
-    target_circle_size: int | None = None
-    status: Program.Status | None = None
+    model_config = ConfigDict(json_schema_extra=not_nullable(*_NOT_NULL))
 
-    @field_validator(
-        "name",
-        "purpose",
-        "sponsor_id",
-        "coordinator_ids",
-        "start_date",
-        "kind",
-        "cadence",
-        "target_circle_size",
-        "status",
-    )
+    name: Name | None = None
+    purpose: Purpose | None = None
+    sponsor_id: Id | None = None
+    coordinator_ids: Annotated[list[Id], Field(max_length=100)] | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    kind: ProgramKind | None = None
+    cadence: ProgramCadence | None = None
+    target_circle_size: CircleSize | None = None
+    status: ProgramStatus | None = None
+
+    @field_validator(*_NOT_NULL)
     @classmethod
     def not_null(cls, value: Any) -> Any:
         # Validators skip defaults, so this only fires for an explicit null.
@@ -94,7 +122,7 @@ class ProgramPatch(Schema):
 
 
 class EnrolIn(Schema):
-    member_ids: list[int] = Field(min_length=1, max_length=500)
+    member_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class EnrolmentOut(Schema):
@@ -107,7 +135,9 @@ MANAGERS_ONLY = "Only the program's coordinators and admins may do this."
 
 
 @router.get(
-    "/programs", response={200: list[ProgramListOut], codes_4xx: ErrorOut}, url_name="program_list"
+    "/programs",
+    response={200: list[ProgramListOut], READ_ERRORS: ErrorOut},
+    url_name="program_list",
 )
 @paginate(Pagination)
 def program_list(request: HttpRequest) -> QuerySet[Program]:
@@ -117,7 +147,7 @@ def program_list(request: HttpRequest) -> QuerySet[Program]:
 
 
 @router.post(
-    "/programs", response={201: ProgramOut, codes_4xx: ErrorOut}, url_name="program_create"
+    "/programs", response={201: ProgramOut, WRITE_ERRORS: ErrorOut}, url_name="program_create"
 )
 def program_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
     """Create a program (organisation admins and coordinators)."""
@@ -149,19 +179,19 @@ def program_create(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
 
 @router.get(
     "/programs/{program_id}",
-    response={200: ProgramOut, codes_4xx: ErrorOut},
+    response={200: ProgramOut, READ_ERRORS: ErrorOut},
     url_name="program_detail",
 )
-def program_detail(request: HttpRequest, program_id: int) -> Program:
+def program_detail(request: HttpRequest, program_id: PathId) -> Program:
     return selectors.program_get_for_user(user=caller(request), pk=program_id)
 
 
 @router.patch(
     "/programs/{program_id}",
-    response={200: ProgramOut, codes_4xx: ErrorOut},
+    response={200: ProgramOut, WRITE_ERRORS: ErrorOut},
     url_name="program_update",
 )
-def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Program:
+def program_update(request: HttpRequest, program_id: PathId, payload: ProgramPatch) -> Program:
     """Change a program (its coordinators and organisation admins)."""
     user = caller(request)
     program = selectors.program_get_for_user(user=user, pk=program_id)
@@ -182,10 +212,10 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch)
 
 @router.post(
     "/programs/{program_id}/enrolments",
-    response={200: list[EnrolmentOut], codes_4xx: ErrorOut},
+    response={200: list[EnrolmentOut], WRITE_ERRORS: ErrorOut},
     url_name="program_enrol",
 )
-def program_enrol(request: HttpRequest, program_id: int, payload: EnrolIn) -> list[EnrolmentOut]:
+def program_enrol(request: HttpRequest, program_id: PathId, payload: EnrolIn) -> list[EnrolmentOut]:
     """Enrol members (re-enrolling anyone who had withdrawn); returns their enrolments."""
     user = caller(request)
     program = selectors.program_get_for_user(user=user, pk=program_id)

@@ -3,15 +3,16 @@ planned (which move, are cancelled and kept, come back or are removed, and what 
 
 # No `from __future__ import annotations` here: ninja reads query parameter types at run time.
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.responses import Status, codes_4xx
+from ninja.responses import Status
 from pydantic import Field
 
 from roundtable.api.auth import caller
-from roundtable.api.errors import ErrorOut
+from roundtable.api.errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from roundtable.api.schemas import JSON_NUMBER, Date, PathId, Text, WallTime, choices
 from roundtable.circles.models import Circle
 from roundtable.circles.selectors import circle_get_for_user
 from roundtable.core import permissions
@@ -29,7 +30,7 @@ class ScheduleOut(Schema):
     frequency: str
     weekday: int = Field(description="0 = Monday")
     nth: int | None
-    start_time: dt.time
+    start_time: WallTime
     duration_minutes: int
     starts_on: dt.date
     ends_on: dt.date | None
@@ -47,17 +48,24 @@ class ScheduleOut(Schema):
         return str(obj)
 
 
+ScheduleFrequency = Annotated[Schedule.Frequency, choices(Schedule.Frequency, "ScheduleFrequency")]
+
+
 class ScheduleIn(Schema):
-    frequency: Schedule.Frequency
-    weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    nth: int | None = Field(None, description="Monthly only: 1-4, or -1 for the last")
-    start_time: dt.time = Field(description="Wall-clock time in the circle's time zone")
-    duration_minutes: int = Field(60, ge=15, le=480)
-    starts_on: dt.date
-    ends_on: dt.date | None = None
-    reminder_lead_hours: int = Field(24, ge=1, le=168)
-    confirm: str = Field(
-        "", description="The preview's `confirm`, when the change moves or cancels meetings"
+    frequency: ScheduleFrequency
+    weekday: Annotated[int, Field(ge=0, le=6), JSON_NUMBER] = Field(description="0 = Monday")
+    nth: Annotated[int, Field(ge=-1, le=4), JSON_NUMBER] | None = Field(
+        None, description="Monthly only: 1-4, or -1 for the last"
+    )
+    start_time: WallTime = Field(description="Wall-clock time in the circle's time zone")
+    duration_minutes: Annotated[int, Field(ge=15, le=480), JSON_NUMBER] = 60
+    starts_on: Date
+    ends_on: Date | None = None
+    reminder_lead_hours: Annotated[int, Field(ge=1, le=168), JSON_NUMBER] = 24
+    confirm: Text = Field(
+        "",
+        max_length=200,
+        description="The preview's `confirm`, when the change moves or cancels meetings",
     )
 
 
@@ -94,10 +102,10 @@ class SchedulePreviewOut(Schema):
 
 @router.get(
     "/circles/{circle_id}/schedule",
-    response={200: ScheduleOut, codes_4xx: ErrorOut},
+    response={200: ScheduleOut, READ_ERRORS: ErrorOut},
     url_name="schedule_detail",
 )
-def schedule_detail(request: HttpRequest, circle_id: int) -> Schedule:
+def schedule_detail(request: HttpRequest, circle_id: PathId) -> Schedule:
     user = caller(request)
     circle = circle_get_for_user(user=user, pk=circle_id)
     return schedule_get_for_user(user=user, circle=circle)
@@ -140,10 +148,12 @@ def _managed_circle(request: HttpRequest, circle_id: int) -> Circle:
 
 @router.post(
     "/circles/{circle_id}/schedule/preview",
-    response={200: SchedulePreviewOut, codes_4xx: ErrorOut},
+    response={200: SchedulePreviewOut, WRITE_ERRORS: ErrorOut},
     url_name="schedule_preview",
 )
-def schedule_preview(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> dict[str, Any]:
+def schedule_preview(
+    request: HttpRequest, circle_id: PathId, payload: ScheduleIn
+) -> dict[str, Any]:
     """What setting this schedule would do to the coming meetings, writing nothing: which move,
     are cancelled (kept on record), come back or are removed, and what each holds. Send its
     `confirm` with the PUT to apply exactly this."""
@@ -155,10 +165,10 @@ def schedule_preview(request: HttpRequest, circle_id: int, payload: ScheduleIn) 
 @router.put(
     "/circles/{circle_id}/schedule",
     # 409 last, so its own shape wins over the other 4xx codes' ErrorOut.
-    response={200: ScheduleOut, codes_4xx: ErrorOut, 409: SchedulePreviewOut},
+    response={200: ScheduleOut, WRITE_ERRORS: ErrorOut, 409: SchedulePreviewOut},
     url_name="schedule_set",
 )
-def schedule_set(request: HttpRequest, circle_id: int, payload: ScheduleIn) -> Any:
+def schedule_set(request: HttpRequest, circle_id: PathId, payload: ScheduleIn) -> Any:
     """Set the circle's rhythm (lead, coordinators, admins). Future meetings not edited one by
     one follow it; the next 12 weeks are planned at once. A change that moves, cancels or
     removes meetings already planned needs `confirm` from its preview: without it (or when the

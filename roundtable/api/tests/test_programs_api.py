@@ -133,9 +133,10 @@ def test_program_update_reports_an_out_of_range_circle_size(personas: Personas) 
         f"/api/programs/{personas.program.pk}",
         {"target_circle_size": 50},
     )
-    body = assert_error(response, 400, "invalid")
-    assert body["field"] == "target_circle_size"
-    assert "20 people at most" in body["detail"]
+    # The schema says 2 to 20, so the answer is the schema's 422, naming the field.
+    body = assert_error(response, 422, "invalid")
+    assert [e["loc"] for e in body["errors"]] == [["body", "payload", "target_circle_size"]]
+    assert "less than or equal to 20" in body["errors"][0]["msg"]
 
 
 def test_program_update_reports_broken_rules(personas: Personas) -> None:
