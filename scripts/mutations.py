@@ -299,6 +299,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         "",
         ("roundtable/meetings/tests/test_changes.py",),
     ),
+    Mutation(
+        "text-keeps-nul",
+        "a NUL or another control character in an API text is stored (PostgreSQL then fails)",
+        "roundtable/core/text.py",
+        "    if control:\n",
+        "    if False:\n",
+        ("roundtable/api/tests/test_input_strictness.py",),
+    ),
 )
 
 
