@@ -85,13 +85,9 @@ class FeedbackOut(Schema):
     rating: int
     comment: str
     member_id: int | None = Field(
-        description="Null for feedback given anonymously, and for all of it while the circle "
-        "keeps feedback anonymous"
+        description="Null for feedback given anonymously: it is stored without its author. "
+        "Feedback given while the circle showed names keeps its author, as on the meeting page"
     )
-
-    @staticmethod
-    def resolve_member_id(obj: Feedback) -> int | None:
-        return None if obj.meeting.circle.feedback_anonymous else obj.member_id
 
 
 class MeetingDetailOut(MeetingOut):
@@ -110,7 +106,7 @@ class MeetingDetailOut(MeetingOut):
 
     @staticmethod
     def resolve_feedback(obj: Meeting) -> Any:
-        return obj.feedback.select_related("meeting__circle")
+        return obj.feedback.all()
 
 
 class MeetingMoveIn(Schema):
@@ -263,7 +259,8 @@ def attendance_set(request: HttpRequest, meeting_id: PathId, payload: Attendance
     url_name="feedback_give",
 )
 def feedback_give(request: HttpRequest, meeting_id: PathId, payload: FeedbackIn) -> Feedback:
-    """Your own 1-5 rating of a meeting that has started (sending again updates it)."""
+    """Your own 1-5 rating of a meeting that has started (named feedback: sending again updates it;
+    anonymous feedback is final, since nothing links it to you)."""
     user = caller(request)
     meeting = meeting_get_for_user(user=user, pk=meeting_id)
     permission_require(

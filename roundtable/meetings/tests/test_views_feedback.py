@@ -88,6 +88,10 @@ def test_named_feedback_keeps_its_name_after_the_circle_becomes_anonymous(
         "Feedback here is anonymous (since 2 Mar 2027): nobody, the lead included, can see who "
         "gave it. Feedback given before keeps the names it was given with." in section
     )
+    for name in ("admin", "coordinator", "sponsor", "lead"):
+        detail = as_persona(personas, name).get(f"/api/meetings/{meeting.pk}").json()
+        authors = {f["comment"]: f["member_id"] for f in detail["feedback"]}
+        assert authors == {"Clear": personas.members["member"].pk, "Long": None}, name
     client.force_login(personas.member)
     mine = _feedback_section(client, meeting)
     assert "Update my feedback" in mine
