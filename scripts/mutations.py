@@ -307,6 +307,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    if False:\n",
         ("roundtable/api/tests/test_input_strictness.py",),
     ),
+    Mutation(
+        "org-renames-shared-account",
+        "an organisation renames a person whose account another organisation shares",
+        "roundtable/orgs/services.py",
+        "        if not by_self and account_shared_elsewhere(member=member):\n",
+        "        if False:\n",
+        ("roundtable/orgs/tests/test_views.py",),
+    ),
 )
 
 
