@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "roundtable.circles",
     "roundtable.meetings",
     "roundtable.notifications",
+    "roundtable.ideas",
     "roundtable.api",
     "roundtable.home",
     "roundtable.demo",

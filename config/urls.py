@@ -15,6 +15,7 @@ urlpatterns = [
     path("programs/", include("roundtable.programs.urls")),
     path("", include("roundtable.circles.urls")),
     path("", include("roundtable.meetings.urls")),
+    path("", include("roundtable.ideas.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.orgs.urls")),
     path("", include("roundtable.home.urls")),
