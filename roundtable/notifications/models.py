@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from roundtable.core.anonymity import random_id
 from roundtable.core.models import TimeStampedModel
 
 MEETING_KINDS = ("reminder", "change", "wrapup")
@@ -100,3 +101,105 @@ class NotificationPreference(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Email choices of {self.member}"
+
+
+# --- In-app notices ---------------------------------------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice is about. Apps add their kinds here (with a line in NOTICE_KIND_HELP and a
+    migration): the member's choice per kind lives in NoticePreference."""
+
+    IDEA_CRITIQUED = "idea_critiqued", "Your idea was critiqued"
+    IDEA_REVISED = "idea_revised", "An idea you critiqued was revised"
+    IDEA_DECIDED = "idea_decided", "A decision on an idea you took part in"
+    TRIAL_REVIEW_DUE = "trial_review_due", "A trial is due for review"
+    CONTRIBUTION_HIDDEN = "contribution_hidden", "Your contribution was hidden"
+
+
+NOTICE_KIND_HELP: dict[str, str] = {
+    NoticeKind.IDEA_CRITIQUED: "Someone added a strength, concern, question or alternative to "
+    "an idea you proposed.",
+    NoticeKind.IDEA_REVISED: "The author of an idea you critiqued wrote a new version.",
+    NoticeKind.IDEA_DECIDED: "An idea you proposed or critiqued was adopted, trialled, parked "
+    "or dropped.",
+    NoticeKind.TRIAL_REVIEW_DUE: "A trial you run or follow has reached its review date.",
+    NoticeKind.CONTRIBUTION_HIDDEN: "A lead hid something you wrote under your name, and why.",
+}
+
+
+class NoticeDelivery(models.TextChoices):
+    DIGEST = "digest", "In the app and in the daily email"
+    APP = "app", "In the app only"
+    OFF = "off", "Off"
+
+
+class Notice(models.Model):
+    """One thing a member is told about in the app (and, unless they chose otherwise, in the next
+    morning's digest email). A notice caused by an anonymous contribution keeps only its day
+    (`created_at` empty) and, like every notice, a random key: neither a time nor an insertion
+    order can line it up with who wrote the contribution."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=40, choices=NoticeKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=500, help_text="A link within the site, starting with /.")
+    # One event, one notice: a caller that may repeat itself names the event here.
+    key = models.CharField(max_length=100, blank=True)
+    created_on = models.DateField()
+    created_at = models.DateTimeField(null=True, blank=True)  # empty: an anonymous source
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        # Within a day, notices with a time come first, newest first; then those without one.
+        ordering = [
+            "-created_on",
+            models.F("created_at").desc(nulls_last=True),
+            "-id",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "member",
+                "kind",
+                "key",
+                condition=~models.Q(key=""),
+                name="notice_once_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "-created_on"], name="notice_inbox"),
+            models.Index(
+                fields=["member"],
+                name="notice_pending",
+                condition=models.Q(read_at__isnull=True, digested_on__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.member}: {self.title}"
+
+
+class NoticePreference(models.Model):
+    """A member's choice for one kind of notice; no row means the default, in the app and in the
+    daily digest."""
+
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, related_name="notice_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=10, choices=NoticeDelivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("member", "kind", name="notice_preference_once"),
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=NoticeDelivery.values),
+                name="notice_preference_delivery_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.kind} {self.delivery}"

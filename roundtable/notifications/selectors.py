@@ -1,18 +1,53 @@
-"""Reads for notifications: what a member chose to receive."""
+"""Reads for notifications: what a member chose to receive, and their notices."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from roundtable.notifications.models import NotificationPreference
+from django.db.models import QuerySet
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from roundtable.notifications.models import (
+    Notice,
+    NoticeDelivery,
+    NoticeKind,
+    NoticePreference,
+    NotificationPreference,
+)
 from roundtable.orgs.models import Member
 
 
 def notification_preferences_initial(*, member: Member) -> dict[str, Any]:
     """The member's choices, or everything on for someone who has not chosen yet."""
     pref = NotificationPreference.objects.filter(member=member).first()
+    chosen = dict(NoticePreference.objects.filter(member=member).values_list("kind", "delivery"))
     return {
         "reminders": pref.reminders if pref else True,
         "changes": pref.changes if pref else True,
         "wrapups": pref.wrapups if pref else True,
-    }
+    } | {f"notice_{kind}": chosen.get(kind, NoticeDelivery.DIGEST) for kind in NoticeKind.values}
+
+
+def member_ids(member: Member | Sequence[Member]) -> list[int]:
+    """One member or several (a person in more than one organisation): their ids."""
+    members = [member] if isinstance(member, Member) else member
+    return [m.pk for m in members]
+
+
+def notices_for(*, member: Member | Sequence[Member], limit: int = 50) -> QuerySet[Notice]:
+    """The member's latest notices, newest first: by day, then by time where one is kept."""
+    return Notice.objects.filter(member_id__in=member_ids(member))[:limit]
+
+
+def unread_count(*, member: Member | Sequence[Member]) -> int:
+    return Notice.objects.filter(member_id__in=member_ids(member), read_at__isnull=True).count()
+
+
+def notice_url_is_safe(url: str) -> bool:
+    """A link within this site: a path starting with one slash, no scheme and no host."""
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+    )
