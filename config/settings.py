@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "roundtable.core.context_processors.navigation",
+                "roundtable.notifications.context_processors.notices",
             ],
         },
     },

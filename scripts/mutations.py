@@ -315,6 +315,30 @@ MUTATIONS: tuple[Mutation, ...] = (
         "        if False:\n",
         ("roundtable/orgs/tests/test_views.py",),
     ),
+    Mutation(
+        "anonymous-notice-timed",
+        "a notice an anonymous critique caused keeps its exact time, narrowing down who wrote it",
+        "roundtable/notifications/notices.py",
+        "        created_at=now if exact_time else None,\n",
+        "        created_at=now,\n",
+        ("roundtable/notifications/tests/test_notices.py",),
+    ),
+    Mutation(
+        "digest-regathered",
+        "the digest resent after a killed worker lists other notices under the same Message-ID",
+        "roundtable/notifications/digest.py",
+        "    if not listed.exists():\n",
+        "    if True:\n",
+        ("roundtable/notifications/tests/test_digest.py",),
+    ),
+    Mutation(
+        "digest-in-utc",
+        "the morning digest comes at 08:00 UTC: in the middle of the night in New York or Sydney",
+        "roundtable/notifications/digest.py",
+        "    local = now.astimezone(zone)\n",
+        "    local = now.astimezone(dt.UTC)\n",
+        ("roundtable/notifications/tests/test_digest.py",),
+    ),
 )
 
 

@@ -1,8 +1,19 @@
-"""The form a member chooses which emails they receive with (shown on their profile)."""
+"""The form a member chooses which emails they receive with, and how they get each kind of
+notice (shown on their profile)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+
+from roundtable.notifications.models import NOTICE_KIND_HELP, NoticeDelivery, NoticeKind
+
+EMAIL_FIELDS = ("reminders", "changes", "wrapups")
+
+
+def _notice_field(kind: str) -> str:
+    return f"notice_{kind}"
 
 
 class PreferencesForm(forms.Form):
@@ -11,3 +22,27 @@ class PreferencesForm(forms.Form):
     wrapups = forms.BooleanField(
         required=False, label="After a meeting I lead: a nudge for attendance and notes"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One choice per kind of notice; a kind left out of a post keeps its setting.
+        for kind, label in NoticeKind.choices:
+            self.fields[_notice_field(kind)] = forms.ChoiceField(
+                choices=NoticeDelivery.choices,
+                required=False,
+                label=label,
+                help_text=NOTICE_KIND_HELP.get(kind, ""),
+            )
+
+    def email_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in EMAIL_FIELDS]
+
+    def notice_fields(self) -> list[forms.BoundField]:
+        return [self[_notice_field(kind)] for kind in NoticeKind.values]
+
+    def email_choices(self) -> dict[str, bool]:
+        return {name: self.cleaned_data[name] for name in EMAIL_FIELDS}
+
+    def notice_deliveries(self) -> dict[str, str]:
+        chosen = {kind: self.cleaned_data.get(_notice_field(kind)) for kind in NoticeKind.values}
+        return {kind: delivery for kind, delivery in chosen.items() if delivery}

@@ -1,6 +1,7 @@
 """Notification rows: every email the app sends (meeting reminders, change notices, wrap-ups,
-invitations, password resets) is a row with when it is due and when it was sent, claimed by one
-worker at a time so it goes out once; and each member's choice of what to receive."""
+invitations, password resets, the daily digest of notices) is a row with when it is due and when
+it was sent, claimed by one worker at a time so it goes out once; each member's choice of what to
+receive; and the in-app notices other apps send a member."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class Notification(TimeStampedModel):
         WRAPUP = "wrapup", "Wrap-up for the lead"
         INVITATION = "invitation", "Invitation"
         PASSWORD_RESET = "password_reset", "Password reset"
+        DIGEST = "digest", "Daily digest of notices"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Meeting emails name the meeting and the member; an invitation its invitation; a password
@@ -48,6 +50,9 @@ class Notification(TimeStampedModel):
         null=True,
         blank=True,
     )
+    # A digest: the member's local day it is for (one a day; it lists the notices that carry
+    # this day as their digested_on).
+    digest_on = models.DateField(null=True, blank=True)
     # The meeting's SEQUENCE this notice is about: one change notice per change.
     meeting_sequence = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField()
@@ -69,8 +74,15 @@ class Notification(TimeStampedModel):
                     kind__in=MEETING_KINDS, meeting__isnull=False, member__isnull=False
                 )
                 | models.Q(kind="invitation", invitation__isnull=False)
-                | models.Q(kind="password_reset", user__isnull=False),
+                | models.Q(kind="password_reset", user__isnull=False)
+                | models.Q(kind="digest", member__isnull=False, digest_on__isnull=False),
                 name="notification_kind_shape",
+            ),
+            models.UniqueConstraint(
+                "member",
+                "digest_on",
+                condition=models.Q(kind="digest"),
+                name="notification_digest_once_a_day",
             ),
         ]
         indexes = [
@@ -86,6 +98,8 @@ class Notification(TimeStampedModel):
             return f"Invitation to {self.invitation.email if self.invitation else '?'}"
         if self.kind == self.Kind.PASSWORD_RESET:
             return f"Password reset for {self.user}"
+        if self.kind == self.Kind.DIGEST:
+            return f"Digest to {self.member} for {self.digest_on}"
         return f"{self.get_kind_display()} to {self.member} for {self.meeting}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -62,7 +63,7 @@ def notice_send(
         body=Truncator(body.strip()).chars(500),
         url=url,
         key=key,
-        created_on=timezone.localdate(now),
+        created_on=timezone.localdate(now, ZoneInfo(member.time_zone)),  # the member's day
         created_at=now if exact_time else None,
     )
     notice.full_clean(validate_constraints=False)

@@ -31,7 +31,9 @@ from roundtable.circles.models import CircleMembership
 from roundtable.meetings.calendar import Invitee, meeting_invitation_ics
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.rsvp import rsvp_token
+from roundtable.notifications.digest import notice_digest_message
 from roundtable.notifications.models import Notification, NotificationPreference
+from roundtable.notifications.notices import notice_preferences_set
 from roundtable.orgs.models import Member
 
 log = logging.getLogger(__name__)
@@ -295,6 +297,8 @@ SKIPPED_REASONS: dict[str, str] = {
     Notification.Kind.WRAPUP: "Turned off by the member.",
     Notification.Kind.INVITATION: "The invitation was used, withdrawn or expired before sending.",
     Notification.Kind.PASSWORD_RESET: "The account was deactivated before sending.",
+    Notification.Kind.DIGEST: "Nothing left to tell: read in the app or kept to the app, or "
+    "the member is no longer active.",
 }
 
 
@@ -338,6 +342,12 @@ def notification_deliver(
         if account_message is None:
             return False
         _send(account_message, notification=notification, connection=connection)
+        return True
+    if notification.kind == Notification.Kind.DIGEST:
+        digest = notice_digest_message(notification=notification)
+        if digest is None:
+            return False
+        _send(digest, notification=notification, connection=connection)
         return True
     member, meeting = notification.member, notification.meeting
     if member is None or meeting is None:  # the check constraint rules it out
@@ -393,10 +403,20 @@ def _rsvp_url(meeting: Meeting, member: Member, response: str) -> str:
     return settings.SITE_URL + reverse("meetings:rsvp", args=[token])
 
 
+@transaction.atomic
 def notification_preferences_set(
-    *, member: Member, reminders: bool, changes: bool, wrapups: bool
+    *,
+    member: Member,
+    reminders: bool,
+    changes: bool,
+    wrapups: bool,
+    notices: dict[str, str] | None = None,
 ) -> NotificationPreference:
+    """The member's email choices, and with `notices` their choice per kind of notice (kind →
+    digest, app or off; kinds left out keep theirs)."""
     pref, _ = NotificationPreference.objects.update_or_create(
         member=member, defaults={"reminders": reminders, "changes": changes, "wrapups": wrapups}
     )
+    if notices:
+        notice_preferences_set(member=member, deliveries=notices)
     return pref

@@ -1,6 +1,7 @@
-"""The notification worker's tick: plan rows for coming meetings and send what is due, every
-TICK_EVERY. Each tick queues its successor before it does any work, so a worker killed in the
-middle of a tick leaves the next one waiting for any worker (see meetings.tasks)."""
+"""The notification worker's tick: plan rows for coming meetings and the morning digests of
+notices, and send what is due, every TICK_EVERY. Each tick queues its successor before it does
+any work, so a worker killed in the middle of a tick leaves the next one waiting for any worker
+(see meetings.tasks)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from roundtable.meetings.tasks import (
     periodic_next,
     periodic_prune,
 )
+from roundtable.notifications.digest import notice_digests_plan
 from roundtable.notifications.services import (
     notifications_plan,
     notifications_send_due,
@@ -34,4 +36,5 @@ def notifications_tick_task() -> int:
     periodic_next(meetings_roll_forward_task, every=ROLL_FORWARD_EVERY)
     periodic_prune(notifications_tick_task)
     notifications_plan()
+    notice_digests_plan()
     return notifications_send_due(worker=WORKER, seconds=SEND_FOR_SECONDS)

@@ -56,6 +56,7 @@ def main_pages(persona: str) -> dict[str, str]:
         "people": reverse("orgs:directory", args=[org.slug]),
         "member": reverse("orgs:member_detail", args=[member.pk]),
         "profile": reverse("orgs:profile"),
+        "notices": reverse("notifications:notices"),
     }
     if persona in SCHEDULERS:
         pages["schedule"] = reverse("meetings:schedule", args=[circle.pk])

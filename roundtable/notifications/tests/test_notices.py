@@ -6,17 +6,26 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
-from roundtable.notifications.models import Notice, NoticeKind
+from roundtable.notifications.models import (
+    NOTICE_KIND_HELP,
+    Notice,
+    NoticeKind,
+    NoticePreference,
+)
 from roundtable.notifications.notices import (
+    notice_delivery,
     notice_preferences_set,
     notice_send,
     notices_mark_read,
 )
 from roundtable.notifications.selectors import notices_for, unread_count
 from roundtable.orgs.services import member_update
+from roundtable.testing.personas import PERSONA_NAMES
+from roundtable.testing.queries import assert_queries_flat
 
 
 def _send(member, **kwargs):
@@ -130,3 +139,160 @@ def test_marking_some_or_all_read_touches_only_ones_own(personas):
     assert notices_mark_read(member=member) == 2
     assert unread_count(member=member) == 0
     assert unread_count(member=lead) == 1
+
+
+# --- the inbox, opening a notice, the badge (views.py, context_processors.py) ----------------
+
+
+def _notice_for(member, title="A notice", url="/programs/"):
+    notice = notice_send(member=member, kind=NoticeKind.IDEA_DECIDED, title=title, url=url)
+    assert notice is not None
+    return notice
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_each_person_sees_and_opens_only_their_own_notices(client, personas, persona):
+    notices = {name: _notice_for(m, title=f"For {name}") for name, m in personas.members.items()}
+    client.force_login(personas.user(persona))
+    page = client.get(reverse("notifications:notices")).content.decode()
+    assert f"For {persona}" in page
+    assert [name for name in PERSONA_NAMES if f"For {name}<" in page] == [persona]
+    for name, notice in notices.items():
+        response = client.get(reverse("notifications:notice_open", args=[notice.pk]))
+        assert response.status_code == (302 if name == persona else 404), name
+    client.post(reverse("notifications:notices_read"))
+    unread = set(Notice.objects.filter(read_at__isnull=True).values_list("title", flat=True))
+    assert unread == {f"For {name}" for name in PERSONA_NAMES} - {f"For {persona}"}
+
+
+def test_opening_a_notice_marks_it_read_and_goes_to_its_page(client, personas):
+    notice = _notice_for(personas.members["member"], url="/programs/?tab=circles")
+    client.force_login(personas.member)
+    response = client.get(reverse("notifications:notice_open", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response.url == "/programs/?tab=circles"
+    notice.refresh_from_db()
+    assert notice.read_at == timezone.now()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"]
+)
+def test_opening_never_leaves_the_site(client, personas, url):
+    # notice_send refuses such a link; a row written some other way still cannot redirect off.
+    notice = _notice_for(personas.members["member"])
+    Notice.objects.filter(pk=notice.pk).update(url=url)
+    client.force_login(personas.member)
+    response = client.get(reverse("notifications:notice_open", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("notifications:notices")
+
+
+def test_the_inbox_marks_unread_and_says_when(client, personas, frozen_clock):
+    member = personas.members["member"]
+    read = _notice_for(member, title="Seen already")
+    notices_mark_read(member=member, ids=[read.pk])
+    notice_send(
+        member=member, kind="idea_critiqued", title="Critiqued", url="/x/", exact_time=False
+    )
+    frozen_clock.shift(dt.timedelta(days=1, hours=2))
+    _notice_for(member, title="Decided")
+    client.force_login(personas.member)
+    page = client.get(reverse("notifications:notices")).content.decode()
+    assert "Today, 12:00" in page  # 12:00 UTC, London in winter
+    assert "Yesterday<" not in page  # the anonymous one shows its day only...
+    assert "Yesterday ·" in page  # ...with no time
+    assert "Yesterday, 10:00" in page  # the one read, with its time
+    assert page.count('class="badge">New') == 2
+    assert "2 unread" in page
+    assert "Mark all read" in page
+
+
+def test_the_inbox_says_what_will_show_up_when_empty(client, personas):
+    client.force_login(personas.member)
+    page = client.get(reverse("notifications:notices")).content.decode()
+    assert "No notices yet" in page
+    assert "critiqued" in page
+    assert "Mark all read" not in page
+
+
+def test_the_nav_badge_counts_unread_for_screen_readers_too(client, personas):
+    member = personas.members["member"]
+    for i in range(3):
+        _notice_for(member, title=f"n{i}")
+    _notice_for(personas.members["lead"])
+    client.force_login(personas.member)
+    page = client.get(reverse("home:home")).content.decode()
+    assert '<span class="badge" aria-hidden="true">3</span>' in page
+    assert "(3 unread)" in page
+    notices_mark_read(member=member)
+    page = client.get(reverse("home:home")).content.decode()
+    assert "unread)" not in page
+
+
+@pytest.mark.parametrize("url_name", ["notifications:notices", "programs:list"])
+def test_the_inbox_and_the_badge_cost_the_same_queries_with_many_notices(
+    client, personas, url_name
+):
+    member = personas.members["member"]
+    _notice_for(member)
+    client.force_login(personas.member)
+
+    def grow():
+        for i in range(30):
+            _notice_for(member, title=f"more {i}")
+            notice_send(member=member, kind="idea_revised", title="x", url="/", exact_time=False)
+
+    assert_queries_flat(client, reverse(url_name), grow=grow)
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, personas):
+    notice = _notice_for(personas.members["member"])
+    for url in (
+        reverse("notifications:notices"),
+        reverse("notifications:notice_open", args=[notice.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "login" in response.url
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+# --- choosing per kind on the profile (forms.py, views.py) -------------------------------------
+
+
+def test_the_profile_lists_each_kind_with_its_help_and_saves_the_choice(client, personas):
+    client.force_login(personas.member)
+    page = client.get(reverse("orgs:profile")).content.decode()
+    assert "<legend>Notices</legend>" in page
+    for kind, label in NoticeKind.choices:
+        assert label in page
+        assert NOTICE_KIND_HELP[kind] in page
+    client.post(
+        reverse("notifications:preferences"),
+        {"reminders": "on", "notice_idea_critiqued": "off", "notice_trial_review_due": "app"},
+    )
+    member = personas.members["member"]
+    assert notice_delivery(member=member, kind="idea_critiqued") == "off"
+    assert notice_delivery(member=member, kind="trial_review_due") == "app"
+    assert notice_delivery(member=member, kind="idea_revised") == "digest"
+    page = client.get(reverse("orgs:profile")).content.decode()
+    assert '<option value="off" selected>Off</option>' in page
+    # Back to the default: stored as no row.
+    client.post(reverse("notifications:preferences"), {"notice_idea_critiqued": "digest"})
+    assert notice_delivery(member=member, kind="idea_critiqued") == "digest"
+    assert list(NoticePreference.objects.values_list("kind", flat=True)) == ["trial_review_due"]
+
+
+def test_a_choice_not_on_the_list_is_refused(client, personas):
+    client.force_login(personas.member)
+    response = client.post(
+        reverse("notifications:preferences"), {"notice_idea_critiqued": "hourly"}
+    )
+    assert response.status_code == 302
+    assert not NoticePreference.objects.exists()
+
+
+def test_every_kind_has_help_text():
+    assert set(NOTICE_KIND_HELP) == set(NoticeKind.values)

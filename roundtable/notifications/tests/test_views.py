@@ -11,7 +11,7 @@ from roundtable.testing.personas import PERSONA_NAMES
 
 def test_email_preferences_on_the_profile(client, personas):
     client.force_login(personas.member)
-    assert "Save email choices" in client.get(reverse("orgs:profile")).content.decode()
+    assert "Save email and notice choices" in client.get(reverse("orgs:profile")).content.decode()
     response = client.post(reverse("notifications:preferences"), {"changes": "on"})
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(member=personas.members["member"])
