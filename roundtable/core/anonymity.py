@@ -1,5 +1,6 @@
 """Anonymity that no setting can undo: what is given anonymously is stored with nothing that
-leads back to its author. Meeting feedback uses it; ideas' critiques and pulses will too.
+leads back to its author. Meeting feedback uses it, and so do ideas and critiques (with the edit
+capabilities below); pulses will too.
 
 A one-time receipt stops a second answer without keeping who answered what: the receipt holds a
 digest of (scope, member), never the member, and the answer holds no member at all.
@@ -17,8 +18,12 @@ engine's own bookkeeping (PostgreSQL's transaction ids and row placement) is out
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import secrets
 
+from django.core import signing
 from django.utils.crypto import salted_hmac
 
 RECEIPT_KEY_SALT = "roundtable.anonymity.receipt"
@@ -35,3 +40,74 @@ def random_id() -> int:
     """A primary key that says nothing about when a row was written (a sequence would line an
     anonymous answer up with its receipt, or with anything else written at the same moment)."""
     return secrets.randbelow(RANDOM_ID_LIMIT - 1) + 1
+
+
+# --- edit capabilities: what lets an anonymous author change what they wrote ------------------
+#
+# An anonymous contribution stores only the SHA-256 of a random token; the token itself lives in
+# the author's browser, in a cookie signed with a timestamp. The window to edit comes from that
+# signature, so the database keeps no time of writing. What it costs: the capability is this
+# browser's alone; another device, a cleared cookie or a private window cannot edit, and nobody
+# (an admin included) can restore it, since nothing on the server knows whose it was.
+
+CAPABILITY_COOKIE = "rt_authorship"
+CAPABILITY_SALT = "roundtable.anonymity.capability"
+CAPABILITY_WINDOW = 24 * 60 * 60  # seconds
+CAPABILITY_COOKIE_MAX_ENTRIES = 20  # a cookie stays under 4 KB (about 150 bytes an entry)
+
+
+def capability_new() -> tuple[str, str]:
+    """A fresh edit capability: (the token for the author's browser, the hash to store)."""
+    token = secrets.token_urlsafe(32)
+    return token, capability_hash(token)
+
+
+def capability_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def capability_matches(token: str | None, stored_hash: str) -> bool:
+    """True when `token` is the capability whose hash is stored (a constant-time comparison)."""
+    if not token or not stored_hash:
+        return False
+    return hmac.compare_digest(capability_hash(token), stored_hash)
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=CAPABILITY_SALT)
+
+
+def capabilities_read(cookie: str | None) -> dict[str, tuple[str, dt.datetime]]:
+    """The capabilities a cookie holds that are still within their window, keyed by the
+    contribution's id: (token, when the window closes). A tampered entry, or one signed more
+    than 24 hours ago, is left out: it gives no right at all."""
+    found: dict[str, tuple[str, dt.datetime]] = {}
+    if not cookie:
+        return found
+    signer = _signer()
+    for entry in cookie.split("|")[: CAPABILITY_COOKIE_MAX_ENTRIES * 2]:
+        try:
+            value = signer.unsign(entry, max_age=CAPABILITY_WINDOW)
+            signed_at = signing.b62_decode(entry.rsplit(":", 2)[1])
+        except (signing.BadSignature, ValueError, IndexError):
+            continue
+        key, _, token = value.partition("~")
+        if key and token:
+            closes = dt.datetime.fromtimestamp(signed_at + CAPABILITY_WINDOW, tz=dt.UTC)
+            found[key] = (token, closes)
+    return found
+
+
+def capabilities_add(cookie: str | None, *, key: str, token: str) -> str:
+    """The cookie's value with one more capability (signed now); expired or broken entries are
+    dropped, and the oldest once there are too many."""
+    signer = _signer()
+    kept = []
+    for entry in (cookie or "").split("|"):
+        try:
+            signer.unsign(entry, max_age=CAPABILITY_WINDOW)
+        except (signing.BadSignature, ValueError):
+            continue
+        kept.append(entry)
+    kept.append(signer.sign(f"{key}~{token}"))
+    return "|".join(kept[-CAPABILITY_COOKIE_MAX_ENTRIES:])

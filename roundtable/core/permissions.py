@@ -353,3 +353,63 @@ def can_edit_meeting_notes(user: Any, circle: Circle) -> bool:
 def can_form_circles(user: Any, program: Program) -> bool:
     """Propose, edit and publish circles for a program: its coordinators and org admins."""
     return can_manage_program(user, program)
+
+
+# --- ideas: decisions ---------------------------------------------------------------------
+
+
+def can_decide_idea(user: Any, circle: Circle) -> bool:
+    """Move an idea along its stages, start its trial, reveal or hide its temperature results:
+    the circle's lead, and the program's coordinators and admins. Sponsors only read."""
+    return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.LEAD}))
+
+
+def can_record_trial_outcome(user: Any, circle: Circle, owner_id: int | None) -> bool:
+    """Record how a trial went against its measure: whoever may decide, and the trial's owner
+    while they are in the circle."""
+    roles = circle_roles(user, circle)
+    if roles & (MANAGERS | {Capacity.LEAD}):
+        return True
+    me = member_in(user, circle.program.organization_id)
+    return Capacity.MEMBER in roles and me is not None and me.pk == owner_id
+
+
+# --- ideas: challenges, ideas and critiques --------------------------------------------------
+
+
+def can_pose_circle_challenge(user: Any, circle: Circle) -> bool:
+    """Pose a challenge to one circle, and change or close it: its lead, the program's
+    coordinators and the organisation's admins (the sponsor reads)."""
+    return can_manage_circle(user, circle)
+
+
+def can_pose_program_challenge(user: Any, program: Program) -> bool:
+    """Pose a challenge to every circle of a program, and change or close it: the program's
+    coordinators and the organisation's admins (a lead speaks for one circle only)."""
+    return can_manage_program(user, program)
+
+
+def can_take_part_in_ideas(user: Any, circle: Circle) -> bool:
+    """Propose ideas, critique, reply and endorse in a circle: its members and its lead."""
+    return can_take_part_in_circle(user, circle)
+
+
+def can_moderate_ideas(user: Any, circle: Circle) -> bool:
+    """Hide an abusive idea or critique (with a reason) and set the circle's guideline and
+    anonymity: the lead, coordinators and admins."""
+    return can_manage_circle(user, circle)
+
+
+def can_view_challenge(user: Any, challenge: Any) -> bool:
+    """A circle's challenge: whoever sees the circle; a program-wide one: whoever sees the
+    program (each circle's ideas stay visible only to those who see that circle)."""
+    if challenge.circle_id is not None:
+        return can_view_circle(user, challenge.circle)
+    return can_view_program(user, challenge.program)
+
+
+def can_manage_challenge(user: Any, challenge: Any) -> bool:
+    """Edit, close and reopen a challenge: whoever may pose it where it is posed."""
+    if challenge.circle_id is not None:
+        return can_pose_circle_challenge(user, challenge.circle)
+    return can_pose_program_challenge(user, challenge.program)

@@ -1,9 +1,68 @@
-"""Open critique's pages."""
+"""Open critique's pages: challenges, ideas, critiques and a circle's settings for critique."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from roundtable.ideas.views import challenges, critiques, ideas
 
 app_name = "ideas"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    # challenges
+    path(
+        "circles/<int:circle_pk>/challenges/",
+        challenges.circle_challenge_list,
+        name="circle_challenges",
+    ),
+    path(
+        "circles/<int:circle_pk>/challenges/new/",
+        challenges.circle_challenge_create,
+        name="circle_challenge_create",
+    ),
+    path(
+        "programs/<int:program_pk>/challenges/",
+        challenges.program_challenge_list,
+        name="program_challenges",
+    ),
+    path(
+        "programs/<int:program_pk>/challenges/new/",
+        challenges.program_challenge_create,
+        name="program_challenge_create",
+    ),
+    path("challenges/<int:pk>/", challenges.challenge_detail, name="challenge_detail"),
+    path("challenges/<int:pk>/edit/", challenges.challenge_edit, name="challenge_edit"),
+    path("challenges/<int:pk>/close/", challenges.challenge_close, name="challenge_close"),
+    path("challenges/<int:pk>/reopen/", challenges.challenge_reopen, name="challenge_reopen"),
+    # ideas
+    path("challenges/<int:challenge_pk>/ideas/new/", ideas.idea_propose, name="idea_propose"),
+    path("ideas/<uuid:pk>/", ideas.idea_detail, name="idea_detail"),
+    path("ideas/<uuid:pk>/revise/", ideas.idea_revise, name="idea_revise"),
+    path("ideas/<uuid:pk>/withdraw/", ideas.idea_withdraw, name="idea_withdraw"),
+    path("ideas/<uuid:pk>/hide/", ideas.idea_hide, name="idea_hide"),
+    path("circles/<int:circle_pk>/ideas-settings/", ideas.circle_settings, name="circle_settings"),
+    # critiques
+    path("ideas/<uuid:pk>/critiques/", critiques.critique_add, name="critique_add"),
+    path(
+        "ideas/<uuid:pk>/critiques/<uuid:critique_pk>/edit/",
+        critiques.critique_edit,
+        name="critique_edit",
+    ),
+    path(
+        "ideas/<uuid:pk>/critiques/<uuid:critique_pk>/withdraw/",
+        critiques.critique_withdraw,
+        name="critique_withdraw",
+    ),
+    path(
+        "ideas/<uuid:pk>/critiques/<uuid:critique_pk>/endorse/",
+        critiques.critique_endorse,
+        name="critique_endorse",
+    ),
+    path(
+        "ideas/<uuid:pk>/critiques/<uuid:critique_pk>/hide/",
+        critiques.critique_hide,
+        name="critique_hide",
+    ),
+    # --- decisions, temperature, trials
+    # --- end decisions
+]

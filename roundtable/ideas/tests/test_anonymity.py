@@ -1,0 +1,203 @@
+"""Anonymous ideas and critiques, searched for their author in the whole database (every table,
+every column, before and after each write through the pages), then read by every persona."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from roundtable.circles.services import circle_add_member
+from roundtable.ideas.models import Critique, Idea
+from roundtable.ideas.tests.helpers import OTHER_REASON, REASON, idea_make, make_anonymous
+from roundtable.testing.factories import MemberFactory
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
+WRITTEN_AT = dt.datetime(2027, 3, 2, 14, 41, 7, tzinfo=dt.UTC)
+MEMBER_ID, USER_ID = 42424242, 48151623  # distinctive, so no other number can be mistaken
+FULL_NAME, EMAIL = "Zebulon Quillfeather", "zebulon.q@example.org"
+SUMMARY = "Plum-coloured umbrellas at the door"
+
+Rows = dict[str, Counter[tuple[Any, ...]]]
+
+
+def _every_row() -> Rows:
+    rows: Rows = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows[table] = Counter(tuple(row) for row in cursor.fetchall())
+    return rows
+
+
+def _written(before: Rows, after: Rows) -> dict[str, list[tuple[Any, ...]]]:
+    changed = {t: list((after[t] - before.get(t, Counter())).elements()) for t in after}
+    return {table: rows for table, rows in changed.items() if rows}
+
+
+def _gives_away(value: Any, *, session_key: str) -> str | None:
+    if isinstance(value, int) and value in (MEMBER_ID, USER_ID):
+        return "the member's or user's id"
+    if isinstance(value, dt.datetime | dt.time):
+        return "a time of day"
+    moment = WRITTEN_AT.timestamp()
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and min(abs(value - moment), abs(value / 1000 - moment)) < 86_400
+    ):
+        return "a Unix time"
+    text = str(value)
+    for clue in (str(MEMBER_ID), str(USER_ID), FULL_NAME, "Quillfeather", EMAIL, session_key,
+                 "14:41", "T14:41"):  # fmt: skip
+        if clue in text:
+            return f"“{clue}”"
+    return None
+
+
+@pytest.fixture
+def author(personas, frozen_clock):
+    member = MemberFactory.create(
+        pk=MEMBER_ID,
+        organization=personas.organization,
+        user__id=USER_ID,
+        user__full_name=FULL_NAME,
+        user__email=EMAIL,
+    )
+    circle_add_member(circle=personas.circle, member=member, on=dt.date(2027, 2, 1))
+    make_anonymous(personas.circle)
+    return member
+
+
+def _write(client, method_url: str, data: dict[str, str], session_key: str) -> dict[str, list]:
+    before = _every_row()
+    response = client.post(method_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    written = _written(before, _every_row())
+    clues = {
+        (table, repr(value), clue)
+        for table, rows in written.items()
+        for row in rows
+        for value in row
+        if (clue := _gives_away(value, session_key=session_key))
+    }
+    assert clues == set()
+    return written
+
+
+def test_anonymous_ideas_and_critiques_leave_nothing_that_leads_to_their_author(
+    client, personas, challenge, author, frozen_clock
+):
+    named_idea = idea_make(challenge, personas.circle, personas.members["lead"])  # before: named
+    frozen_clock.move_to(WRITTEN_AT)
+    client.force_login(author.user)
+    assert client.get(reverse("ideas:challenge_detail", args=[challenge.pk])).status_code == 200
+    session_key = client.session.session_key
+
+    written = _write(
+        client,
+        reverse("ideas:idea_propose", args=[challenge.pk]),
+        {"summary": SUMMARY, "how": "Lend them on rainy days.", "effect": "Warmer calls."},
+        session_key,
+    )
+    assert sorted(written) == ["ideas_idea", "ideas_ideaversion"]  # no session, no log row
+    idea = Idea.objects.get(versions__summary=SUMMARY)
+    assert (idea.author_id, idea.anonymous, idea.created_on) == (None, True, WRITTEN_AT.date())
+
+    written = _write(
+        client,
+        reverse("ideas:idea_revise", args=[idea.pk]),
+        {"summary": SUMMARY + " (v2)", "how": "Lend them on rainy days.", "effect": "Warmer."},
+        session_key,
+    )
+    assert sorted(written) == ["ideas_idea", "ideas_ideaversion"]
+
+    written = _write(
+        client,
+        reverse("ideas:critique_add", args=[named_idea.pk]),
+        {"stance": "concern", "reasoning": REASON},
+        session_key,
+    )
+    assert sorted(written) == ["ideas_critique"]
+    critique = Critique.objects.get(reasoning=REASON)
+    assert (critique.author_id, critique.anonymous) == (None, True)
+
+    written = _write(
+        client,
+        reverse("ideas:critique_edit", args=[named_idea.pk, critique.pk]),
+        {"stance": "question", "reasoning": OTHER_REASON},
+        session_key,
+    )
+    assert sorted(written) == ["ideas_critique"]
+    written = _write(
+        client,
+        reverse("ideas:critique_withdraw", args=[named_idea.pk, critique.pk]),
+        {},
+        session_key,
+    )
+    assert sorted(written) == ["ideas_critique"]
+    critique.refresh_from_db()
+    assert (critique.reasoning, critique.withdrawn) == (OTHER_REASON, True)
+
+
+def _main(html: str) -> str:
+    """The page's content, without the navigation (which names whoever is signed in)."""
+    found = re.search(r"<main.*?</main>", html, re.DOTALL)
+    assert found
+    return found.group()
+
+
+def test_every_persona_reads_every_page_and_never_learns_the_author(
+    client, personas, challenge, program_challenge, author, peer
+):
+    client.force_login(author.user)
+    proposed = client.post(
+        reverse("ideas:idea_propose", args=[challenge.pk]),
+        {"summary": SUMMARY, "how": "Lend them on rainy days.", "effect": "Warmer calls."},
+    )
+    assert proposed.status_code == 302
+    idea = Idea.objects.get()
+    added = client.post(
+        reverse("ideas:critique_add", args=[idea.pk]), {"stance": "concern", "reasoning": REASON}
+    )
+    assert added.status_code == 302
+    pages = [
+        reverse("ideas:idea_detail", args=[idea.pk]),
+        reverse("ideas:challenge_detail", args=[challenge.pk]),
+        reverse("ideas:circle_challenges", args=[personas.circle.pk]),
+        reverse("ideas:program_challenges", args=[personas.program.pk]),
+        reverse("ideas:challenge_detail", args=[program_challenge.pk]),
+    ]
+    # The author, from this browser: told it is theirs, never named next to it.
+    html = _main(client.get(pages[0]).content.decode())
+    assert "You wrote this anonymously" in html
+    assert FULL_NAME not in html
+    assert "Zebulon" not in html
+    assert EMAIL not in html
+
+    readers = {name: personas.user(name) for name in ("admin", "coordinator", "sponsor", "lead",
+                                                      "member", "outsider")}  # fmt: skip
+    readers["peer"] = peer.user
+    readers["author, another browser"] = author.user
+    for name, user in readers.items():
+        other = Client()  # a browser without the author's capability
+        other.force_login(user)
+        for url in pages:
+            response = other.get(url)
+            body = response.content.decode()
+            text = _main(body) if response.status_code == 200 else body
+            for clue in (FULL_NAME, "Zebulon", "Quillfeather", EMAIL, str(MEMBER_ID)):
+                assert clue not in text, (name, url, clue)
+            assert "You wrote this anonymously" not in text, (name, url)
+        idea_page = other.get(pages[0])
+        if name in ("outsider", "peer"):
+            assert idea_page.status_code == 404, name
+        else:
+            assert "anonymous" in _main(idea_page.content.decode()), name
