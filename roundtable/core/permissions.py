@@ -413,22 +413,3 @@ def can_manage_challenge(user: Any, challenge: Any) -> bool:
     if challenge.circle_id is not None:
         return can_pose_circle_challenge(user, challenge.circle)
     return can_pose_program_challenge(user, challenge.program)
-
-# --- ideas: decisions ---------------------------------------------------------------------
-
-
-def can_decide_idea(user: Any, circle: Circle) -> bool:
-    """Move an idea along its stages, start its trial, reveal or hide its temperature results:
-    the circle's lead, and the program's coordinators and admins. Sponsors only read."""
-    return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.LEAD}))
-
-
-def can_record_trial_outcome(user: Any, circle: Circle, owner_id: int | None) -> bool:
-    """Record how a trial went against its measure: whoever may decide, and the trial's owner
-    while they are in the circle."""
-    roles = circle_roles(user, circle)
-    if roles & (MANAGERS | {Capacity.LEAD}):
-        return True
-    me = member_in(user, circle.program.organization_id)
-    return Capacity.MEMBER in roles and me is not None and me.pk == owner_id
-
