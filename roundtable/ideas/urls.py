@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from roundtable.ideas.views import challenges, critiques, ideas
+from roundtable.ideas.views import challenges, critiques, decisions, ideas
 
 app_name = "ideas"
 
@@ -64,5 +64,10 @@ urlpatterns: list[URLPattern] = [
         name="critique_hide",
     ),
     # --- decisions, temperature, trials
+    path("ideas/<uuid:pk>/decisions/", decisions.decision_panel, name="decision_panel"),
+    path("ideas/<uuid:pk>/vote/", decisions.vote, name="vote"),
+    path("ideas/<uuid:pk>/votes/reveal/", decisions.votes_show, name="votes_reveal"),
+    path("ideas/<uuid:pk>/decide/", decisions.decide, name="decide"),
+    path("ideas/<uuid:pk>/trial/outcome/", decisions.trial_outcome, name="trial_outcome"),
     # --- end decisions
 ]
