@@ -273,7 +273,10 @@ def api_token_authenticate(*, secret: str) -> User | None:
     )
     if token is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # The day only (midnight UTC), written at the first use of each day: an exact time written
+    # as a request arrives would line the user up with an anonymous idea or critique sent
+    # through the API at that moment (see roundtable/ideas).
+    day = timezone.now().astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if token.last_used_at is None or token.last_used_at < day:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=day)
     return token.user

@@ -222,15 +222,20 @@ def test_a_deactivated_account_cannot_use_its_tokens(personas):
     assert api_token_authenticate(secret=secret) is None
 
 
-def test_last_use_is_recorded_at_most_once_a_minute(personas):
+def test_last_use_is_recorded_as_its_day_only(personas):
+    """The day of the last use, never its time: a time would tie the account to whatever
+    arrived at that moment (an anonymous critique sent through the API, say)."""
     token, secret = api_token_create(user=personas.member, name="Sync")
+    day = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
     with time_machine.travel(SENT, tick=False):
         api_token_authenticate(secret=secret)
-    with time_machine.travel(SENT + dt.timedelta(seconds=50), tick=False):
+    token.refresh_from_db()
+    assert token.last_used_at == day
+    with time_machine.travel(SENT + dt.timedelta(hours=14), tick=False):
+        assert api_token_authenticate(secret=secret) == personas.member
+    token.refresh_from_db()
+    assert token.last_used_at == day
+    with time_machine.travel(SENT + dt.timedelta(days=1, minutes=7), tick=False):
         api_token_authenticate(secret=secret)
     token.refresh_from_db()
-    assert token.last_used_at == SENT
-    with time_machine.travel(SENT + dt.timedelta(minutes=2), tick=False):
-        api_token_authenticate(secret=secret)
-    token.refresh_from_db()
-    assert token.last_used_at == SENT + dt.timedelta(minutes=2)
+    assert token.last_used_at == day + dt.timedelta(days=1)
