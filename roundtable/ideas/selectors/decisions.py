@@ -28,21 +28,9 @@ from roundtable.ideas.stages import next_stages, voting_open
 from roundtable.orgs.models import Member
 
 
-def idea_get_for_decision(*, user: Any, pk: Any) -> Idea:
-    """The idea with its circle, program and the circle's idea settings (what the policy and the
-    panel need), if the user may see its circle; Http404 otherwise."""
-    return object_get_or_404(
-        Idea.objects.select_related(
-            "circle__program__organization", "circle__lead__user", "circle__idea_settings"
-        ),
-        pk=pk,
-        can=lambda idea: permissions.can_view_circle(user, idea.circle),
-        message="No such idea.",
-    )
-
-
 def trial_get_for_decision(*, idea: Idea) -> Trial:
-    """The idea's trial (the idea was fetched with access); Http404 when it has none."""
+    """The idea's trial (the idea was fetched with access, `selectors.ideas.idea_get_for_user`);
+    Http404 when it has none."""
     return object_get_or_404(
         Trial.objects.select_related("owner__user"), idea=idea, message="This idea has no trial."
     )

@@ -13,7 +13,8 @@ import time_machine
 from roundtable.circles.services import circle_remove_member
 from roundtable.core.errors import DomainError
 from roundtable.ideas.models import Stage, TemperatureVote, TemperatureVoteChange
-from roundtable.ideas.selectors.decisions import idea_decision_panel, idea_get_for_decision
+from roundtable.ideas.selectors.decisions import idea_decision_panel
+from roundtable.ideas.selectors.ideas import idea_get_for_user
 from roundtable.ideas.services.decisions import idea_decide
 from roundtable.ideas.services.temperature import vote_set, votes_hide, votes_reveal
 from roundtable.ideas.tests.decision_factories import circle_anonymous_set, idea_create, newcomer
@@ -169,7 +170,7 @@ def test_revealed_results_in_an_anonymous_circle_show_no_names(personas):
 
 def _panel_fresh(idea, user):
     """The panel as a request makes it: the idea and its circle's settings read afresh."""
-    return idea_decision_panel(idea=idea_get_for_decision(user=user, pk=idea.pk), user=user)
+    return idea_decision_panel(idea=idea_get_for_user(user=user, pk=idea.pk), user=user)
 
 
 def test_votes_given_while_anonymous_stay_nameless_after_names_come_back(personas, frozen_clock):

@@ -22,11 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.ideas.models import Idea, Stage, Temperature, Trial
-from roundtable.ideas.selectors.decisions import (
-    idea_decision_panel,
-    idea_get_for_decision,
-    trial_get_for_decision,
-)
+from roundtable.ideas.selectors.decisions import idea_decision_panel, trial_get_for_decision
+from roundtable.ideas.selectors.ideas import idea_get_for_user
 from roundtable.ideas.services.decisions import idea_decide
 from roundtable.ideas.services.temperature import vote_set, votes_hide, votes_reveal
 from roundtable.ideas.services.trials import trial_outcome_record, trial_start
@@ -105,7 +102,7 @@ def _panel(
     request: HttpRequest, idea: Idea, *, posted: QueryDict | None = None, status: int = 200
 ) -> HttpResponse:
     """The panel for this viewer: alone for htmx, else on a page of its own."""
-    idea = idea_get_for_decision(user=request.user, pk=idea.pk)  # fresh after a change
+    idea = idea_get_for_user(user=request.user, pk=idea.pk)  # fresh after a change
     panel = idea_decision_panel(idea=idea, user=request.user)
     panel["posted"] = posted if posted is not None else {}
     if request.method == "POST":
@@ -128,7 +125,7 @@ def _act(
     success: str | Callable[[dict[str, Any]], str],
 ) -> HttpResponse:
     """One action on the panel: access, policy, form, one service call, then the answer."""
-    idea = idea_get_for_decision(user=request.user, pk=pk)
+    idea = idea_get_for_user(user=request.user, pk=pk)
     me = permissions.acting_member(request.user, idea.circle.program.organization_id)
     form = form_class(request.POST)
     problem, status = None, 400
@@ -156,7 +153,7 @@ def _act(
 @login_required
 @require_GET
 def decision_panel(request: HttpRequest, pk: Any) -> HttpResponse:
-    idea = idea_get_for_decision(user=request.user, pk=pk)
+    idea = idea_get_for_user(user=request.user, pk=pk)
     return _panel(request, idea)
 
 
@@ -252,7 +249,7 @@ def decide(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 def trial_outcome(request: HttpRequest, pk: Any) -> HttpResponse:
-    idea = idea_get_for_decision(user=request.user, pk=pk)
+    idea = idea_get_for_user(user=request.user, pk=pk)
     trial = trial_get_for_decision(idea=idea)
     return _act(
         request,
