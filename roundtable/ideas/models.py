@@ -143,7 +143,9 @@ class Idea(Contribution):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_to"
     )
     results_revealed = models.BooleanField(
-        default=True, help_text="Temperature check results show; off until the lead reveals them."
+        default=True,
+        help_text="Temperature check results show to the circle; the lead can hide them until "
+        "they choose to reveal them, so that early votes do not anchor the rest.",
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from roundtable.core.anonymity import capability_matches, capability_new
 from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.ideas.models import Challenge, Critique, CritiqueEndorsement, Idea
+from roundtable.ideas.services import notify
 from roundtable.ideas.services._common import (
     clean,
     require_author,
@@ -85,8 +86,7 @@ def critique_add(
         critique.author = member
     full_clean_or_raise(critique)
     critique.save()
-    # Notice hook (wired by integration): tell the idea's named author (idea.author, unless it is
-    # `member`) that their idea has a new critique; and for a reply, the parent's named author.
+    notify.idea_critiqued(critique=critique)
     return critique, capability
 
 
@@ -184,6 +184,5 @@ def contribution_hide(*, contribution: Idea | Critique, by: Member, reason: str)
     contribution.hidden_by = by
     contribution.hidden_on = today_utc()
     contribution.save(update_fields=["hidden_reason", "hidden_by", "hidden_on"])
-    # Notice hook (wired by integration): tell the named author (contribution.author, None when
-    # anonymous: nobody can be told) that it was hidden, with the reason.
+    notify.contribution_hidden(contribution=contribution)
     return contribution

@@ -15,6 +15,7 @@ from roundtable.core.anonymity import capability_new
 from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.ideas.models import Challenge, CircleIdeaSettings, Idea, IdeaVersion
+from roundtable.ideas.services import notify
 from roundtable.ideas.services._common import clean, require_author, require_takes_part, today_utc
 from roundtable.orgs.models import Member
 
@@ -105,8 +106,7 @@ def idea_revise(
     version = IdeaVersion.objects.create(
         idea=idea, number=idea.version, created_on=today_utc(), **texts
     )
-    # Notice hook (wired by integration): tell the named authors of the idea's critiques that
-    # it is now at this version.
+    notify.idea_revised(version=version)
     return version
 
 

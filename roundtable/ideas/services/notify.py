@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from roundtable.ideas.models import Decision, Idea, IdeaVersion, Stage, Trial
+from roundtable.ideas.models import Critique, Decision, Idea, IdeaVersion, Stage, Trial
 from roundtable.notifications.models import NoticeKind
 from roundtable.notifications.notices import notice_send
 from roundtable.orgs.models import Member
@@ -100,3 +100,75 @@ def trial_review_due(*, trial: Trial, now: dt.datetime) -> int:
         )
         told += sent is not None
     return told
+
+
+def idea_critiqued(*, critique: Critique) -> int:
+    """Tell the idea's named author of a new critique, and for a reply, the named author of the
+    critique it answers; never the critic. A notice caused by an anonymous critique keeps the
+    day only (`exact_time=False`) and names nobody."""
+    idea = critique.idea
+    critic = critique.author
+    who = "Someone (anonymously)" if critique.anonymous or critic is None else str(critic)
+    summary = _summary(idea)
+    told = 0
+    targets: list[tuple[Member | None, str]] = [
+        (idea.author if not idea.anonymous else None, f"{who} critiqued “{summary}”")
+    ]
+    if critique.parent is not None and not critique.parent.anonymous:
+        targets.append((critique.parent.author, f"{who} replied to your critique of “{summary}”"))
+    for member, title in targets:
+        if member is None or (critic is not None and member.pk == critic.pk):
+            continue
+        stance = critique.get_stance_display() if critique.stance else "Reply"
+        sent = notice_send(
+            member=member,
+            kind=NoticeKind.IDEA_CRITIQUED,
+            title=title,
+            body=f"{stance}: {critique.reasoning}",
+            url=idea_url(idea),
+            key=f"critique:{critique.pk}:{member.pk}",
+            exact_time=not critique.anonymous,
+        )
+        told += sent is not None
+    return told
+
+
+def idea_revised(*, version: IdeaVersion) -> int:
+    """Tell the named authors of the idea's critiques that it is now at this version (they may
+    want to answer again). An anonymous idea's revision keeps the day only."""
+    idea = version.idea
+    critics = Member.objects.filter(
+        pk__in=idea.critiques.filter(anonymous=False, author__isnull=False).values("author_id")
+    ).select_related("user")
+    skip = idea.author_id if not idea.anonymous else None
+    told = 0
+    for member in _unique(critics, skip=skip):
+        sent = notice_send(
+            member=member,
+            kind=NoticeKind.IDEA_REVISED,
+            title=f"“{version.summary}” is now at v{version.number}",
+            body="You critiqued an earlier version; see what changed.",
+            url=idea_url(idea),
+            key=f"revision:{idea.pk}:{version.number}",
+            exact_time=not idea.anonymous,
+        )
+        told += sent is not None
+    return told
+
+
+def contribution_hidden(*, contribution: Idea | Critique) -> int:
+    """Tell a named author that the lead hid their idea or critique, and why. An anonymous one
+    has nobody to tell: it shows as hidden, with the reason, where it was."""
+    if contribution.anonymous or contribution.author is None:
+        return 0
+    idea = contribution if isinstance(contribution, Idea) else contribution.idea
+    what = "Your idea" if isinstance(contribution, Idea) else "Your critique"
+    sent = notice_send(
+        member=contribution.author,
+        kind=NoticeKind.CONTRIBUTION_HIDDEN,
+        title=f"{what} on “{_summary(idea)}” was hidden by the lead",
+        body=f"The reason given: {contribution.hidden_reason}",
+        url=idea_url(idea),
+        key=f"hidden:{contribution.pk}",
+    )
+    return int(sent is not None)

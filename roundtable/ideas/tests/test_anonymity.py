@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from roundtable.circles.services import circle_add_member
 from roundtable.ideas.models import Critique, Idea
+from roundtable.ideas.services.ideas import circle_idea_settings_update
 from roundtable.ideas.tests.helpers import OTHER_REASON, REASON, idea_make, make_anonymous
+from roundtable.notifications.models import Notice
 from roundtable.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -95,7 +97,10 @@ def _write(client, method_url: str, data: dict[str, str], session_key: str) -> d
 def test_anonymous_ideas_and_critiques_leave_nothing_that_leads_to_their_author(
     client, personas, challenge, author, frozen_clock
 ):
-    named_idea = idea_make(challenge, personas.circle, personas.members["lead"])  # before: named
+    circle_idea_settings_update(circle=personas.circle, guideline="Be kind.", anonymous=False)
+    named_idea = idea_make(challenge, personas.circle, personas.members["lead"])
+    assert named_idea.author == personas.members["lead"]
+    make_anonymous(personas.circle)  # from here on, the circle writes anonymously
     frozen_clock.move_to(WRITTEN_AT)
     client.force_login(author.user)
     assert client.get(reverse("ideas:challenge_detail", args=[challenge.pk])).status_code == 200
@@ -125,7 +130,13 @@ def test_anonymous_ideas_and_critiques_leave_nothing_that_leads_to_their_author(
         {"stance": "concern", "reasoning": REASON},
         session_key,
     )
-    assert sorted(written) == ["ideas_critique"]
+    # The named idea's author is told, by a notice that keeps the day only and names nobody.
+    assert sorted(written) == ["ideas_critique", "notifications_notice"]
+    notice = Notice.objects.get(member=personas.members["lead"])
+    assert (notice.created_at, notice.title) == (
+        None,
+        "Someone (anonymously) critiqued “A call script”",
+    )
     critique = Critique.objects.get(reasoning=REASON)
     assert (critique.author_id, critique.anonymous) == (None, True)
 

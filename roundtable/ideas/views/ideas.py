@@ -21,6 +21,7 @@ from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_error, form_page, service_action
 from roundtable.ideas.forms import CritiqueForm, HideForm, IdeaForm, IdeaSettingsForm
 from roundtable.ideas.models import Challenge, Idea
+from roundtable.ideas.selectors.decisions import idea_decision_panel
 from roundtable.ideas.selectors.ideas import (
     challenge_get_for_user,
     circle_idea_settings,
@@ -64,6 +65,7 @@ def idea_context(request: HttpRequest, idea: Idea, **extra: Any) -> dict[str, An
         "takes_part": takes_part,
         "can_critique": takes_part and is_open,
         "can_moderate": permissions.can_moderate_ideas(request.user, circle),
+        "decision_panel": idea_decision_panel(idea=idea, user=request.user),
         "critique_form": CritiqueForm(),
         "reply_form": CritiqueForm(reply=True),
         "nav_section": "programs",
