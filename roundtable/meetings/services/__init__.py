@@ -12,10 +12,15 @@ from roundtable.meetings.services.agenda import (
     agenda_item_update,
     agenda_template_set,
 )
-from roundtable.meetings.services.attendance import attendance_choices, attendance_set, rsvp_set
+from roundtable.meetings.services.attendance import (
+    attendance_choices,
+    attendance_record,
+    attendance_set,
+    rsvp_set,
+)
 from roundtable.meetings.services.calendar_feeds import calendar_feed_reset
 from roundtable.meetings.services.changes import meeting_cancel, meeting_move, meeting_restore
-from roundtable.meetings.services.feedback import feedback_give
+from roundtable.meetings.services.feedback import FeedbackAnswer, feedback_give, feedback_give_many
 from roundtable.meetings.services.notes import NotesConflict, meeting_notes_save
 from roundtable.meetings.services.schedules import (
     HORIZON,
@@ -27,6 +32,7 @@ from roundtable.meetings.services.schedules import (
 
 __all__ = [
     "HORIZON",
+    "FeedbackAnswer",
     "NotesConflict",
     "agenda_carry_over",
     "agenda_item_add",
@@ -36,9 +42,11 @@ __all__ = [
     "agenda_item_update",
     "agenda_template_set",
     "attendance_choices",
+    "attendance_record",
     "attendance_set",
     "calendar_feed_reset",
     "feedback_give",
+    "feedback_give_many",
     "meeting_cancel",
     "meeting_move",
     "meeting_notes_save",

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from roundtable.circles.services import circle_update
+from roundtable.circles.services import circle_add_member, circle_update
 from roundtable.core.errors import DomainError
 from roundtable.meetings import services
 from roundtable.meetings.models import Feedback, FeedbackReceipt
+from roundtable.testing.factories import MemberFactory
 
 WEEK = dt.timedelta(days=7)
 ALREADY = "already given feedback on this meeting; anonymous feedback can't be changed"
@@ -152,3 +154,107 @@ def test_a_long_comment_is_refused_for_its_length(personas, meeting):
             now=meeting.ends_at,
         )
     assert not meeting.feedback.exists()
+
+
+def _answers(*pairs):
+    return [services.FeedbackAnswer(member=m, rating=r, comment=c) for m, r, c in pairs]
+
+
+def test_many_anonymous_answers_at_once_keep_no_author_and_count_once(personas, meeting):
+    member, lead = personas.members["member"], personas.members["lead"]
+    late = meeting.ends_at + dt.timedelta(hours=20)  # 05:00 UTC the next day
+    given = services.feedback_give_many(
+        meeting=meeting,
+        answers=_answers((member, 2, " Slow "), (lead, 5, "")),
+        now=late,
+    )
+    assert [(f.member, f.anonymous, f.rating) for f in given] == [(None, True, 2), (None, True, 5)]
+    assert sorted(
+        meeting.feedback.values_list("member", "anonymous", "rating", "comment", "given_on")
+    ) == [
+        (None, True, 2, "Slow", dt.date(2027, 3, 3)),
+        (None, True, 5, "", dt.date(2027, 3, 3)),
+    ]
+    assert set(meeting.feedback_receipts.values_list("digest", flat=True)) == {
+        FeedbackReceipt.digest_for(meeting_id=meeting.pk, member_id=person.pk)
+        for person in (member, lead)
+    }
+    assert not meeting.attendance.exists()  # it would tie them to the moment
+    with pytest.raises(DomainError, match=ALREADY):  # one at a time, as the page does
+        services.feedback_give(meeting=meeting, member=member, rating=5, now=late)
+    with pytest.raises(DomainError, match="already given anonymous feedback"):
+        services.feedback_give_many(meeting=meeting, answers=_answers((lead, 1, "")), now=late)
+    assert meeting.feedback.count() == 2
+
+
+def test_many_named_answers_at_once_record_attendance_and_can_change(personas, meeting, named):
+    member, lead = personas.members["member"], personas.members["lead"]
+    after = meeting.ends_at
+    services.feedback_give(meeting=meeting, member=member, rating=2, comment="Hm", now=after)
+    services.feedback_give_many(
+        meeting=meeting, answers=_answers((member, 4, "Better"), (lead, 5, "")), now=after
+    )
+    assert sorted(meeting.feedback.values_list("member", "anonymous", "rating", "comment")) == (
+        sorted([(member.pk, False, 4, "Better"), (lead.pk, False, 5, "")])
+    )
+    assert sorted(meeting.attendance.values_list("member", "status", "reported_by")) == sorted(
+        [(member.pk, "present", member.pk), (lead.pk, "present", lead.pk)]
+    )
+    assert not meeting.feedback_receipts.exists()
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_one_refused_answer_records_none(personas, meeting, anonymous):
+    circle_update(circle=personas.circle, feedback_anonymous=anonymous)
+    member, lead = personas.members["member"], personas.members["lead"]
+    after = meeting.ends_at
+    services.attendance_set(
+        meeting=meeting, member=member, status="excused", reported_by=lead, now=after
+    )
+    refused = [
+        ((lead, 4, ""), (member, 5, ""), "who were there; you are recorded as excused"),
+        ((lead, 4, ""), (lead, 5, ""), "Each member answers once"),
+        ((lead, 4, ""), (personas.members["sponsor"], 4, ""), "is not in"),
+        ((lead, 4, ""), (lead, 6, ""), "from 1 to 5"),
+        ((lead, 4, "x" * 2001), (lead, 4, ""), "comment to 2,000 characters"),
+    ]
+    for first, second, refusal in refused:
+        with pytest.raises(DomainError, match=refusal):
+            services.feedback_give_many(meeting=meeting, answers=_answers(first, second), now=after)
+    with pytest.raises(DomainError, match="opens when the meeting starts"):
+        services.feedback_give_many(
+            meeting=meeting, answers=_answers((lead, 4, "")), now=meeting.starts_at - WEEK
+        )
+    assert not meeting.feedback.exists()
+    assert not meeting.feedback_receipts.exists()
+    assert list(meeting.attendance.values_list("member", "status")) == [(member.pk, "excused")]
+
+
+def test_a_cancelled_meeting_takes_no_answers_at_once(personas, meeting):
+    services.meeting_cancel(meeting=meeting, reason="Holiday")
+    with pytest.raises(DomainError, match="cancelled meeting takes no feedback"):
+        services.feedback_give_many(
+            meeting=meeting,
+            answers=_answers((personas.members["lead"], 4, "")),
+            now=meeting.ends_at,
+        )
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_many_answers_take_the_same_queries_however_many_people(personas, meetings, anonymous):
+    circle_update(circle=personas.circle, feedback_anonymous=anonymous)
+    people = MemberFactory.create_batch(4, organization=personas.organization)
+    for person in people:
+        circle_add_member(circle=personas.circle, member=person, on=dt.date(2027, 2, 1))
+    counts = []
+    for meeting, answering in ((meetings[0], people[:1]), (meetings[1], people)):
+        meeting.refresh_from_db()
+        with CaptureQueriesContext(connection) as captured:
+            services.feedback_give_many(
+                meeting=meeting,
+                answers=_answers(*[(person, 4, "") for person in answering]),
+                now=meeting.ends_at,
+            )
+        counts.append(len(captured))
+        assert meeting.feedback.count() == len(answering)
+    assert counts[0] == counts[1]
