@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from roundtable.circles.models import Circle
+from roundtable.circles.models import Circle, CircleMembership
 from roundtable.meetings import services
 from roundtable.meetings.models import Meeting
+from roundtable.orgs.models import Member
 from roundtable.timeslots import WeeklySlot
 from roundtable.timeslots.common import MemberAvailability, find_common_slots
 
@@ -73,6 +74,10 @@ def _circle_history(circle: Circle, rng: random.Random, now: dt.datetime) -> Non
         step = min(step + services.HORIZON, now)
         services.meetings_materialise(circle=circle, now=step)
     past = list(Meeting.objects.filter(circle=circle, starts_at__lt=now).order_by("starts_at"))
+    for meeting in past:
+        meeting.circle = circle  # the circle in hand, rather than a query per meeting
+    # Read once: nobody joins or leaves while the history below is written.
+    memberships = list(circle.memberships.select_related("member__user"))
     for index, meeting in enumerate(past):
         if index == 5:
             services.meeting_cancel(
@@ -90,7 +95,7 @@ def _circle_history(circle: Circle, rng: random.Random, now: dt.datetime) -> Non
             )
         if meeting.ends_at > now:
             continue
-        _meeting_history(circle, meeting, index, len(past), rng)
+        _meeting_history(circle, meeting, index, len(past), rng, memberships)
 
 
 def _common_slot(
@@ -131,12 +136,17 @@ def _common_slot(
 
 
 def _meeting_history(
-    circle: Circle, meeting: Meeting, index: int, total: int, rng: random.Random
+    circle: Circle,
+    meeting: Meeting,
+    index: int,
+    total: int,
+    rng: random.Random,
+    memberships: Sequence[CircleMembership],
 ) -> None:
     on = meeting.starts_at.date()
     roster = [
         m.member
-        for m in circle.memberships.select_related("member__user")
+        for m in memberships
         if m.joined_on <= on and (m.left_on is None or m.left_on >= on)
     ]
     lead = circle.lead or (roster[0] if roster else None)
@@ -155,16 +165,19 @@ def _meeting_history(
         )
     # Groups storm before they perform: meetings 2-4 rate lower, then the circle settles in.
     mean = 2.4 if 1 <= index <= 3 else min(4.4, 3.4 + index * 0.06)
+    statuses: dict[Member, str] = {}
+    answers: list[services.FeedbackAnswer] = []
     for member in roster:
         roll = rng.random()
         status = "present" if roll < 0.84 else ("excused" if roll < 0.93 else "absent")
-        services.attendance_set(meeting=meeting, member=member, status=status, reported_by=lead)
+        statuses[member] = status
         if status == "present" and rng.random() < 0.75:
             rating = max(1, min(5, round(rng.gauss(mean, 0.7))))
             comment = ""
             if rng.random() < 0.3:
                 comment = rng.choice(COMMENTS_LOW if rating <= 2 else COMMENTS_HIGH)
-            services.feedback_give(
-                meeting=meeting, member=member, rating=rating, comment=comment,
-                now=meeting.ends_at,
-            )  # fmt: skip
+            answers.append(services.FeedbackAnswer(member=member, rating=rating, comment=comment))
+    # The whole meeting at once: one batch for attendance, one for feedback (anonymous in an
+    # anonymous circle, under the same rules as one person's), a few queries each.
+    services.attendance_record(meeting=meeting, statuses=statuses, reported_by=lead)
+    services.feedback_give_many(meeting=meeting, answers=answers, now=meeting.ends_at)
