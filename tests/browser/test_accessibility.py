@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from roundtable.orgs.models import Member
@@ -38,8 +37,7 @@ def _contrast_with_white(color: str) -> float:
     return 1.05 / (_luminance(color) + 0.05)
 
 
-def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, browser):
-    call_command("seed_demo", verbosity=0)
+def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, demo, browser):
     emails = persona_emails()
 
     lead = browser.new_context(viewport=DESKTOP).new_page()

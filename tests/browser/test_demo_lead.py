@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from roundtable.circles.models import Circle
@@ -29,8 +28,7 @@ def _sign_in(page, live_server, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_demo_lead_opens_their_circle(live_server, page, artifacts):
-    call_command("seed_demo", verbosity=0)
+def test_demo_lead_opens_their_circle(live_server, demo, page, artifacts):
     email = _login("lead@")
     circle = Circle.objects.filter(lead__user__email=email).select_related("program").first()
     assert circle is not None

@@ -4,7 +4,6 @@ balance chart, a move and a pin by htmx, then publish with the moves confirmed."
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from roundtable.circles.forming.pairs import pair_rule_add
 from roundtable.circles.models import CircleMembership, FormationRun
@@ -14,8 +13,7 @@ from roundtable.programs.models import Program
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_coordinator_forms_and_publishes_circles(live_server, page, artifacts):
-    call_command("seed_demo", verbosity=0)
+def test_coordinator_forms_and_publishes_circles(live_server, demo, page, artifacts):
     email = next(e for _, e, _ in DEMO_LOGINS if e.startswith("coordinator@"))
     program = Program.objects.filter(coordinators__user__email=email).order_by("pk").first()
     assert program is not None

@@ -5,7 +5,6 @@ axe-core finds no WCAG 2.1 A/AA or best-practice violation. Each page's screensh
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.pages import (
     AXE,
@@ -35,8 +34,7 @@ def _controls_cut_off(page) -> int:
     )
 
 
-def test_every_main_page_fits_a_phone_and_passes_axe(live_server, browser, artifacts):
-    call_command("seed_demo", verbosity=0)
+def test_every_main_page_fits_a_phone_and_passes_axe(live_server, demo, browser, artifacts):
     emails = persona_emails()
     problems: list[str] = []
     seen: set[str] = set()
