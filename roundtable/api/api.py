@@ -12,13 +12,23 @@ from ninja import NinjaAPI, Router
 
 from roundtable.api.auth import ApiTokenAuth, SessionAuth
 from roundtable.api.errors import JsonParser, register_error_handlers
-from roundtable.api.routers import circles, formation, me, meetings, members, programs, schedules
+from roundtable.api.routers import (
+    circles,
+    formation,
+    ideas,
+    me,
+    meetings,
+    members,
+    programs,
+    schedules,
+)
 
 api = NinjaAPI(
     title="Roundtable API",
     version="1",
     description=(
-        "Members, programs, circles and their meetings, seen with the same permissions as in "
+        "Members, programs, circles, their meetings and their open critique (challenges, ideas, "
+        "critiques, decisions), seen with the same permissions as in "
         "the app. Authenticate with a personal API token (`Authorization: Bearer <secret>`) or, "
         "here in the browser, with your signed-in session. Errors are `{detail, code}`; lists are "
         "`{items, count}` with `?page=` and `?page_size=` (at most 100)."
@@ -38,6 +48,7 @@ api.add_router("/", circles.router)
 api.add_router("/", formation.router)
 api.add_router("/", schedules.router)
 api.add_router("/", meetings.router)
+api.add_router("/", ideas.router)
 
 
 # Last, so it only catches what no router matched: a mistyped URL still gets the JSON error body

@@ -104,6 +104,8 @@ _INPUT_FIELDS = {
     "members": "member_ids",
     "member": "member_id",
     "manager": "manager_id",
+    "meeting": "meeting_id",
+    "owner": "owner_id",
     NON_FIELD_ERRORS: None,
 }
 

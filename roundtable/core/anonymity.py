@@ -77,6 +77,35 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=CAPABILITY_SALT)
 
 
+class CapabilityRefused(ValueError):
+    """A signed capability that gives no right: tampered with, for another contribution, or
+    signed more than 24 hours ago. The message says which, in words a person can act on."""
+
+
+def capability_sign(*, key: str, token: str) -> str:
+    """The capability for contribution `key` as one signed, timestamped string: what a cookie
+    entry holds, and what the API hands an anonymous author once (as `edit_token`)."""
+    return _signer().sign(f"{key}~{token}")
+
+
+def capability_unsign(signed: str, *, key: str) -> str:
+    """The token inside a signed capability for contribution `key`, or CapabilityRefused. The
+    window comes from the signature's timestamp: nothing on the server records when."""
+    try:
+        value = _signer().unsign(signed, max_age=CAPABILITY_WINDOW)
+    except signing.SignatureExpired as exc:
+        raise CapabilityRefused(
+            "This edit token has expired: what is written anonymously can be changed for 24 "
+            "hours only."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise CapabilityRefused("This edit token is not valid: it was altered or cut.") from exc
+    found, _, token = value.partition("~")
+    if found != key or not token:
+        raise CapabilityRefused("This edit token is for something else.")
+    return token
+
+
 def capabilities_read(cookie: str | None) -> dict[str, tuple[str, dt.datetime]]:
     """The capabilities a cookie holds that are still within their window, keyed by the
     contribution's id: (token, when the window closes). A tampered entry, or one signed more
@@ -109,5 +138,5 @@ def capabilities_add(cookie: str | None, *, key: str, token: str) -> str:
         except (signing.BadSignature, ValueError):
             continue
         kept.append(entry)
-    kept.append(signer.sign(f"{key}~{token}"))
+    kept.append(capability_sign(key=key, token=token))
     return "|".join(kept[-CAPABILITY_COOKIE_MAX_ENTRIES:])
