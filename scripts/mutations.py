@@ -8,16 +8,23 @@ is restored afterwards whatever happens. Run from the repository root:
     .venv/bin/python scripts/mutations.py --full     # every mutation, the whole suite (slow)
     .venv/bin/python scripts/mutations.py ics-dtend  # some mutations by name
 
-It prints one line per mutation and exits non-zero if any mutation survived.
+It prints one line per mutation and exits non-zero if any mutation survived. `--jobs N` (default:
+the number of cores) runs N mutations at once, each in its own copy of the working tree, so that no
+two mutated files ever meet.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import py_compile
+import queue
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,9 +349,29 @@ MUTATIONS: tuple[Mutation, ...] = (
 )
 
 
-def apply_and_test(mutation: Mutation, *, full: bool) -> tuple[bool, float, str]:
-    """(caught, seconds, how it was caught or why not)."""
-    path = ROOT / mutation.path
+def tree_copy(dest: Path) -> Path:
+    """The working tree as it is (tracked and untracked files, not the ignored ones), copied to
+    `dest`; front-end packages are linked, not copied."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    if (ROOT / "node_modules").exists():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def apply_and_test(mutation: Mutation, *, full: bool, root: Path = ROOT) -> tuple[bool, float, str]:
+    """(caught, seconds, how it was caught or why not), the tree at `root` mutated meanwhile."""
+    path = root / mutation.path
     source = mutated = path.read_text(encoding="utf-8")
     for original, replacement in mutation.pieces():
         found = source.count(original)
@@ -372,7 +399,7 @@ def apply_and_test(mutation: Mutation, *, full: bool) -> tuple[bool, float, str]
         ]
         command += [] if full else list(mutation.tests)
         run = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+            command, cwd=root, capture_output=True, text=True, timeout=900, check=False
         )
     finally:
         path.write_text(source, encoding="utf-8")
@@ -386,6 +413,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="run only these mutations")
     parser.add_argument("--full", action="store_true", help="run the whole suite each time")
     parser.add_argument("--list", action="store_true", help="list the mutations and stop")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="mutations run at once, each in its own copy of the tree (default: the cores)",
+    )
     args = parser.parse_args(argv)
     chosen = [m for m in MUTATIONS if not args.names or m.name in args.names]
     unknown = set(args.names) - {m.name for m in MUTATIONS}
@@ -395,12 +428,25 @@ def main(argv: list[str] | None = None) -> int:
         for m in chosen:
             print(f"{m.name:<28} {m.path}\n{'':<28} {m.bug}")
         return 0
+    jobs = max(1, min(args.jobs, len(chosen)))
     survived = 0
-    for m in chosen:
-        caught, seconds, summary = apply_and_test(m, full=args.full)
-        survived += not caught
-        verdict = "caught  " if caught else "SURVIVED"
-        print(f"{verdict} {m.name:<28} {seconds:5.1f} s  {summary}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
+        roots: queue.Queue[Path] = queue.Queue()
+        for n in range(jobs):  # one tree per job: a mutated file is only ever seen by its job
+            roots.put(ROOT if jobs == 1 else tree_copy(Path(scratch) / str(n)))
+
+        def run(m: Mutation) -> tuple[Mutation, bool, float, str]:
+            root = roots.get()
+            try:
+                return (m, *apply_and_test(m, full=args.full, root=root))
+            finally:
+                roots.put(root)
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for m, caught, seconds, summary in pool.map(run, chosen):
+                survived += not caught
+                verdict = "caught  " if caught else "SURVIVED"
+                print(f"{verdict} {m.name:<28} {seconds:5.1f} s  {summary}", flush=True)
     print(f"{len(chosen) - survived} of {len(chosen)} mutations caught.")
     return 1 if survived else 0
 
