@@ -413,3 +413,31 @@ def can_manage_challenge(user: Any, challenge: Any) -> bool:
     if challenge.circle_id is not None:
         return can_pose_circle_challenge(user, challenge.circle)
     return can_pose_program_challenge(user, challenge.program)
+
+
+# --- ideas: points of view, agenda, voice ----------------------------------------------------
+
+
+def can_view_points_of_view(user: Any, challenge: Any) -> bool:
+    """The points-of-view page of a program-wide challenge: whoever sees the program. Each
+    circle's ideas show in full to those who see that circle (`can_view_circle`); the other
+    circles' show in summary, without names, so that circles learn from each other."""
+    return challenge.circle_id is None and can_view_program(user, challenge.program)
+
+
+def can_adopt_idea_into(user: Any, circle: Circle) -> bool:
+    """Propose another circle's adopted idea to this circle: its members and its lead, as for
+    proposing any idea there."""
+    return can_take_part_in_ideas(user, circle)
+
+
+def can_put_on_agenda(user: Any, circle: Circle) -> bool:
+    """Add an idea or a challenge to the circle's next meeting: whoever adds agenda items."""
+    return can_take_part_in_circle(user, circle)
+
+
+def can_see_voice(user: Any, circle: Circle) -> bool:
+    """Who has spoken up in the circle's ideas lately (named contributions only): the circle's
+    lead alone, to invite quieter people in; not coordinators, admins or sponsors, for whom it
+    would read as a performance score."""
+    return Capacity.LEAD in circle_roles(user, circle)
