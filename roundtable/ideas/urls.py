@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from roundtable.ideas.views import challenges, critiques, decisions, ideas
+from roundtable.ideas.views import (
+    agenda,
+    challenges,
+    critiques,
+    decisions,
+    ideas,
+    points_of_view,
+    voice,
+)
 
 app_name = "ideas"
 
@@ -70,4 +78,19 @@ urlpatterns: list[URLPattern] = [
     path("ideas/<uuid:pk>/decide/", decisions.decide, name="decide"),
     path("ideas/<uuid:pk>/trial/outcome/", decisions.trial_outcome, name="trial_outcome"),
     # --- end decisions
+    # --- points of view, voice, agenda
+    path(
+        "challenges/<int:pk>/points-of-view/",
+        points_of_view.challenge_points_of_view,
+        name="points_of_view",
+    ),
+    path(
+        "ideas/<uuid:pk>/propose-to-circle/",
+        points_of_view.idea_propose_to_circle,
+        name="idea_propose_to_circle",
+    ),
+    path("circles/<int:circle_pk>/voice/", voice.circle_voice_page, name="circle_voice"),
+    path("ideas/<uuid:pk>/agenda/", agenda.idea_agenda_add, name="idea_agenda_add"),
+    path("challenges/<int:pk>/agenda/", agenda.challenge_agenda_add, name="challenge_agenda_add"),
+    # --- end
 ]

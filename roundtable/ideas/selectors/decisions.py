@@ -8,6 +8,7 @@ how many have voted, so that nobody's reading, theirs included, is anchored by t
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from roundtable.ideas.models import (
     TemperatureVoteChange,
     Trial,
 )
+from roundtable.ideas.selectors.agenda import decision_meetings
 from roundtable.ideas.stages import next_stages, voting_open
 from roundtable.orgs.models import Member
 
@@ -96,6 +98,21 @@ def _temperature(idea: Idea, votes: list[TemperatureVote]) -> dict[str, Any]:
     return result
 
 
+def decision_meeting_choices(*, circle: Any) -> list[dict[str, Any]]:
+    """The meetings a decision can say it was recorded at (the circle's last seven days), each
+    with its start in the circle's time zone and whether it is today's."""
+    zone = ZoneInfo(circle.time_zone)
+    today = timezone.localdate(timezone.now(), zone)
+    return [
+        {
+            "pk": m.pk,
+            "local_start": timezone.localtime(m.starts_at, zone),
+            "today": timezone.localdate(m.starts_at, zone) == today,
+        }
+        for m in decision_meetings(circle=circle)
+    ]
+
+
 def idea_decision_panel(*, idea: Idea, user: Any) -> dict[str, Any]:
     """Everything the panel shows for this viewer, in a fixed number of queries however many
     votes, changes and decisions there are. `idea` comes from an access-checked getter."""
@@ -128,6 +145,7 @@ def idea_decision_panel(*, idea: Idea, user: Any) -> dict[str, Any]:
             .select_related("user")
             .order_by("user__full_name")
         )
+    meetings = decision_meeting_choices(circle=circle) if steps else []
     summary = (
         IdeaVersion.objects.filter(idea=idea, number=idea.version)
         .values_list("summary", flat=True)
@@ -157,4 +175,6 @@ def idea_decision_panel(*, idea: Idea, user: Any) -> dict[str, Any]:
         and idea.stage == Stage.TRIAL
         and permissions.can_record_trial_outcome(user, circle, trial.owner_id),
         "owners": owners,
+        "meetings": meetings,
+        "meeting_default": next((m["pk"] for m in meetings if m["today"]), None),
     }

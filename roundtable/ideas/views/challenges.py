@@ -23,6 +23,7 @@ from roundtable.ideas.selectors.ideas import (
     proposing_circles,
 )
 from roundtable.ideas.services import challenges as services
+from roundtable.ideas.views.points_of_view import challenge_extras
 from roundtable.programs.selectors import program_get_for_user
 
 
@@ -118,6 +119,7 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can_manage_challenge(request.user, challenge),
             "can_propose": can_propose and challenge.status == Challenge.Status.OPEN,
             "nav_section": "programs",
+            **challenge_extras(request, challenge),
         },
     )
 

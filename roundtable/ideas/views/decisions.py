@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.ideas.models import Idea, Stage, Temperature, Trial
+from roundtable.ideas.selectors.agenda import decision_meetings
 from roundtable.ideas.selectors.decisions import idea_decision_panel, trial_get_for_decision
 from roundtable.ideas.selectors.ideas import idea_get_for_user
 from roundtable.ideas.services.decisions import idea_decide
@@ -194,13 +195,16 @@ def votes_show(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _meeting(idea: Idea, meeting_pk: int | None) -> Meeting | None:
-    """The circle's meeting a decision was taken at, if one is named (the service checks it is
-    this circle's); a meeting that does not exist is refused like one of another circle."""
+    """The circle's meeting a decision was recorded at, if one is named: one of those the form
+    offers (the circle's meetings of the last seven days); any other is refused, like a meeting
+    of another circle (which the service refuses too)."""
     if meeting_pk is None:
         return None
-    meeting = Meeting.objects.filter(pk=meeting_pk, circle=idea.circle).first()
+    meeting = next((m for m in decision_meetings(circle=idea.circle) if m.pk == meeting_pk), None)
     if meeting is None:
-        raise DomainError("That meeting is not one of this circle's.", field="meeting")
+        raise DomainError(
+            "Choose one of this circle's meetings of the last seven days.", field="meeting"
+        )
     return meeting
 
 

@@ -38,6 +38,7 @@ from roundtable.ideas.views._authorship import (
     capability_for,
     capability_remember,
 )
+from roundtable.ideas.views.points_of_view import idea_extras
 
 
 def idea_url(idea: Idea, anchor: str = "") -> str:
@@ -69,6 +70,7 @@ def idea_context(request: HttpRequest, idea: Idea, **extra: Any) -> dict[str, An
         "critique_form": CritiqueForm(),
         "reply_form": CritiqueForm(reply=True),
         "nav_section": "programs",
+        **idea_extras(request, idea),
         **extra,
     }
 

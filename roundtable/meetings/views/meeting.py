@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error, service_action
+from roundtable.ideas.selectors.agenda import meeting_ideas
 from roundtable.meetings import services
 from roundtable.meetings.forms import (
     AgendaItemForm,
@@ -102,6 +103,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "gave_anonymously": gave_anonymously,
         "agenda_sections": agenda_template_get(program=circle.program),
         "replies": replies,
+        # Open critique's part (pages may read any app; meetings' own modules never import it).
+        **meeting_ideas(meeting=meeting),
         "nav_section": "programs",
     }
 
