@@ -179,13 +179,30 @@ def test_every_persona_reads_every_page_and_never_learns_the_author(
         reverse("ideas:critique_add", args=[idea.pk]), {"stance": "concern", "reasoning": REASON}
     )
     assert added.status_code == 302
+    # An anonymous idea for the program-wide challenge, with an anonymous strength: the
+    # points-of-view page shows both, in full to North and in summary to the other circles.
+    proposed = client.post(
+        reverse("ideas:idea_propose", args=[program_challenge.pk]),
+        {"summary": SUMMARY + " (program)", "how": "Lend them.", "effect": "Warmer calls."},
+    )
+    assert proposed.status_code == 302
+    program_idea = Idea.objects.get(challenge=program_challenge)
+    strength = client.post(
+        reverse("ideas:critique_add", args=[program_idea.pk]),
+        {"stance": "strength", "reasoning": OTHER_REASON},
+    )
+    assert strength.status_code == 302
     pages = [
         reverse("ideas:idea_detail", args=[idea.pk]),
         reverse("ideas:challenge_detail", args=[challenge.pk]),
         reverse("ideas:circle_challenges", args=[personas.circle.pk]),
         reverse("ideas:program_challenges", args=[personas.program.pk]),
         reverse("ideas:challenge_detail", args=[program_challenge.pk]),
+        reverse("ideas:points_of_view", args=[program_challenge.pk]),
     ]
+    # The voice page lists every member by name (the author among them), so it is read apart:
+    # the author's row must read as any silent member's, their anonymous writing not counted.
+    voice = reverse("ideas:circle_voice", args=[personas.circle.pk])
     # The author, from this browser: told it is theirs, never named next to it.
     html = _main(client.get(pages[0]).content.decode())
     assert "You wrote this anonymously" in html
@@ -207,6 +224,18 @@ def test_every_persona_reads_every_page_and_never_learns_the_author(
             for clue in (FULL_NAME, "Zebulon", "Quillfeather", EMAIL, str(MEMBER_ID)):
                 assert clue not in text, (name, url, clue)
             assert "You wrote this anonymously" not in text, (name, url)
+        response = other.get(voice)
+        assert response.status_code == (200 if name == "lead" else 404), name
+        if name == "lead":
+            counts = {
+                who: re.findall(r"<td>(\d+)</td>", row)
+                for who, row in re.findall(
+                    r"<tr>\s*<th scope=\"row\"><a [^>]*>([^<]+)</a>(.*?)</tr>",
+                    response.content.decode(),
+                    re.DOTALL,
+                )
+            }
+            assert counts[FULL_NAME] == counts["Member Persona"] == ["0", "0"], counts
         idea_page = other.get(pages[0])
         if name in ("outsider", "peer"):
             assert idea_page.status_code == 404, name

@@ -13,6 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.circles.services import circle_update
+from roundtable.ideas.models import AgendaLink
+from roundtable.ideas.services.challenges import challenge_create
+from roundtable.ideas.services.decisions import idea_decide
+from roundtable.ideas.services.ideas import idea_propose
 from roundtable.meetings import services
 from roundtable.meetings.tests.helpers import newcomer, weekly_from_two_weeks_ago
 from roundtable.orgs.services import member_update
@@ -239,14 +243,28 @@ def test_reply_from_home_page(client, personas, meeting):
 
 
 def _grow(personas, meeting, count=5):
-    """More people in the circle, each with an agenda item, attendance, feedback and a reply."""
+    """More people in the circle, each with an agenda item, attendance, feedback and a reply,
+    and an idea put on the agenda and decided at the meeting."""
     lead = personas.members["lead"]
+    challenge = challenge_create(
+        program=personas.program, circle=personas.circle, posed_by=lead,
+        title="Stock runs out", description="We run out of stock twice a month.",
+    )  # fmt: skip
     for _ in range(count):
         member = newcomer(personas.circle, joined_on=dt.date(2027, 1, 1))
         services.agenda_item_add(meeting=meeting, member=member, title="Stock levels")
         services.attendance_set(meeting=meeting, member=member, status="present", reported_by=lead)
         services.feedback_give(meeting=meeting, member=member, rating=4, comment="Good")
         services.rsvp_set(meeting=meeting, member=member, response="yes")
+        idea, _ = idea_propose(
+            challenge=challenge, circle=personas.circle, member=member,
+            summary="Order weekly", how="Every Monday.", effect="No gaps.",
+        )  # fmt: skip
+        # The meeting is past, so the link is made here (the service links the next meeting).
+        item = services.agenda_item_add(meeting=meeting, member=member, title="Idea: Order weekly")
+        AgendaLink.objects.create(agenda_item=item, idea=idea)
+        idea_decide(idea=idea, to_stage="discussing", rationale="Worth a talk.", by=lead,
+                    meeting=meeting)  # fmt: skip
 
 
 def _queries(client, url):
@@ -269,6 +287,8 @@ def test_meeting_page_query_count_does_not_grow(client, personas, meeting, perso
     body = client.get(url).content.decode()
     assert body.count("<strong>Stock levels</strong>") == 5
     assert body.count("“Good” — ") == 5  # with a name or "anonymous", as each was given
+    assert body.count('Order weekly</a> <span class="badge">Discussing</span>') == 5
+    assert body.count("Order weekly</a>: <strong>Proposed → Discussing</strong>") == 5
     client.force_login(personas.outsider)
     assert client.get(url).status_code == 404
 
