@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from roundtable.circles.models import Circle
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
+from roundtable.demo.ideas import demo_ideas_seed
 from roundtable.demo.meetings import demo_meetings_seed
 from roundtable.demo.people import (
     FSE,
@@ -146,6 +147,12 @@ def demo_seed(*, seed: int = 7) -> DemoResult:
     )
     program_enrol(program=project, members=waiting, on=today - dt.timedelta(days=4))
     demo_meetings_seed(circles=circles, rng=rng)
+    demo_ideas_seed(
+        programs=[training, project],
+        circles=circles,
+        coordinator=named["coordinator2"],
+        today=today,
+    )
     return _result(org, created=True)
 
 

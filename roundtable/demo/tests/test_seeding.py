@@ -17,6 +17,8 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, DemoResult, demo_seed
+from roundtable.ideas.models import Challenge, CircleIdeaSettings, Critique, Idea, Stage, Trial
+from roundtable.ideas.services.reasoning import reasoning_check
 from roundtable.meetings.history import circle_trend, trend_has_early_dip
 from roundtable.meetings.models import Feedback, Meeting, Schedule
 from roundtable.orgs.models import Member, Organization
@@ -147,13 +149,31 @@ def test_the_same_seed_gives_the_same_people(demo):
             for m in Member.objects.select_related("user")
         )
 
-    first = snapshot()
+    def critique_snapshot() -> list[tuple[str, ...]]:
+        return sorted(
+            (
+                c.idea.circle.name,
+                c.author.user.email if c.author else "",
+                c.reasoning,
+                str(c.created_on),
+                str(c.version.number),
+            )
+            for c in Critique.objects.select_related("idea__circle", "author__user", "version")
+        )
+
+    first, critiques = snapshot(), critique_snapshot()
     assert len(first) > 50
+    assert len(critiques) > 20
+    # Critique.version and Trial.owner are PROTECT, which refuses even a cascade that would
+    # remove the critique or trial too: clear the ideas first.
+    Critique.objects.all().delete()
+    Idea.objects.all().delete()
     Program.objects.all().delete()
     Organization.objects.all().delete()
     User.objects.all().delete()
     demo_seed()
     assert snapshot() == first
+    assert critique_snapshot() == critiques
 
 
 def test_seeding_twice_changes_nothing(demo):
@@ -226,3 +246,79 @@ def test_most_circles_have_a_weekly_slot_that_suits_everyone_and_meet_at_it(demo
         assert at_their_time.unavailable == (), (circle, at_their_time.missed)
         suited.append(circle.name)
     assert len(suited) >= 8, suited
+
+
+def test_the_demo_has_the_advertised_open_critique(demo):
+    """A program-wide challenge attacked by three circles, one of them anonymous; a circle's own
+    challenge; ideas in every stage, with versions; critiques of every stance that pass the
+    reasoning rule, a reply, a hidden one with its reason; a running trial and a finished one."""
+    today = timezone.localdate()
+    wide = Challenge.objects.get(circle__isnull=True)
+    assert wide.program.name == "Renewals Playbook Project"
+    assert wide.created_at.date() < today - dt.timedelta(days=30)
+    assert set(wide.ideas.values_list("circle__name", flat=True)) == {
+        "Harbour",
+        "Lantern",
+        "Meridian",
+    }
+    assert Challenge.objects.filter(circle__name="Anvil", posed_by=demo.people["lead"]).exists()
+
+    ideas = Idea.objects.filter(circle__program__organization=demo.organization)
+    stages = {stage: ideas.filter(stage=stage).count() for stage in Stage.values}
+    assert stages == {
+        "proposed": 3,
+        "discussing": 2,
+        "trial": 1,
+        "adopted": 1,
+        "set_aside": 1,
+    }
+    assert ideas.filter(version__gte=2).count() >= 3
+    assert all(i.created_on < today for i in ideas)
+    assert ideas.filter(author=demo.people["member"]).exists()  # the demo member's own idea
+
+    (anonymous,) = CircleIdeaSettings.objects.filter(anonymous=True)
+    assert anonymous.circle.name == "Meridian"
+    meridian = Critique.objects.filter(idea__circle=anonymous.circle)
+    assert ideas.filter(circle=anonymous.circle).exists()
+    assert not ideas.filter(circle=anonymous.circle, author__isnull=False).exists()
+    assert meridian.count() >= 4
+    assert not meridian.filter(author__isnull=False).exists()
+    assert ideas.filter(circle=anonymous.circle, anonymous=True).count() == (
+        ideas.filter(circle=anonymous.circle).count()
+    )
+
+    critiques = Critique.objects.filter(idea__in=ideas)
+    for stance in Critique.Stance.values:
+        assert critiques.filter(stance=stance).count() >= 3, stance
+    assert critiques.filter(parent__isnull=False).count() >= 3
+    assert critiques.exclude(evidence="").count() >= 4
+    for critique in critiques:
+        reasoning_check(critique.reasoning)  # each would pass the rule the pages apply
+    answered_earlier = [
+        c
+        for c in critiques.select_related("version", "idea")
+        if (c.version.number < c.idea.version)
+    ]
+    assert len(answered_earlier) >= 5
+    (hidden,) = critiques.exclude(hidden_reason="")
+    assert "personal remark" in hidden.hidden_reason
+    assert hidden.hidden_by == hidden.idea.circle.lead
+    assert critiques.filter(endorsements__isnull=False).distinct().count() >= 8
+
+    running = Trial.objects.get(idea__stage=Stage.TRIAL)
+    assert running.review_on > today
+    assert running.result == ""
+    finished = Trial.objects.get(idea__stage=Stage.ADOPTED)
+    assert finished.review_on < today
+    assert finished.result == Trial.Result.MET
+    assert "47 lapsed accounts" in finished.outcome
+    assert finished.outcome_recorded_on is not None
+    assert finished.outcome_recorded_on < today
+    assert list(finished.idea.decisions.values_list("to_stage", flat=True)) == [
+        "discussing",
+        "trial",
+        "adopted",
+    ]
+    hidden_results = ideas.filter(results_revealed=False)
+    assert {i.circle.name for i in hidden_results} == {"Meridian", "Anvil"}
+    assert all(i.votes.exists() for i in hidden_results)
