@@ -2,14 +2,134 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from django.urls import reverse
 
+from roundtable.ideas.models import (
+    Challenge,
+    CircleIdeaSettings,
+    Critique,
+    CritiqueEndorsement,
+    Idea,
+    Stage,
+)
+from roundtable.ideas.models import TemperatureVote as Vote
+from roundtable.ideas.services.challenges import challenge_create
+from roundtable.ideas.services.critiques import critique_add
+from roundtable.ideas.services.ideas import idea_propose
+from roundtable.orgs.models import Member
 from roundtable.testing.personas import PERSONA_NAMES, Personas
 
 ALL = set(PERSONA_NAMES)
 INSIDERS = ALL - {"outsider"}
 MANAGERS = {"admin", "coordinator"}
+# Who takes part in the North circle's ideas (proposes, critiques, votes) and who steers them.
+PARTICIPANTS = {"lead", "member"}
+STEERS = MANAGERS | {"lead"}
+REASON = "A booked call gets answered because the customer chose the time themselves."
+
+
+@dataclass
+class OpenCritique:
+    """A challenge of the personas' circle (North) and one of the whole program; the member's
+    idea in North with the lead's critique of it; an idea of the other circle (South)."""
+
+    challenge: Challenge
+    program_challenge: Challenge
+    idea: Idea
+    critique: Critique
+    other_idea: Idea
+
+
+@pytest.fixture
+def open_critique(personas: Personas) -> OpenCritique:
+    lead, member = personas.members["lead"], personas.members["member"]
+    peer = Member.objects.get(user__email="peer@example.org")
+    challenge = challenge_create(
+        program=personas.program,
+        circle=personas.circle,
+        posed_by=lead,
+        title="Renewal calls run long",
+        description="Our renewal calls take 45 minutes; customers have decided in ten.",
+    )
+    program_challenge = challenge_create(
+        program=personas.program,
+        posed_by=personas.members["coordinator"],
+        title="Lapsed customers don't pick up",
+        description="Four calls in, nobody has answered.",
+    )
+
+    def idea_in(circle, by, on=program_challenge):  # type: ignore[no-untyped-def]
+        idea, _ = idea_propose(
+            challenge=on,
+            circle=circle,
+            member=by,
+            summary="Email first with a booking link",
+            how="The day after a lapse, email a link to book a 15-minute call.",
+            effect="Twice as many lapsed customers reached.",
+        )
+        return idea
+
+    idea = idea_in(personas.circle, member)
+    critique, _ = critique_add(idea=idea, member=lead, stance="strength", reasoning=REASON)
+    return OpenCritique(
+        challenge=challenge,
+        program_challenge=program_challenge,
+        idea=idea,
+        critique=critique,
+        other_idea=idea_in(personas.other_circle, peer),
+    )
+
+
+def _idea_pages(p: Personas, oc: OpenCritique) -> list[tuple[str, str, set[str]]]:
+    """Open critique's pages, as `_pages`."""
+    idea, critique = oc.idea.pk, oc.critique.pk
+    return [
+        ("circle challenges", reverse("ideas:circle_challenges", args=[p.circle.pk]), INSIDERS),
+        ("program challenges", reverse("ideas:program_challenges", args=[p.program.pk]), INSIDERS),
+        ("challenge", reverse("ideas:challenge_detail", args=[oc.challenge.pk]), INSIDERS),
+        (
+            "program-wide challenge",
+            reverse("ideas:challenge_detail", args=[oc.program_challenge.pk]),
+            INSIDERS,
+        ),
+        (
+            "points of view",
+            reverse("ideas:points_of_view", args=[oc.program_challenge.pk]),
+            INSIDERS,
+        ),
+        ("idea", reverse("ideas:idea_detail", args=[idea]), INSIDERS),
+        ("decision panel", reverse("ideas:decision_panel", args=[idea]), INSIDERS),
+        (
+            "other circle's idea",
+            reverse("ideas:idea_detail", args=[oc.other_idea.pk]),
+            {"admin", "coordinator", "sponsor"},
+        ),
+        (
+            "pose to the circle",
+            reverse("ideas:circle_challenge_create", args=[p.circle.pk]),
+            STEERS,
+        ),
+        (
+            "pose to the program",
+            reverse("ideas:program_challenge_create", args=[p.program.pk]),
+            MANAGERS,
+        ),
+        ("challenge edit", reverse("ideas:challenge_edit", args=[oc.challenge.pk]), STEERS),
+        ("challenge close", reverse("ideas:challenge_close", args=[oc.challenge.pk]), STEERS),
+        (
+            "program-wide challenge edit",
+            reverse("ideas:challenge_edit", args=[oc.program_challenge.pk]),
+            MANAGERS,
+        ),
+        ("propose an idea", reverse("ideas:idea_propose", args=[oc.challenge.pk]), PARTICIPANTS),
+        ("idea hide", reverse("ideas:idea_hide", args=[idea]), STEERS),
+        ("critique hide", reverse("ideas:critique_hide", args=[idea, critique]), STEERS),
+        ("guideline and anonymity", reverse("ideas:circle_settings", args=[p.circle.pk]), STEERS),
+        ("voice", reverse("ideas:circle_voice", args=[p.circle.pk]), {"lead"}),
+    ]
 
 
 def _pages(p: Personas) -> list[tuple[str, str, set[str]]]:
@@ -42,16 +162,38 @@ def _pages(p: Personas) -> list[tuple[str, str, set[str]]]:
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
-def test_every_page_for_every_persona(client, personas, persona):
+def test_every_page_for_every_persona(client, personas, open_critique, persona):
     client.force_login(personas.user(persona))
-    for label, url, allowed in _pages(personas):
+    for label, url, allowed in _pages(personas) + _idea_pages(personas, open_critique):
         response = client.get(url)
         expected = 200 if persona in allowed else 404
         assert response.status_code == expected, f"{persona} on {label} ({url})"
 
 
-def test_anonymous_is_sent_to_sign_in(client, personas):
-    for label, url, _allowed in _pages(personas):
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_revising_an_idea_or_editing_a_critique_is_for_its_author(
+    client, personas, open_critique, persona
+):
+    """The author gets the form; another participant is sent back to the idea with a message;
+    whoever does not take part in the circle gets a 404."""
+    client.force_login(personas.user(persona))
+    oc = open_critique
+    for author, url in (
+        ("member", reverse("ideas:idea_revise", args=[oc.idea.pk])),
+        ("lead", reverse("ideas:critique_edit", args=[oc.idea.pk, oc.critique.pk])),
+    ):
+        response = client.get(url)
+        if persona == author:
+            assert response.status_code == 200, url
+        elif persona in PARTICIPANTS:
+            assert response.status_code == 302, url
+            assert response.url == reverse("ideas:idea_detail", args=[oc.idea.pk])
+        else:
+            assert response.status_code == 404, url
+
+
+def test_anonymous_is_sent_to_sign_in(client, personas, open_critique):
+    for label, url, _allowed in _pages(personas) + _idea_pages(personas, open_critique):
         response = client.get(url)
         assert response.status_code == 302, label
         assert response.url.startswith(reverse("accounts:login")), label
@@ -165,3 +307,123 @@ def test_every_change_for_every_persona(client, personas, persona):
     ).exists()
     assert still_in == (persona not in MANAGERS)
     assert (personas.circle.lead is None) == (persona in MANAGERS | {"lead"})
+
+
+def _idea_posts(
+    p: Personas, oc: OpenCritique
+) -> list[tuple[str, str, dict[str, object], set[str], set[str]]]:
+    """(label, url, data, personas allowed, personas refused with a 403 because they see the idea
+    but may not act on it); everyone else gets a 404 and nothing changes."""
+    idea = oc.idea.pk
+    sees_north = INSIDERS
+    return [
+        (
+            "pose to the circle",
+            reverse("ideas:circle_challenge_create", args=[p.circle.pk]),
+            {"title": "Handover notes get lost", "description": "Half the notes never arrive."},
+            STEERS,
+            set(),
+        ),
+        (
+            "pose to the program",
+            reverse("ideas:program_challenge_create", args=[p.program.pk]),
+            {"title": "Discounts on site", "description": "Customers ask; we say yes."},
+            MANAGERS,
+            set(),
+        ),
+        (
+            "propose an idea",
+            reverse("ideas:idea_propose", args=[oc.challenge.pk]),
+            {"summary": "A call script", "how": "One page.", "effect": "Shorter calls."},
+            PARTICIPANTS,
+            set(),
+        ),
+        (
+            "critique",
+            reverse("ideas:critique_add", args=[idea]),
+            {"stance": "concern", "reasoning": REASON},
+            PARTICIPANTS,
+            set(),
+        ),
+        (
+            "endorse",
+            reverse("ideas:critique_endorse", args=[idea, oc.critique.pk]),
+            {},
+            PARTICIPANTS,
+            set(),
+        ),
+        (
+            "vote",
+            reverse("ideas:vote", args=[idea]),
+            {"value": "agree"},
+            PARTICIPANTS,
+            sees_north - PARTICIPANTS,
+        ),
+        (
+            "hide the results",
+            reverse("ideas:votes_reveal", args=[idea]),
+            {"show": "no"},
+            STEERS,
+            sees_north - STEERS,
+        ),
+        (
+            "decide",
+            reverse("ideas:decide", args=[idea]),
+            {"to_stage": "discussing", "rationale": "Worth a discussion at the next meeting."},
+            STEERS,
+            sees_north - STEERS,
+        ),
+        (
+            "hide a critique",
+            reverse("ideas:critique_hide", args=[idea, oc.critique.pk]),
+            {"reason": "A personal remark about a colleague."},
+            STEERS,
+            set(),
+        ),
+        (
+            "guideline and anonymity",
+            reverse("ideas:circle_settings", args=[p.circle.pk]),
+            {"guideline": "Argue with the idea, never the person.", "anonymous": "on"},
+            STEERS,
+            set(),
+        ),
+        (
+            "close the challenge",
+            reverse("ideas:challenge_close", args=[oc.challenge.pk]),
+            {"summary": "Calls now end at 25 minutes with the one-page summary."},
+            STEERS,
+            set(),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_every_open_critique_change_for_every_persona(client, personas, open_critique, persona):
+    client.force_login(personas.user(persona))
+    for label, url, data, allowed, forbidden in _idea_posts(personas, open_critique):
+        response = client.post(url, data)
+        if persona in allowed:
+            assert response.status_code in {200, 302}, f"{persona} on {label}"
+        else:
+            expected = 403 if persona in forbidden else 404
+            assert response.status_code == expected, f"{persona} on {label}"
+    oc = open_critique
+    oc.idea.refresh_from_db()
+    oc.critique.refresh_from_db()
+    oc.challenge.refresh_from_db()
+    steers, takes_part = persona in STEERS, persona in PARTICIPANTS
+    assert Challenge.objects.filter(title="Handover notes get lost").exists() == steers
+    assert Challenge.objects.filter(title="Discounts on site").exists() == (persona in MANAGERS)
+    assert Idea.objects.filter(challenge=oc.challenge).exists() == takes_part
+    assert Critique.objects.filter(idea=oc.idea, stance="concern").exists() == takes_part
+    # The lead wrote the critique: only the member may endorse it.
+    assert CritiqueEndorsement.objects.filter(critique=oc.critique).exists() == (
+        persona == "member"
+    )
+    assert Vote.objects.filter(idea=oc.idea).exists() == takes_part
+    assert oc.idea.results_revealed == (not steers)
+    assert (oc.idea.stage == Stage.DISCUSSING) == steers
+    assert oc.critique.is_hidden == steers
+    anonymous = CircleIdeaSettings.objects.filter(circle=personas.circle, anonymous=True)
+    assert anonymous.exists() == steers
+    assert (oc.challenge.status == Challenge.Status.CLOSED) == steers
