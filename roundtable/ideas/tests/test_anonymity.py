@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -18,50 +15,22 @@ from roundtable.ideas.models import Critique, Idea
 from roundtable.ideas.services.ideas import circle_idea_settings_update
 from roundtable.ideas.tests.helpers import OTHER_REASON, REASON, idea_make, make_anonymous
 from roundtable.notifications.models import Notice
+from roundtable.testing.anonymity import (
+    EMAIL,
+    FULL_NAME,
+    MEMBER_ID,
+    USER_ID,
+    Author,
+    clues_in,
+    every_row,
+    rows_written,
+)
 from roundtable.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 WRITTEN_AT = dt.datetime(2027, 3, 2, 14, 41, 7, tzinfo=dt.UTC)
-MEMBER_ID, USER_ID = 42424242, 48151623  # distinctive, so no other number can be mistaken
-FULL_NAME, EMAIL = "Zebulon Quillfeather", "zebulon.q@example.org"
 SUMMARY = "Plum-coloured umbrellas at the door"
-
-Rows = dict[str, Counter[tuple[Any, ...]]]
-
-
-def _every_row() -> Rows:
-    rows: Rows = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            rows[table] = Counter(tuple(row) for row in cursor.fetchall())
-    return rows
-
-
-def _written(before: Rows, after: Rows) -> dict[str, list[tuple[Any, ...]]]:
-    changed = {t: list((after[t] - before.get(t, Counter())).elements()) for t in after}
-    return {table: rows for table, rows in changed.items() if rows}
-
-
-def _gives_away(value: Any, *, session_key: str) -> str | None:
-    if isinstance(value, int) and value in (MEMBER_ID, USER_ID):
-        return "the member's or user's id"
-    if isinstance(value, dt.datetime | dt.time):
-        return "a time of day"
-    moment = WRITTEN_AT.timestamp()
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and min(abs(value - moment), abs(value / 1000 - moment)) < 86_400
-    ):
-        return "a Unix time"
-    text = str(value)
-    for clue in (str(MEMBER_ID), str(USER_ID), FULL_NAME, "Quillfeather", EMAIL, session_key,
-                 "14:41", "T14:41"):  # fmt: skip
-        if clue in text:
-            return f"“{clue}”"
-    return None
 
 
 @pytest.fixture
@@ -79,17 +48,11 @@ def author(personas, frozen_clock):
 
 
 def _write(client, method_url: str, data: dict[str, str], session_key: str) -> dict[str, list]:
-    before = _every_row()
+    before = every_row()
     response = client.post(method_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    written = _written(before, _every_row())
-    clues = {
-        (table, repr(value), clue)
-        for table, rows in written.items()
-        for row in rows
-        for value in row
-        if (clue := _gives_away(value, session_key=session_key))
-    }
+    written = rows_written(before, every_row())
+    clues = clues_in(written, Author(session_key=session_key, moment=WRITTEN_AT))
     assert clues == set()
     return written
 
