@@ -16,6 +16,7 @@ from roundtable.circles.forming.criteria import formation_settings_default
 from roundtable.circles.forming.services import formation_start
 from roundtable.circles.models import Circle
 from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
+from roundtable.ideas.models import Idea, Stage
 from roundtable.meetings.models import Meeting
 from roundtable.orgs.models import Member
 
@@ -58,6 +59,14 @@ def main_pages(persona: str) -> dict[str, str]:
         "profile": reverse("orgs:profile"),
         "notices": reverse("notifications:notices"),
     }
+    # Open critique: the circle's challenges, its own challenge, and the demo member's idea with
+    # its critiques and the decision panel (under discussion, results still hidden).
+    idea = Idea.objects.select_related("challenge").get(
+        circle=circle, author=member, stage=Stage.DISCUSSING
+    )
+    pages["challenges"] = reverse("ideas:circle_challenges", args=[circle.pk])
+    pages["challenge"] = reverse("ideas:challenge_detail", args=[idea.challenge.pk])
+    pages["idea"] = reverse("ideas:idea_detail", args=[idea.pk])
     if persona in SCHEDULERS:
         pages["schedule"] = reverse("meetings:schedule", args=[circle.pk])
     if persona in MANAGERS:
@@ -67,6 +76,10 @@ def main_pages(persona: str) -> dict[str, str]:
         pages["formation-start"] = reverse("circles:formation_start", args=[program.pk])
         pages["formation-proposal"] = reverse("circles:formation_run", args=[program.pk, run.pk])
         pages["invitations"] = reverse("accounts:invitation_list", args=[org.slug])
+        # The renewals project's running trial, on the idea of a challenge posed to every circle.
+        trial = Idea.objects.get(circle__program__organization=org, stage=Stage.TRIAL)
+        pages["idea-on-trial"] = reverse("ideas:idea_detail", args=[trial.pk])
+        pages["program-challenge"] = reverse("ideas:challenge_detail", args=[trial.challenge_id])
     return pages
 
 
