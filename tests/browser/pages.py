@@ -80,6 +80,9 @@ def main_pages(persona: str) -> dict[str, str]:
         trial = Idea.objects.get(circle__program__organization=org, stage=Stage.TRIAL)
         pages["idea-on-trial"] = reverse("ideas:idea_detail", args=[trial.pk])
         pages["program-challenge"] = reverse("ideas:challenge_detail", args=[trial.challenge_id])
+        pages["points-of-view"] = reverse("ideas:points_of_view", args=[trial.challenge_id])
+    if persona == "lead":
+        pages["voice"] = reverse("ideas:circle_voice", args=[circle.pk])
     return pages
 
 
