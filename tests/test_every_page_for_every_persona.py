@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from roundtable.circles.models import Circle
 from roundtable.ideas.models import (
     Challenge,
     CircleIdeaSettings,
@@ -61,7 +62,7 @@ def open_critique(personas: Personas) -> OpenCritique:
         description="Four calls in, nobody has answered.",
     )
 
-    def idea_in(circle, by, on=program_challenge):  # type: ignore[no-untyped-def]
+    def idea_in(circle: Circle, by: Member, on: Challenge = program_challenge) -> Idea:
         idea, _ = idea_propose(
             challenge=on,
             circle=circle,
