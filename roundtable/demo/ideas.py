@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Case, DateTimeField, Value, When
 
 from roundtable.circles.models import Circle
@@ -65,9 +66,12 @@ class _Story:
     def _date_notices(self, idea: Idea, ago: int) -> None:
         moment = self.at(ago, idea.circle)
         read = {"read_at": moment, "digested_on": self.day(ago)} if ago > READ_AFTER_DAYS else {}
-        Notice.objects.filter(
-            url=idea_url(idea), created_on__gte=self.today - dt.timedelta(days=1)
-        ).update(
+        # What the services stamped with today (a member's today may be a day behind London's),
+        # and what a service given the moment (a decision) dated already.
+        just_sent = models.Q(created_on__gte=self.today - dt.timedelta(days=1)) | models.Q(
+            created_on=self.day(ago)
+        )
+        Notice.objects.filter(just_sent, url=idea_url(idea)).update(
             created_on=self.day(ago),
             # An anonymous source's notice keeps no time: it stays without one.
             created_at=Case(

@@ -18,9 +18,11 @@ from roundtable.accounts.models import User
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, DemoResult, demo_seed
 from roundtable.ideas.models import Challenge, CircleIdeaSettings, Critique, Idea, Stage, Trial
+from roundtable.ideas.services.notify import idea_url
 from roundtable.ideas.services.reasoning import reasoning_check
 from roundtable.meetings.history import circle_trend, trend_has_early_dip
 from roundtable.meetings.models import Feedback, Meeting, Schedule
+from roundtable.notifications.models import Notice
 from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
 from roundtable.timeslots import WeeklySlot
@@ -319,6 +321,13 @@ def test_the_demo_has_the_advertised_open_critique(demo):
         "trial",
         "adopted",
     ]
+    # The notices it caused are dated with it: only the last week's are still unread.
+    notices = Notice.objects.filter(url__in=[idea_url(i) for i in ideas])
+    assert notices.count() > 30
+    assert not notices.filter(created_on__gte=today).exists()
+    assert notices.filter(read_at__isnull=True).exists()
+    week_ago = today - dt.timedelta(days=8)
+    assert not notices.filter(read_at__isnull=True, created_on__lt=week_ago).exists()
     hidden_results = ideas.filter(results_revealed=False)
     assert {i.circle.name for i in hidden_results} == {"Meridian", "Anvil"}
     assert all(i.votes.exists() for i in hidden_results)
