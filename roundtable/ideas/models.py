@@ -193,7 +193,7 @@ class Critique(Contribution):
         ALTERNATIVE = "alternative", "Alternative"
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="critiques")
-    version = models.ForeignKey(IdeaVersion, on_delete=models.PROTECT, related_name="critiques")
+    version = models.ForeignKey(IdeaVersion, on_delete=models.RESTRICT, related_name="critiques")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
@@ -312,7 +312,7 @@ class Trial(TimeStampedModel):
         NOT_MET = "not_met", "Did not meet it"
 
     idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="trial")
-    owner = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey("orgs.Member", on_delete=models.RESTRICT, related_name="+")
     starts_on = models.DateField()
     ends_on = models.DateField()
     measure = models.TextField(max_length=2000, help_text="What success looks like, measurably.")

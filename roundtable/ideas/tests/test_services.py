@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import RestrictedError
 
 from roundtable.core.anonymity import capability_hash
 from roundtable.core.errors import DomainError
@@ -264,3 +265,16 @@ def test_hiding_needs_a_reason_and_keeps_the_row(personas, challenge):
         critiques.critique_edit(
             critique=critique, member=personas.members["member"], reasoning=OTHER_REASON
         )
+
+
+def test_a_program_with_critiques_and_a_trial_can_be_deleted_but_not_a_version_alone(
+    personas, challenge
+):
+    """Critique.version and Trial.owner restrict deleting what they point to on its own, but
+    never a cascade that removes the critique or the trial too."""
+    idea = idea_make(challenge, personas.circle, personas.members["lead"])
+    critique_make(idea, personas.members["member"])
+    with pytest.raises(RestrictedError):
+        idea.versions.get().delete()
+    personas.program.delete()
+    assert not Critique.objects.exists()
