@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "roundtable.meetings",
     "roundtable.notifications",
     "roundtable.ideas",
+    "roundtable.commitments",
     "roundtable.api",
     "roundtable.home",
     "roundtable.demo",
