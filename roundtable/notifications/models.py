@@ -129,6 +129,10 @@ class NoticeKind(models.TextChoices):
     IDEA_DECIDED = "idea_decided", "A decision on an idea you took part in"
     TRIAL_REVIEW_DUE = "trial_review_due", "A trial is due for review"
     CONTRIBUTION_HIDDEN = "contribution_hidden", "Your contribution was hidden"
+    COMMITMENT_ASKED = "commitment_asked", "Someone asked you for a commitment"
+    COMMITMENT_ANSWERED = "commitment_answered", "An answer to something you asked for"
+    COMMITMENT_MOVED = "commitment_moved", "A commitment you wait on changed"
+    COMMITMENT_ESCALATED = "commitment_escalated", "An escalation you are part of"
 
 
 NOTICE_KIND_HELP: dict[str, str] = {
@@ -139,6 +143,13 @@ NOTICE_KIND_HELP: dict[str, str] = {
     "or dropped.",
     NoticeKind.TRIAL_REVIEW_DUE: "A trial you run or follow has reached its review date.",
     NoticeKind.CONTRIBUTION_HIDDEN: "A lead hid something you wrote under your name, and why.",
+    NoticeKind.COMMITMENT_ASKED: "A lead or a peer asks when you can have something done.",
+    NoticeKind.COMMITMENT_ANSWERED: "The person you asked chose a date, declined or proposed "
+    "something different.",
+    NoticeKind.COMMITMENT_MOVED: "A commitment you wait on got a new date, was done or was "
+    "dropped.",
+    NoticeKind.COMMITMENT_ESCALATED: "A commitment of yours was taken to the sponsor (you see it "
+    "first and can add your side), or an escalation reached or left you.",
 }
 
 
