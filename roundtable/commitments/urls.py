@@ -1,9 +1,42 @@
-"""Commitments' pages."""
+"""Commitments' pages. `urlpatterns` stays a plain list: the escalation and nudge pages append
+their own blocks at the end."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from roundtable.commitments.views import busy
+from roundtable.commitments.views import commitments as views
 
 app_name = "commitments"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("commitments/", views.my_commitments_page, name="mine"),
+    path("circles/<int:circle_pk>/commitments/", views.board, name="board"),
+    path("circles/<int:circle_pk>/commitments/new/", views.commitment_create, name="create"),
+    path(
+        "meetings/<int:meeting_pk>/commitments/",
+        views.meeting_commitment_add,
+        name="meeting_add",
+    ),
+    path("commitments/<int:pk>/", views.commitment_detail, name="detail"),
+    path("commitments/<int:pk>/answer/", views.commitment_answer, name="answer"),
+    path("commitments/<int:pk>/decline/", views.commitment_decline, name="decline"),
+    path("commitments/<int:pk>/counter/", views.commitment_counter, name="counter"),
+    path("commitments/<int:pk>/accept/", views.commitment_accept, name="accept"),
+    path("commitments/<int:pk>/reply/", views.commitment_reply, name="reply"),
+    path("commitments/<int:pk>/move/", views.commitment_move, name="move"),
+    path("commitments/<int:pk>/done/", views.commitment_done, name="done"),
+    path("commitments/<int:pk>/drop/", views.commitment_drop, name="drop"),
+    path("commitments/<int:pk>/waits-on/", views.commitment_wait_on, name="wait_on"),
+    path(
+        "commitments/<int:pk>/waits-on/<int:on_pk>/remove/",
+        views.commitment_stop_waiting,
+        name="stop_waiting",
+    ),
+    # busy periods
+    path("commitments/busy/", busy.busy_periods, name="busy"),
+    path("commitments/busy/<int:pk>/", busy.busy_period_detail, name="busy_detail"),
+    path("commitments/busy/<int:pk>/move/", busy.busy_period_move, name="busy_move"),
+    path("commitments/busy/<int:pk>/remove/", busy.busy_period_remove, name="busy_remove"),
+]

@@ -441,3 +441,41 @@ def can_see_voice(user: Any, circle: Circle) -> bool:
     lead alone, to invite quieter people in; not coordinators, admins or sponsors, for whom it
     would read as a performance score."""
     return Capacity.LEAD in circle_roles(user, circle)
+
+
+# --- commitments ----------------------------------------------------------------------------
+
+
+def can_view_commitments_board(user: Any, circle: Circle) -> bool:
+    """A circle's commitments and their board: its members and its lead; the program's
+    coordinators, admins and sponsor, who only read."""
+    return can_view_circle(user, circle)
+
+
+def can_view_commitment(user: Any, commitment: Any) -> bool:
+    """One commitment: its owner always (even after leaving the circle), and whoever sees its
+    circle's board. Needs `commitment.circle.program`."""
+    me = member_in(user, commitment.circle.program.organization_id)
+    if me is not None and me.pk == commitment.owner_id:
+        return True
+    return can_view_commitments_board(user, commitment.circle)
+
+
+def can_ask_for_commitment(user: Any, circle: Circle) -> bool:
+    """Ask someone in the circle for a commitment: its members and its lead (peers ask peers),
+    and the program's coordinators and admins. The sponsor reads only."""
+    return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.LEAD, Capacity.MEMBER}))
+
+
+def can_take_on_commitment(user: Any, circle: Circle) -> bool:
+    """Take a commitment on oneself, with one's own date: the circle's members and its lead."""
+    return can_take_part_in_circle(user, circle)
+
+
+def can_link_commitments(user: Any, commitment: Any) -> bool:
+    """Say what a commitment waits on, or that it no longer does: its owner, and whoever runs
+    the circle (the lead, coordinators and admins)."""
+    me = member_in(user, commitment.circle.program.organization_id)
+    if me is not None and me.pk == commitment.owner_id:
+        return True
+    return can_manage_circle(user, commitment.circle)
