@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
+from roundtable.commitments.selectors.commitments import due_this_week
 from roundtable.core import permissions
 from roundtable.home.selectors import home_summary
 
@@ -21,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "summary": summary,
             "user_time_zone": members[0].time_zone if members else "UTC",
+            "due_this_week": due_this_week(members=members),
             "nav_section": "home",
         },
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.circles.services import circle_update
+from roundtable.commitments.services.commitments import commitment_answer, commitment_ask
 from roundtable.ideas.models import AgendaLink
 from roundtable.ideas.services.challenges import challenge_create
 from roundtable.ideas.services.decisions import idea_decide
@@ -265,6 +266,11 @@ def _grow(personas, meeting, count=5):
         AgendaLink.objects.create(agenda_item=item, idea=idea)
         idea_decide(idea=idea, to_stage="discussing", rationale="Worth a talk.", by=lead,
                     meeting=meeting)  # fmt: skip
+        # A commitment asked for at the meeting, answered with the member's own date.
+        commitment = commitment_ask(circle=personas.circle, asked_by=lead, owner=member,
+                                    title="Count the stock", meeting=meeting)  # fmt: skip
+        commitment_answer(commitment=commitment, member=member,
+                          due_on=timezone.localdate() + dt.timedelta(days=3))  # fmt: skip
 
 
 def _queries(client, url):
@@ -289,6 +295,7 @@ def test_meeting_page_query_count_does_not_grow(client, personas, meeting, perso
     assert body.count("“Good” — ") == 5  # with a name or "anonymous", as each was given
     assert body.count('Order weekly</a> <span class="badge">Discussing</span>') == 5
     assert body.count("Order weekly</a>: <strong>Proposed → Discussing</strong>") == 5
+    assert body.count("<strong>Count the stock</strong>") == 5
     client.force_login(personas.outsider)
     assert client.get(url).status_code == 404
 

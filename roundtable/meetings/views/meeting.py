@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from roundtable.commitments.forms import MeetingCommitmentForm
+from roundtable.commitments.selectors.commitments import circle_people, meeting_commitments
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error, service_action
@@ -105,6 +107,13 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "replies": replies,
         # Open critique's part (pages may read any app; meetings' own modules never import it).
         **meeting_ideas(meeting=meeting),
+        # Commitments' part: made in this meeting, due since the last, and the one-line form.
+        **meeting_commitments(meeting=meeting),
+        "commitment_form": (
+            MeetingCommitmentForm(people=circle_people(circle=circle), me=me)
+            if permissions.can_ask_for_commitment(request.user, circle)
+            else None
+        ),
         "nav_section": "programs",
     }
 
