@@ -7,7 +7,12 @@ from typing import Any
 
 from django import forms
 
-from roundtable.notifications.models import NOTICE_KIND_HELP, NoticeDelivery, NoticeKind
+from roundtable.notifications.models import (
+    NOTICE_KIND_HELP,
+    CommitmentEmails,
+    NoticeDelivery,
+    NoticeKind,
+)
 
 EMAIL_FIELDS = ("reminders", "changes", "wrapups")
 
@@ -21,6 +26,14 @@ class PreferencesForm(forms.Form):
     changes = forms.BooleanField(required=False, label="When a meeting moves or is cancelled")
     wrapups = forms.BooleanField(
         required=False, label="After a meeting I lead: a nudge for attendance and notes"
+    )
+    # Left out of a post, it keeps its setting.
+    commitments = forms.ChoiceField(
+        choices=CommitmentEmails.choices,
+        required=False,
+        label="Reminders and nudges about my commitments",
+        help_text="A reminder the day before each is due and a nudge the day after if still "
+        "open, each with one-click links; or all of it in one email on Monday at 08:00 your time.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,6 +55,9 @@ class PreferencesForm(forms.Form):
 
     def email_choices(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in EMAIL_FIELDS}
+
+    def commitment_emails(self) -> str | None:
+        return self.cleaned_data.get("commitments") or None
 
     def notice_deliveries(self) -> dict[str, str]:
         chosen = {kind: self.cleaned_data.get(_notice_field(kind)) for kind in NoticeKind.values}

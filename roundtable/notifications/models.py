@@ -6,12 +6,17 @@ receive; and the in-app notices other apps send a member."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from roundtable.core.anonymity import random_id
 from roundtable.core.models import TimeStampedModel
 
 MEETING_KINDS = ("reminder", "change", "wrapup")
+# Emails about an object of an app above this one (a commitment): the row names it generically
+# (content type and id), and that app renders the email (registry.py).
+SUBJECT_KINDS = ("commitment_reminder", "commitment_nudge")
 
 
 class Notification(TimeStampedModel):
@@ -22,6 +27,9 @@ class Notification(TimeStampedModel):
         INVITATION = "invitation", "Invitation"
         PASSWORD_RESET = "password_reset", "Password reset"
         DIGEST = "digest", "Daily digest of notices"
+        COMMITMENT_REMINDER = "commitment_reminder", "Reminder before a commitment is due"
+        COMMITMENT_NUDGE = "commitment_nudge", "Nudge the day after a commitment was due"
+        COMMITMENT_WEEKLY = "commitment_weekly", "Weekly email of commitments due and overdue"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Meeting emails name the meeting and the member; an invitation its invitation; a password
@@ -51,8 +59,16 @@ class Notification(TimeStampedModel):
         blank=True,
     )
     # A digest: the member's local day it is for (one a day; it lists the notices that carry
-    # this day as their digested_on).
+    # this day as their digested_on). The weekly commitments email: its Monday.
     digest_on = models.DateField(null=True, blank=True)
+    # An email about an object of a higher app (SUBJECT_KINDS), and the object's due moment it
+    # was planned for: a new date is a new email, the one for the old date no longer applies.
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_due_at = models.DateTimeField(null=True, blank=True)
     # The meeting's SEQUENCE this notice is about: one change notice per change.
     meeting_sequence = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField()
@@ -75,8 +91,24 @@ class Notification(TimeStampedModel):
                 )
                 | models.Q(kind="invitation", invitation__isnull=False)
                 | models.Q(kind="password_reset", user__isnull=False)
-                | models.Q(kind="digest", member__isnull=False, digest_on__isnull=False),
+                | models.Q(kind="digest", member__isnull=False, digest_on__isnull=False)
+                | models.Q(
+                    kind__in=SUBJECT_KINDS,
+                    member__isnull=False,
+                    subject_type__isnull=False,
+                    subject_id__isnull=False,
+                    subject_due_at__isnull=False,
+                )
+                | models.Q(kind="commitment_weekly", member__isnull=False, digest_on__isnull=False),
                 name="notification_kind_shape",
+            ),
+            # Only an email about a subject names one (a meeting reminder cannot carry one).
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SUBJECT_KINDS)
+                | models.Q(
+                    subject_type__isnull=True, subject_id__isnull=True, subject_due_at__isnull=True
+                ),
+                name="notification_subject_only_for_subject_kinds",
             ),
             models.UniqueConstraint(
                 "member",
@@ -84,13 +116,34 @@ class Notification(TimeStampedModel):
                 condition=models.Q(kind="digest"),
                 name="notification_digest_once_a_day",
             ),
+            # One reminder and one nudge per person, subject and due date.
+            models.UniqueConstraint(
+                "kind",
+                "member",
+                "subject_type",
+                "subject_id",
+                "subject_due_at",
+                condition=models.Q(kind__in=SUBJECT_KINDS),
+                name="notification_subject_once",
+            ),
+            models.UniqueConstraint(
+                "member",
+                "digest_on",
+                condition=models.Q(kind="commitment_weekly"),
+                name="notification_weekly_once_a_week",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["due_at"],
                 name="notification_due",
                 condition=models.Q(sent_at__isnull=True),
-            )
+            ),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                name="notification_subject",
+                condition=models.Q(subject_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +153,16 @@ class Notification(TimeStampedModel):
             return f"Password reset for {self.user}"
         if self.kind == self.Kind.DIGEST:
             return f"Digest to {self.member} for {self.digest_on}"
+        if self.kind == self.Kind.COMMITMENT_WEEKLY:
+            return f"Weekly commitments email to {self.member} for {self.digest_on}"
+        if self.kind in SUBJECT_KINDS:
+            return f"{self.get_kind_display()} to {self.member} (#{self.subject_id})"
         return f"{self.get_kind_display()} to {self.member} for {self.meeting}"
+
+
+class CommitmentEmails(models.TextChoices):
+    EACH = "each", "Each reminder and nudge as it comes"
+    WEEKLY = "weekly", "One email on Monday morning: what is due this week and what is overdue"
 
 
 class NotificationPreference(TimeStampedModel):
@@ -112,6 +174,20 @@ class NotificationPreference(TimeStampedModel):
     wrapups = models.BooleanField(
         default=True, help_text="After a meeting you lead: attendance and notes."
     )
+    commitments = models.CharField(
+        max_length=10,
+        choices=CommitmentEmails.choices,
+        default=CommitmentEmails.EACH,
+        help_text="Reminders and nudges about your commitments: each, or one weekly email.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commitments__in=CommitmentEmails.values),
+                name="notification_preference_commitments_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Email choices of {self.member}"

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from roundtable.core import permissions
 from roundtable.core.access import object_get_or_404
 from roundtable.notifications.models import (
+    CommitmentEmails,
     Notice,
     NoticeDelivery,
     NoticeKind,
@@ -30,6 +31,7 @@ def notification_preferences_initial(*, member: Member) -> dict[str, Any]:
         "reminders": pref.reminders if pref else True,
         "changes": pref.changes if pref else True,
         "wrapups": pref.wrapups if pref else True,
+        "commitments": pref.commitments if pref else CommitmentEmails.EACH,
     } | {f"notice_{kind}": chosen.get(kind, NoticeDelivery.DIGEST) for kind in NoticeKind.values}
 
 

@@ -32,8 +32,13 @@ from roundtable.meetings.calendar import Invitee, meeting_invitation_ics
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.rsvp import rsvp_token
 from roundtable.notifications.digest import notice_digest_message
-from roundtable.notifications.models import Notification, NotificationPreference
+from roundtable.notifications.models import (
+    CommitmentEmails,
+    Notification,
+    NotificationPreference,
+)
 from roundtable.notifications.notices import notice_preferences_set
+from roundtable.notifications.registry import REGISTERED_KINDS, email_kind_registered
 from roundtable.orgs.models import Member
 
 log = logging.getLogger(__name__)
@@ -283,11 +288,17 @@ def _send_one(pk: int, *, worker: str, now: dt.datetime, connection: BaseEmailBa
             ),
         )
         return 0
-    skipped = "" if delivered else SKIPPED_REASONS[notification.kind]
-    # Marked only while the claim is still this worker's: a worker whose claim was taken over
-    # (it was too slow, and another worker resent the same Message-ID) leaves the row alone.
-    if mine.update(sent_at=now, skipped_reason=skipped) == 0:
-        log.warning("Notification %s was taken over by another worker before it was marked", pk)
+    # A registered kind's renderer may have said more precisely why its row no longer applies.
+    skipped = "" if delivered else notification.skipped_reason or SKIPPED_REASONS[notification.kind]
+    registered = email_kind_registered(notification.kind)
+    with transaction.atomic():
+        # Marked only while the claim is still this worker's: a worker whose claim was taken
+        # over (it was too slow, and another worker resent the same Message-ID) leaves the row
+        # alone.
+        if mine.update(sent_at=now, skipped_reason=skipped) == 0:
+            log.warning("Notification %s was taken over by another worker before it was marked", pk)
+        elif delivered and registered is not None:
+            registered.sent(notification, now)  # recorded with the mark, so once
     return int(delivered)
 
 
@@ -299,7 +310,9 @@ SKIPPED_REASONS: dict[str, str] = {
     Notification.Kind.PASSWORD_RESET: "The account was deactivated before sending.",
     Notification.Kind.DIGEST: "Nothing left to tell: read in the app or kept to the app, or "
     "the member is no longer active.",
+    **dict.fromkeys(REGISTERED_KINDS, "No longer applies."),
 }
+NOT_REGISTERED = "No app renders this kind of email."
 
 
 def notification_message_id(*, notification: Notification) -> str:
@@ -329,8 +342,8 @@ def notification_deliver(
     now: dt.datetime,
     connection: BaseEmailBackend | None = None,
 ) -> bool:
-    """Render and send one email, a meeting's in the recipient's time zone. False when they
-    opted out or the email no longer applies."""
+    """Render and send one email, a meeting's in the recipient's time zone; a registered kind's
+    by the app that registered it. False when they opted out or the email no longer applies."""
     if notification.kind in ACCOUNT_KINDS:
         account_message = (
             invitation_email(invitation=notification.invitation)
@@ -342,6 +355,14 @@ def notification_deliver(
         if account_message is None:
             return False
         _send(account_message, notification=notification, connection=connection)
+        return True
+    if notification.kind in REGISTERED_KINDS:
+        registered = email_kind_registered(notification.kind)
+        outcome = registered.render(notification, now) if registered else NOT_REGISTERED
+        if isinstance(outcome, str):
+            notification.skipped_reason = outcome  # _send_one keeps it on the row
+            return False
+        _send(outcome, notification=notification, connection=connection)
         return True
     if notification.kind == Notification.Kind.DIGEST:
         digest = notice_digest_message(notification=notification)
@@ -411,12 +432,17 @@ def notification_preferences_set(
     changes: bool,
     wrapups: bool,
     notices: dict[str, str] | None = None,
+    commitments: str | None = None,
 ) -> NotificationPreference:
     """The member's email choices, and with `notices` their choice per kind of notice (kind →
-    digest, app or off; kinds left out keep theirs)."""
-    pref, _ = NotificationPreference.objects.update_or_create(
-        member=member, defaults={"reminders": reminders, "changes": changes, "wrapups": wrapups}
-    )
+    digest, app or off; kinds left out keep theirs); with `commitments`, each reminder and nudge
+    about their commitments or one weekly email (CommitmentEmails; None keeps theirs)."""
+    chosen: dict[str, bool | str] = {"reminders": reminders, "changes": changes, "wrapups": wrapups}
+    if commitments is not None:
+        if commitments not in CommitmentEmails.values:
+            raise ValueError(f"Not a choice for commitment emails: {commitments}")
+        chosen["commitments"] = commitments
+    pref, _ = NotificationPreference.objects.update_or_create(member=member, defaults=chosen)
     if notices:
         notice_preferences_set(member=member, deliveries=notices)
     return pref

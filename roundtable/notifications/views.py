@@ -37,7 +37,10 @@ def preferences_save(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("orgs:profile") + "#emails")
     for member in members:
         notification_preferences_set(
-            member=member, **form.email_choices(), notices=form.notice_deliveries()
+            member=member,
+            **form.email_choices(),
+            notices=form.notice_deliveries(),
+            commitments=form.commitment_emails(),
         )
     messages.success(request, "Email and notice choices saved.")
     return redirect(reverse("orgs:profile") + "#emails")
