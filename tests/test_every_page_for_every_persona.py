@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from roundtable.circles.models import Circle
+from roundtable.commitments.models import Commitment
+from roundtable.commitments.services.busy import busy_period_add
+from roundtable.commitments.services.commitments import commitment_answer, commitment_ask
 from roundtable.ideas.models import (
     Challenge,
     CircleIdeaSettings,
@@ -428,3 +433,51 @@ def test_every_open_critique_change_for_every_persona(client, personas, open_cri
     anonymous = CircleIdeaSettings.objects.filter(circle=personas.circle, anonymous=True)
     assert anonymous.exists() == steers
     assert (oc.challenge.status == Challenge.Status.CLOSED) == steers
+
+
+# --- commitments ------------------------------------------------------------------------------
+
+
+def _commitment_world(p: Personas) -> tuple[int, int]:
+    """The member's commitment asked for by the lead (dated), and the member's busy period."""
+    member, lead = p.members["member"], p.members["lead"]
+    commitment = commitment_ask(circle=p.circle, asked_by=lead, owner=member, title="The list")
+    day = timezone.localdate() + dt.timedelta(days=3)
+    commitment_answer(commitment=commitment, member=member, due_on=day)
+    period = busy_period_add(member=member, label="Launch", starts_on=day, ends_on=day)
+    return commitment.pk, period.pk
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_commitment_pages_for_every_persona(client, personas, persona):
+    commitment, period = _commitment_world(personas)
+    circle = personas.circle.pk
+    pages = [
+        ("my commitments", reverse("commitments:mine"), ALL),
+        ("busy periods", reverse("commitments:busy"), ALL),
+        ("board", reverse("commitments:board", args=[circle]), INSIDERS),
+        ("ask or take on", reverse("commitments:create", args=[circle]), STEERS | {"member"}),
+        ("commitment", reverse("commitments:detail", args=[commitment]), INSIDERS),
+        ("busy period", reverse("commitments:busy_detail", args=[period]), {"member"}),
+    ]
+    client.force_login(personas.user(persona))
+    for label, url, allowed in pages:
+        expected = 200 if persona in allowed else 404
+        assert client.get(url).status_code == expected, f"{persona} on {label} ({url})"
+    # Moving the date is the owner's: others who see it are sent back to it.
+    move = client.get(reverse("commitments:move", args=[commitment]))
+    expected = 200 if persona == "member" else 302 if persona in INSIDERS else 404
+    assert move.status_code == expected, f"{persona} on move"
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_asking_for_a_commitment_for_every_persona(client, personas, persona):
+    client.force_login(personas.user(persona))
+    owner = personas.members["member" if persona != "member" else "lead"]
+    response = client.post(
+        reverse("commitments:create", args=[personas.circle.pk]),
+        {"owner": owner.pk, "title": "Call the top ten"},
+    )
+    allowed = STEERS | {"member"}
+    assert response.status_code == (302 if persona in allowed else 404)
+    assert Commitment.objects.filter(title="Call the top ten").exists() == (persona in allowed)
