@@ -58,6 +58,8 @@ def main_pages(persona: str) -> dict[str, str]:
         "member": reverse("orgs:member_detail", args=[member.pk]),
         "profile": reverse("orgs:profile"),
         "notices": reverse("notifications:notices"),
+        "my-commitments": reverse("commitments:mine"),
+        "commitments-board": reverse("commitments:board", args=[circle.pk]),
     }
     # Open critique: the circle's challenges, its own challenge, and the demo member's idea with
     # its critiques and the decision panel (under discussion, results still hidden).

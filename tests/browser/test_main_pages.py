@@ -67,6 +67,6 @@ def test_every_main_page_fits_a_phone_and_passes_axe(live_server, demo, browser,
                 page.screenshot(path=str(artifacts / f"{name}-390.png"), full_page=True)
             seen.add(name)
         context.close()
-    assert len(seen) == 21
-    assert len(checked) > 21  # personas see different pages: more than one run per page
+    assert len(seen) == 23
+    assert len(checked) > 23  # personas see different pages: more than one run per page
     assert not problems, "\n".join(problems)

@@ -201,7 +201,7 @@ def my_commitments(*, members: Sequence[Member], now: dt.datetime | None = None)
     result.to_answer.sort(key=lambda c: c.created_at)
     result.open.sort(key=lambda c: (not c.is_overdue, c.due_at, c.pk))  # type: ignore[attr-defined]
     result.closed.sort(key=lambda c: c.done_at or c.dropped_at or now, reverse=True)
-    needs_me = {Status.COUNTERED: 0, Status.DECLINED: 1}
+    needs_me: dict[str, int] = {Status.COUNTERED: 0, Status.DECLINED: 1}
     asked = _mark(
         _commitments()
         .filter(asked_by_id__in=ids)

@@ -93,7 +93,7 @@ def test_asking_yourself_or_someone_outside_the_circle_is_refused(personas, lead
     assert not Notice.objects.exists()
 
 
-# --- answers -----------------------------------------------------------------------------------
+# --- answers ----------------------------------------------------------------------
 
 
 def test_the_owner_answers_with_a_date_and_the_asker_is_told(personas, lead, member):
@@ -198,7 +198,7 @@ def test_the_owner_moves_the_date_with_a_reason_and_those_waiting_are_told(perso
         commitment=commitment, member=member, due_on=dt.date(2027, 3, 10), reason="Ill."
     )
     moves = DateChange.objects.filter(commitment=commitment, from_due_at__isnull=False)
-    assert [(m.from_due_at.day, m.to_due_at.day, m.reason) for m in moves] == [
+    assert [(m.from_due_at and m.from_due_at.day, m.to_due_at.day, m.reason) for m in moves] == [
         (5, 9, "Data late."),
         (9, 10, "Ill."),
     ]
@@ -269,7 +269,7 @@ def test_dropping_needs_a_reason(personas, lead, member):
     )
 
 
-# --- waiting ---------------------------------------------------------------------------------------
+# --- waiting -------------------------------------------------------------------------------
 
 
 def test_waiting_on_itself_or_in_a_cycle_is_refused(personas, member, lead):
@@ -306,7 +306,7 @@ def test_it_stops_waiting(personas, member, lead):
         services.commitment_stop_waiting(commitment=a, on=b, member=member)
 
 
-# --- busy periods --------------------------------------------------------------------------------
+# --- busy periods ----------------------------------------------------------------------
 
 
 def test_a_busy_period_that_ends_before_it_starts_is_refused(member):

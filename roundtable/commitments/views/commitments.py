@@ -100,13 +100,13 @@ def commitment_create(request: HttpRequest, circle_pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Commitment:
         owner = next(p for p in people if p.pk == data["owner"])
-        origin = {"trial": trials.get(data.get("trial") or 0)}
+        trial = trials.get(data.get("trial") or 0)
         if owner.pk == me.pk:
             if data["due_on"] is None:
                 raise DomainError("Choose the date you will have it done by.", field="due_on")
             return services.commitment_take_on(
                 circle=circle, owner=me, title=data["title"], details=data["details"],
-                due_on=data["due_on"], due_time=data["due_time"], **origin,
+                due_on=data["due_on"], due_time=data["due_time"], trial=trial,
             )  # fmt: skip
         if data["due_on"] is not None:
             raise DomainError(
@@ -114,7 +114,7 @@ def commitment_create(request: HttpRequest, circle_pk: int) -> HttpResponse:
             )
         return services.commitment_ask(
             circle=circle, asked_by=me, owner=owner, title=data["title"],
-            details=data["details"], **origin,
+            details=data["details"], trial=trial,
         )  # fmt: skip
 
     return form_page(
