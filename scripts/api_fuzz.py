@@ -90,6 +90,9 @@ def main() -> int:
         }
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "seed_demo", "-v0")
+        # As in production: the site's own 404 and 500 pages (schemathesis also probes paths
+        # outside the API) name static files through the manifest that collectstatic writes.
+        _manage(env, "collectstatic", "--noinput", "-v0")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own commands)

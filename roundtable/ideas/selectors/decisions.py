@@ -39,10 +39,9 @@ def trial_get_for_decision(*, idea: Idea) -> Trial:
 
 
 def _idea_settings(idea: Idea) -> CircleIdeaSettings | None:
-    try:
-        settings: CircleIdeaSettings = idea.circle.idea_settings  # type: ignore[attr-defined]
-    except CircleIdeaSettings.DoesNotExist:
-        return None
+    """The circle's settings row, or None while it has none (a missing reverse one-to-one raises
+    an AttributeError subclass, which getattr turns into the default)."""
+    settings: CircleIdeaSettings | None = getattr(idea.circle, "idea_settings", None)
     return settings
 
 
