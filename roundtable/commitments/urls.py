@@ -40,3 +40,12 @@ urlpatterns: list[URLPattern] = [
     path("commitments/busy/<int:pk>/move/", busy.busy_period_move, name="busy_move"),
     path("commitments/busy/<int:pk>/remove/", busy.busy_period_remove, name="busy_remove"),
 ]
+
+# --- nudge links (signed, no sign-in: the page shows, its POST acts)
+from roundtable.commitments.views import nudges  # noqa: E402
+
+urlpatterns += [
+    path("nudge/done/<str:token>/", nudges.nudge_done, name="nudge_done"),
+    path("nudge/new-date/<str:token>/", nudges.nudge_move, name="nudge_move"),
+]
+# --- end nudge links
