@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PYTEST_WORKERS ?= auto
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev frontend chromium migrate lint ci screenshot clean help
+.PHONY: run test setup setup-dev frontend chromium weasyprint migrate lint ci screenshot clean help
 
 help:
 	@echo "make run    set up and serve Roundtable with the demo organisation on http://$(HOST):$(PORT)"
@@ -42,13 +42,17 @@ frontend: node_modules/.stamp
 chromium:
 	@scripts/ensure-chromium.sh
 
+# The escalation PDF: WeasyPrint's system libraries (pango), with apt-get when missing and root.
+weasyprint: $(VENV)/.stamp-base
+	@PYTHON=$(BIN)/python scripts/ensure-weasyprint.sh
+
 migrate: setup
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
-run: setup
+run: setup weasyprint
 	@HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
-test: setup-dev chromium
+test: setup-dev chromium weasyprint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup-dev

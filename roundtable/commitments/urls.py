@@ -49,3 +49,39 @@ urlpatterns += [
     path("nudge/new-date/<str:token>/", nudges.nudge_move, name="nudge_move"),
 ]
 # --- end nudge links
+
+# --- escalations
+from roundtable.commitments.views import escalations, settings  # noqa: E402
+
+urlpatterns += [
+    path(
+        "commitments/<int:pk>/escalate/",
+        escalations.escalation_raise_page,
+        name="escalation_raise",
+    ),
+    path("escalations/", escalations.escalation_queue_page, name="escalation_queue"),
+    path("escalations/<int:pk>/", escalations.escalation_detail, name="escalation_detail"),
+    path("escalations/<int:pk>/print/", escalations.escalation_print, name="escalation_print"),
+    path("escalations/<int:pk>/pdf/", escalations.escalation_pdf, name="escalation_pdf"),
+    path(
+        "escalations/<int:pk>/owner-side/",
+        escalations.escalation_owner_side_post,
+        name="escalation_owner_side",
+    ),
+    path(
+        "escalations/<int:pk>/comment/",
+        escalations.escalation_comment_post,
+        name="escalation_comment",
+    ),
+    path(
+        "escalations/<int:pk>/resolve/",
+        escalations.escalation_resolve_post,
+        name="escalation_resolve",
+    ),
+    path(
+        "programs/<int:program_pk>/commitment-settings/",
+        settings.commitment_settings_page,
+        name="commitment_settings",
+    ),
+]
+# --- end escalations

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import BooleanField, Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
 from roundtable.core.roles import Role
 
@@ -479,3 +480,59 @@ def can_link_commitments(user: Any, commitment: Any) -> bool:
     if me is not None and me.pk == commitment.owner_id:
         return True
     return can_manage_circle(user, commitment.circle)
+
+
+# --- commitments: escalations ---------------------------------------------------------------
+# Escalation takes an overdue or often-moved commitment to the program's sponsor. The owner is
+# told first and has a period to add their side: until `owner_period_ends_at` passes, nobody above
+# the circle (sponsor, coordinators, admins) sees the escalation at all.
+
+
+def _escalation_period_over(escalation: Any) -> bool:
+    return bool(escalation.owner_period_ends_at <= timezone.now())
+
+
+def can_escalate_commitment(user: Any, commitment: Any) -> bool:
+    """Take a commitment to the program's sponsor: the circle's lead alone (the issue's "the
+    lead may escalate"); coordinators and admins set the thresholds but do not escalate."""
+    return Capacity.LEAD in circle_roles(user, commitment.circle)
+
+
+def can_view_escalation(user: Any, escalation: Any) -> bool:
+    """The escalation and its documentation: the commitment's owner and the circle's lead (and
+    whoever raised it) at once; the program's sponsor, coordinators and admins only once the
+    owner's period has passed. Needs `escalation.commitment.circle.program`."""
+    commitment = escalation.commitment
+    me = member_in(user, commitment.circle.program.organization_id)
+    if me is None:
+        return False
+    if me.pk in (commitment.owner_id, escalation.raised_by_id):
+        return True
+    roles = circle_roles(user, commitment.circle)
+    if Capacity.LEAD in roles:
+        return True
+    return bool(roles & OVERSEERS) and _escalation_period_over(escalation)
+
+
+def can_add_owner_side(user: Any, escalation: Any) -> bool:
+    """Add or rewrite one's side of the story: the commitment's owner alone."""
+    me = member_in(user, escalation.commitment.circle.program.organization_id)
+    return me is not None and me.pk == escalation.commitment.owner_id
+
+
+def can_resolve_escalation(user: Any, escalation: Any) -> bool:
+    """Comment on and resolve an escalation: the program's sponsor, once the owner's period has
+    passed (coordinators and admins read it; the sponsor answers for the program)."""
+    roles = circle_roles(user, escalation.commitment.circle)
+    return Capacity.SPONSOR in roles and _escalation_period_over(escalation)
+
+
+def can_change_commitment_settings(user: Any, program: Program) -> bool:
+    """A program's escalation thresholds and the owner's period: its coordinators and admins."""
+    return can_manage_program(user, program)
+
+
+def can_manage_busy_period(user: Any, period: Any) -> bool:
+    """A busy period is its member's own: only they see, change or move by it."""
+    me = member_in(user, period.member.organization_id)
+    return me is not None and me.pk == period.member_id
