@@ -23,6 +23,7 @@ from roundtable.commitments.selectors.escalations import (
 from roundtable.commitments.services.activity import activity_add
 from roundtable.commitments.services.commitments import clean, commitment_ask, takes_part
 from roundtable.commitments.services.notify import commitment_url, waiting_people
+from roundtable.commitments.services.nudges import nudges_replan
 from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.notifications.models import NoticeKind
@@ -390,6 +391,7 @@ def _drop(
         now,
     )
     commitment.save(update_fields=["status", "dropped_reason", "dropped_at", "updated_at"])
+    nudges_replan(commitment=commitment, now=now)  # its unsent reminders and nudges go with it
     activity = activity_add(
         commitment=commitment,
         escalation=escalation,

@@ -21,10 +21,11 @@ from roundtable.commitments.services.escalations import (
     escalations_sponsor_tell,
     working_days_after,
 )
+from roundtable.commitments.services.nudges import nudges_replan
 from roundtable.commitments.tasks import PERIODIC_TASKS, escalations_sponsor_tell_task
 from roundtable.commitments.tests.escalation_factories import commitment_overdue, escalation_open
 from roundtable.core.errors import DomainError
-from roundtable.notifications.models import Notice, NoticeKind
+from roundtable.notifications.models import Notice, NoticeKind, Notification
 
 NOW = dt.datetime(2027, 3, 5, 10, tzinfo=dt.UTC)  # a Friday; London is on UTC in March
 TUESDAY = dt.datetime(2027, 3, 9, 10, tzinfo=dt.UTC)
@@ -247,6 +248,19 @@ def test_dropped_drops_the_commitment_with_the_sponsors_reason(personas, after_p
         "dropped",
         personas.members["sponsor"],
     )
+
+
+def test_a_commitment_dropped_at_escalation_takes_its_unsent_nudges_with_it(personas, after_period):
+    commitment = Commitment.objects.get(pk=after_period.commitment_id)
+    nudges_replan(commitment=commitment)
+    assert Notification.objects.filter(sent_at__isnull=True).exists()
+    escalation_resolve(
+        escalation=after_period,
+        sponsor=personas.members["sponsor"],
+        resolution="dropped",
+        note="The customers moved on.",
+    )
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_dropped_needs_a_reason(personas, after_period):

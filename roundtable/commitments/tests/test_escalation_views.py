@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from roundtable.circles.services import circle_create
 from roundtable.commitments.models import Activity, Escalation
-from roundtable.commitments.services.escalations import escalation_owner_side
+from roundtable.commitments.services.escalations import escalation_owner_side, escalation_raise
 from roundtable.commitments.tests.escalation_factories import (
     commitment_overdue,
     escalation_open,
@@ -308,3 +308,19 @@ def test_the_pdf_holds_the_timeline(client, personas, frozen_clock):
         "Three customers are waiting on this price list.",
     ):
         assert expected in text, expected
+
+
+def test_the_commitment_page_offers_the_lead_escalation_and_shows_the_owner_theirs(
+    client, personas
+):
+    commitment = commitment_overdue(personas, now=NOW)
+    page = reverse("commitments:detail", args=[commitment.pk])
+    html = _as(client, personas, "lead").get(page).content.decode()
+    assert "Escalate to the sponsor" in html
+    html = _as(client, personas, "member").get(page).content.decode()
+    assert "Escalate to the sponsor" not in html
+    escalation = escalation_raise(
+        commitment=commitment, by=personas.members["lead"], reason="Customers wait.", now=NOW
+    )
+    html = _as(client, personas, "member").get(page).content.decode()
+    assert reverse("commitments:escalation_detail", args=[escalation.pk]) in html

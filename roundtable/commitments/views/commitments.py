@@ -37,6 +37,7 @@ from roundtable.commitments.selectors.commitments import (
     commitment_page,
     my_commitments,
 )
+from roundtable.commitments.selectors.escalations import escalation_panel
 from roundtable.commitments.services import commitments as services
 from roundtable.commitments.templatetags.commitments import due
 from roundtable.core import permissions
@@ -157,6 +158,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "zone": commitment.due_time_zone or commitment.owner.time_zone,
             "can_link": permissions.can_link_commitments(request.user, commitment)
             and status in (Commitment.Status.OPEN, Commitment.Status.REQUESTED),
+            "escalation_panel": escalation_panel(commitment=commitment, user=request.user),
             "date_form": DateForm(),
             "counter_form": CounterForm(),
             "reason_form": ReasonForm(),
