@@ -327,3 +327,59 @@ def test_the_demo_has_the_advertised_open_critique(demo):
     hidden_results = ideas.filter(results_revealed=False)
     assert {i.circle.name for i in hidden_results} == {"Meridian", "Anvil"}
     assert all(i.votes.exists() for i in hidden_results)
+
+
+def test_the_demo_has_the_advertised_commitments(demo):
+    """Made in meetings; asked and answered with a date, declined, countered then accepted; done
+    on time with a note and done late; renegotiated twice with reasons; overdue; moved out of a
+    busy period; waiting on another; serving the running trial; escalated and still in the
+    owner's period, in the sponsor's queue, and resolved by the sponsor with an outcome. The
+    demo lead and member have something due this week; the history lies in the past."""
+    from roundtable.commitments.models import Activity, Commitment, DateChange, Escalation
+    from roundtable.commitments.selectors.commitments import due_this_week
+
+    now = timezone.now()
+    lead, member, sponsor = (demo.people[k] for k in ("lead", "member", "sponsor"))
+    ours = Commitment.objects.filter(circle__program__organization=demo.organization)
+    status = Commitment.Status
+    assert ours.filter(circle__name="Anvil").count() >= 7
+    assert ours.filter(meeting__isnull=False).count() >= 4
+    assert all(c.meeting and c.meeting.starts_at < now for c in ours.filter(meeting__isnull=False))
+    assert ours.filter(asked_by__isnull=False, status=status.OPEN).count() >= 2
+    assert ours.filter(status=status.DECLINED).exclude(answer="").count() == 1
+    countered = ours.get(activity__kind=Activity.Kind.ACCEPTED)
+    assert countered.status == status.OPEN
+    assert countered.answer
+    done = [(c, c.done_at or now, c.due_at or now) for c in ours.filter(status=status.DONE)]
+    assert any(c.done_note and at <= due for c, at, due in done)
+    assert any(at > due for _, at, due in done)  # late
+    moved_twice = [c for c in ours if c.date_changes.filter(from_due_at__isnull=False).count() >= 2]
+    assert moved_twice
+    assert all(ch.reason for ch in moved_twice[0].date_changes.filter(from_due_at__isnull=False))
+    assert ours.filter(status=status.OPEN, due_at__lt=now).count() >= 2  # overdue
+    assert DateChange.objects.filter(
+        commitment__in=ours, busy_period__isnull=False, busy_period__member=lead
+    ).exists()
+    assert ours.filter(waits_on__isnull=False).exists()
+    assert ours.filter(trial__idea__stage=Stage.TRIAL).count() >= 2
+    assert {c.title for c in due_this_week(members=[member])}
+    assert due_this_week(members=[lead, member])
+
+    escalations = Escalation.objects.filter(commitment__in=ours)
+    in_period = escalations.get(resolved_at__isnull=True, owner_period_ends_at__gt=now)
+    assert in_period.raised_by == lead
+    assert in_period.commitment.circle.name == "Anvil"
+    queued = escalations.get(resolved_at__isnull=True, owner_period_ends_at__lte=now)
+    assert queued.owner_side
+    assert Notice.objects.filter(member=sponsor, key=f"escalation:{queued.pk}:sponsor:{sponsor.pk}")
+    resolved = escalations.get(resolved_at__isnull=False)
+    assert resolved.resolved_by == sponsor
+    assert resolved.resolution
+    assert resolved.owner_side
+    assert (resolved.resolved_at or now) < now - dt.timedelta(days=7)
+
+    # The history is dated in the past; reminders and nudges due by now were sent then.
+    activity = Activity.objects.filter(commitment__in=ours)
+    assert activity.filter(at__lt=now - dt.timedelta(days=14)).count() > 10
+    assert activity.filter(kind=Activity.Kind.NUDGED).exists()
+    assert activity.filter(kind=Activity.Kind.SPONSOR_COMMENT).exists()
