@@ -14,6 +14,7 @@ from roundtable.api.auth import ApiTokenAuth, SessionAuth
 from roundtable.api.errors import JsonParser, register_error_handlers
 from roundtable.api.routers import (
     circles,
+    commitments,
     formation,
     ideas,
     me,
@@ -27,9 +28,10 @@ api = NinjaAPI(
     title="Roundtable API",
     version="1",
     description=(
-        "Members, programs, circles, their meetings and their open critique (challenges, ideas, "
-        "critiques, decisions), seen with the same permissions as in "
-        "the app. Authenticate with a personal API token (`Authorization: Bearer <secret>`) or, "
+        "Members, programs, circles, their meetings, their open critique (challenges, ideas, "
+        "critiques, decisions) and their commitments (requests, dates, completion, escalations), "
+        "seen with the same permissions as in the app. Authenticate with a personal API token "
+        "(`Authorization: Bearer <secret>`) or, "
         "here in the browser, with your signed-in session. Errors are `{detail, code}`; lists are "
         "`{items, count}` with `?page=` and `?page_size=` (at most 100)."
     ),
@@ -49,6 +51,7 @@ api.add_router("/", formation.router)
 api.add_router("/", schedules.router)
 api.add_router("/", meetings.router)
 api.add_router("/", ideas.router)
+api.add_router("/", commitments.router)
 
 
 # Last, so it only catches what no router matched: a mistyped URL still gets the JSON error body
