@@ -331,6 +331,15 @@ def commitment_timeline(*, commitment: Commitment) -> list[TimelineEntry]:
     return entries
 
 
+def timeline_seen(
+    timeline: list[TimelineEntry], *, escalation_ids: set[int]
+) -> list[TimelineEntry]:
+    """The entries a viewer may read: those of an escalation only when they may see that
+    escalation (`escalation_ids`, from selectors.escalations); the sponsor, coordinators and
+    admins read nothing of one before the owner's period has passed. Pages and API alike."""
+    return [e for e in timeline if e.escalation_id is None or e.escalation_id in escalation_ids]
+
+
 def commitment_moves(*, commitment: Commitment) -> list[DateChange]:
     """The renegotiations: every date change after the first, with its reason. One query."""
     return list(

@@ -324,3 +324,25 @@ def test_the_commitment_page_offers_the_lead_escalation_and_shows_the_owner_thei
     )
     html = _as(client, personas, "member").get(page).content.decode()
     assert reverse("commitments:escalation_detail", args=[escalation.pk]) in html
+
+
+def test_the_commitment_page_keeps_an_escalation_from_overseers_until_the_owners_period_ends(
+    client, personas, frozen_clock
+):
+    commitment = commitment_overdue(personas, now=NOW)
+    escalation_raise(
+        commitment=commitment,
+        by=personas.members["lead"],
+        reason="Escalated for the sponsor to read later.",
+        now=NOW,
+    )
+    page = reverse("commitments:detail", args=[commitment.pk])
+    for name in ("sponsor", "coordinator", "admin"):
+        html = _as(client, personas, name).get(page).content.decode()
+        assert "for the sponsor to read later" not in html, name
+    for name in ("lead", "member"):
+        html = _as(client, personas, name).get(page).content.decode()
+        assert "for the sponsor to read later" in html, name
+    frozen_clock.move_to(TUESDAY + dt.timedelta(hours=1))
+    html = _as(client, personas, "sponsor").get(page).content.decode()
+    assert "for the sponsor to read later" in html

@@ -36,6 +36,7 @@ from roundtable.commitments.selectors.commitments import (
     commitment_in_circle_get,
     commitment_page,
     my_commitments,
+    timeline_seen,
 )
 from roundtable.commitments.selectors.escalations import escalation_panel
 from roundtable.commitments.services import commitments as services
@@ -142,6 +143,10 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     circle = commitment.circle
     me = permissions.acting_member(request.user, circle.program.organization_id)
     page = commitment_page(commitment=commitment)
+    panel = escalation_panel(commitment=commitment, user=request.user)
+    page.timeline = timeline_seen(
+        page.timeline, escalation_ids={e.pk for e in panel["escalations"]}
+    )
     is_owner = commitment.owner_id == me.pk
     status = commitment.status
     return render(
@@ -158,7 +163,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "zone": commitment.due_time_zone or commitment.owner.time_zone,
             "can_link": permissions.can_link_commitments(request.user, commitment)
             and status in (Commitment.Status.OPEN, Commitment.Status.REQUESTED),
-            "escalation_panel": escalation_panel(commitment=commitment, user=request.user),
+            "escalation_panel": panel,
             "date_form": DateForm(),
             "counter_form": CounterForm(),
             "reason_form": ReasonForm(),

@@ -15,7 +15,11 @@ from pydantic import Field
 
 from roundtable.api.schemas import Date, Id, MemberRef, RequiredText, Text, WallTime, choices
 from roundtable.commitments.models import Activity, Commitment, DateChange, Escalation
-from roundtable.commitments.selectors.commitments import CommitmentPage, TimelineEntry
+from roundtable.commitments.selectors.commitments import (
+    CommitmentPage,
+    TimelineEntry,
+    timeline_seen,
+)
 from roundtable.commitments.selectors.escalations import Documentation
 from roundtable.orgs.models import Member
 
@@ -299,7 +303,6 @@ def _entry_out(e: TimelineEntry) -> TimelineEntryOut:
 def commitment_detail_out(page: CommitmentPage, escalations: list[Escalation]) -> dict[str, Any]:
     """The commitment page's content; timeline entries of escalations the caller may not see
     (a sponsor's, coordinator's or admin's before the owner's period has passed) are left out."""
-    seen = {e.pk for e in escalations}
     c = page.commitment
     c.is_overdue = page.is_overdue  # type: ignore[attr-defined]
     c.hold_up = page.hold_up  # type: ignore[attr-defined]
@@ -307,8 +310,7 @@ def commitment_detail_out(page: CommitmentPage, escalations: list[Escalation]) -
         "date_changes": [_change_out(change) for change in page.moves],
         "timeline": [
             _entry_out(e)
-            for e in page.timeline
-            if e.escalation_id is None or e.escalation_id in seen
+            for e in timeline_seen(page.timeline, escalation_ids={x.pk for x in escalations})
         ],
         "waits_on": [commitment_ref(w) for w in page.waits_on],
         "waited_on_by": [commitment_ref(w) for w in page.waited_on_by],
