@@ -52,8 +52,10 @@ def takes_part(circle: Circle, member: Member) -> bool:
 
 
 def _locked(commitment: Commitment) -> Commitment:
+    # Lock the commitment's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join that `asked_by` needs.
     return (
-        Commitment.objects.select_for_update()
+        Commitment.objects.select_for_update(of=("self",))
         .select_related("circle", "owner__user", "asked_by__user")
         .get(pk=commitment.pk)
     )
