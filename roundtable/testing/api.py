@@ -3,6 +3,7 @@ the shape every API error has."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
@@ -62,3 +63,28 @@ def managers_only(ok: int) -> list[tuple[str, int]]:
         ("member", 403),
         ("outsider", 404),
     ]
+
+
+def assert_persona_answer(
+    personas: Personas,
+    persona: str,
+    expected: int,
+    request: tuple[str, str, Any],
+    fingerprint: Callable[[], Any],
+) -> None:
+    """Send `request` (method, url, JSON body or None) as `persona`: the status must be
+    `expected`; a refusal says why and changes nothing (`fingerprint()` of the data before and
+    after), a write that succeeds changes something."""
+    method, url, body = request
+    client = as_persona(personas, persona)
+    before = fingerprint()
+    if body is None:
+        response = getattr(client, method)(url)
+    else:
+        response = getattr(client, method)(url, body, content_type="application/json")
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert response.json()["detail"]
+        assert fingerprint() == before
+    elif method != "get":
+        assert fingerprint() != before

@@ -49,6 +49,7 @@ from roundtable.testing.api import (
     PERSONAS,
     as_persona,
     assert_error,
+    assert_persona_answer,
     bearer,
     managers_only,
     post,
@@ -305,19 +306,7 @@ MATRIX: list[tuple[str, dict[str, int], Callable[[World], Request]]] = [
 def test_every_endpoint_for_every_persona(
     world: World, persona: str, expected: int, build: Callable[[World], Request]
 ) -> None:
-    method, url, body = build(world)
-    client = as_persona(world.personas, persona)
-    before = fingerprint()
-    if body is None:
-        response = getattr(client, method)(url)
-    else:
-        response = getattr(client, method)(url, body, content_type="application/json")
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert response.json()["detail"]
-        assert fingerprint() == before
-    elif method != "get":
-        assert fingerprint() != before
+    assert_persona_answer(world.personas, persona, expected, build(world), fingerprint)
 
 
 def test_the_matrix_covers_every_operation() -> None:
