@@ -116,13 +116,14 @@ WallTime = Annotated[
     ),
 ]
 
-# Month and day together, so the schema itself rules out 30 February (29 February in a common
-# year is the one impossible date it lets through; validation refuses it).
+# Year, month and day together, so that the schema itself rules out every impossible date: 30
+# February, and 29 February outside leap years (1900 and 2100 are not leap years, 2000 is).
 _MONTH_DAY = (
     "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-    "|02-(0[1-9]|1[0-9]|2[0-9]))"
+    "|02-(0[1-9]|1[0-9]|2[0-8]))"
 )
-_LOCAL_DATETIME = rf"(19|20|21)[0-9]{{2}}-{_MONTH_DAY}T{_WALL_TIME}"
+_LEAP_YEAR = "((19|20|21)(0[48]|[2468][048]|[13579][26])|2000)"
+_LOCAL_DATETIME = rf"((19|20|21)[0-9]{{2}}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)T{_WALL_TIME}"
 
 
 def _local_datetime(value: Any) -> Any:

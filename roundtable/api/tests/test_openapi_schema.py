@@ -83,3 +83,17 @@ def test_error_responses_have_the_error_shape(openapi: dict[str, Any]) -> None:
     for _method, _path, op in _operations(openapi):
         body = op["responses"][422]["content"]["application/json"]["schema"]
         assert body == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_the_schema_itself_rules_out_29_february_outside_leap_years(client) -> None:
+    """Otherwise a schema-valid date would be refused with a 422 (schemathesis found 2170-02-29)."""
+    import re
+
+    schema = client.get("/api/openapi.json").json()
+    pattern = schema["components"]["schemas"]["MeetingMoveIn"]["properties"]["local_start"][
+        "pattern"
+    ]
+    assert not re.search(pattern, "2170-02-29T14:29:11")
+    assert not re.search(pattern, "1900-02-29T09:00")
+    assert re.search(pattern, "2000-02-29T09:00")
+    assert re.search(pattern, "2028-02-29T09:00")
