@@ -39,6 +39,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Fernet keys for the text only its author may read (newest first; README "Configuration").
+# `make run` makes one under var/ on first start; production sets its own.
+ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "roundtable.notifications",
     "roundtable.ideas",
     "roundtable.commitments",
+    "roundtable.leadership",
     "roundtable.api",
     "roundtable.home",
     "roundtable.demo",

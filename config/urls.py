@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("roundtable.meetings.urls")),
     path("", include("roundtable.ideas.urls")),
     path("", include("roundtable.commitments.urls")),
+    path("", include("roundtable.leadership.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.orgs.urls")),
     path("", include("roundtable.home.urls")),

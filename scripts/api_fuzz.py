@@ -12,6 +12,7 @@ the schema does not describe, valid input refused or invalid input accepted) fai
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import secrets
 import socket
@@ -81,6 +82,7 @@ def main() -> int:
             "DATABASE_URL": f"sqlite:///{tmp}/fuzz.sqlite3",
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
             "EMAIL_HOST": "",

@@ -23,6 +23,16 @@ if [ -z "${SECRET_KEY:-}" ]; then
   SECRET_KEY=$(cat "$SECRET_KEY_FILE")
   export SECRET_KEY
 fi
+# Likewise the key that encrypts private notes at rest (ENCRYPTION_KEYS set by hand wins).
+if [ -z "${ENCRYPTION_KEYS:-}" ]; then
+  ENCRYPTION_KEY_FILE=${ENCRYPTION_KEY_FILE:-var/encryption_key}
+  if [ ! -s "$ENCRYPTION_KEY_FILE" ]; then
+    mkdir -p "$(dirname "$ENCRYPTION_KEY_FILE")"
+    (umask 077 && $PY -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode(), end="")' >"$ENCRYPTION_KEY_FILE")
+  fi
+  ENCRYPTION_KEYS=$(cat "$ENCRYPTION_KEY_FILE")
+  export ENCRYPTION_KEYS
+fi
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty -v0

@@ -536,3 +536,96 @@ def can_manage_busy_period(user: Any, period: Any) -> bool:
     """A busy period is its member's own: only they see, change or move by it."""
     me = member_in(user, period.member.organization_id)
     return me is not None and me.pk == period.member_id
+
+
+# --- leadership: the lead's toolkit ---------------------------------------------------------------
+# Reflections, peer notes and support plans are their author's alone: no admin, coordinator,
+# sponsor or later lead reads them. A lead who stops leading keeps reading their own (read only).
+
+
+def can_use_lead_toolkit(user: Any, circle: Circle) -> bool:
+    """The onboarding, and writing reflections, peer notes and support plans for a circle: its
+    current lead alone."""
+    return Capacity.LEAD in circle_roles(user, circle)
+
+
+def can_read_private_note(user: Any, note: Any) -> bool:
+    """A reflection, peer note or support plan: its author, and nobody else, ever."""
+    me = member_in(user, note.circle.program.organization_id)
+    return me is not None and me.pk == note.author_id
+
+
+def can_change_private_note(user: Any, note: Any) -> bool:
+    """Its author, while they still lead the circle; afterwards they read it only."""
+    return can_read_private_note(user, note) and can_use_lead_toolkit(user, note.circle)
+
+
+def can_propose_mission_line(user: Any, circle: Circle) -> bool:
+    """Propose a line for the circle's mission and acknowledge a version: members and the lead."""
+    return can_take_part_in_circle(user, circle)
+
+
+def can_assemble_mission(user: Any, circle: Circle) -> bool:
+    """Assemble a new version of the mission from the proposed lines: the lead, and the
+    program's coordinators and admins (for a circle without a lead)."""
+    return can_manage_circle(user, circle)
+
+
+def can_view_shared_profile(user: Any, member: Member, *, shares_a_circle: bool) -> bool:
+    """What a member shares with their circles: the member, and the people in a circle with them
+    now (its members and lead). `shares_a_circle` comes from one query in the selector."""
+    me = member_in(user, member.organization_id)
+    if me is None:
+        return False
+    return me.pk == member.pk or shares_a_circle
+
+
+def can_draft_agreement(user: Any, circle: Circle) -> bool:
+    """Write the circle's working agreement (from templates, or a new version directly), decide
+    an amendment, set the revisit: the lead, coordinators and admins."""
+    return can_manage_circle(user, circle)
+
+
+def can_take_part_in_agreement(user: Any, circle: Circle) -> bool:
+    """Acknowledge the current version and propose an amendment: members and the lead."""
+    return can_take_part_in_circle(user, circle)
+
+
+def can_recognise_in(user: Any, circle: Circle) -> bool:
+    """Credit a peer's contribution in a circle: its members and lead, and the program's
+    coordinators and admins."""
+    return bool(circle_roles(user, circle) & (MANAGERS | {Capacity.LEAD, Capacity.MEMBER}))
+
+
+def can_view_recognition(user: Any, recognition: Any) -> bool:
+    """Whoever sees the circle; the recipient's manager too once the recipient agreed."""
+    if can_view_circle(user, recognition.circle):
+        return True
+    me = member_in(user, recognition.circle.program.organization_id)
+    return (
+        me is not None
+        and recognition.shared_with_manager
+        and recognition.recipient.manager_id == me.pk
+    )
+
+
+def can_share_recognition(user: Any, recognition: Any) -> bool:
+    """Show it to one's manager, or stop: the recipient alone."""
+    me = member_in(user, recognition.circle.program.organization_id)
+    return me is not None and me.pk == recognition.recipient_id
+
+
+def can_download_experience_record(user: Any, member: Member) -> bool:
+    """A member's experience record is theirs to download: the member alone."""
+    me = member_in(user, member.organization_id)
+    return me is not None and me.pk == member.pk
+
+
+def can_set_meeting_rotation(user: Any, circle: Circle) -> bool:
+    """Turn on, order or stop the rotation of who runs each meeting: lead, coordinators, admins."""
+    return can_manage_circle(user, circle)
+
+
+def can_volunteer_to_run(user: Any, circle: Circle) -> bool:
+    """Volunteer to run a meeting (or step back): the circle's members and lead."""
+    return can_take_part_in_circle(user, circle)

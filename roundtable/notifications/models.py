@@ -209,6 +209,15 @@ class NoticeKind(models.TextChoices):
     COMMITMENT_ANSWERED = "commitment_answered", "An answer to something you asked for"
     COMMITMENT_MOVED = "commitment_moved", "A commitment you wait on changed"
     COMMITMENT_ESCALATED = "commitment_escalated", "An escalation you are part of"
+    LEAD_WELCOME = "lead_welcome", "You became a circle's lead"
+    MISSION_CHANGED = "mission_changed", "Your circle's mission: lines proposed or a new version"
+    REFLECTION_DUE = "reflection_due", "Time to revisit your reflections as a lead"
+    SUPPORT_REVIEW_DUE = "support_review_due", "A support plan is due for review"
+    AGREEMENT_CHANGED = "agreement_changed", "Your circle's working agreement changed"
+    AGREEMENT_AMENDMENT = "agreement_amendment", "An amendment to your circle's agreement"
+    AGREEMENT_REVISIT_DUE = "agreement_revisit_due", "Time to revisit the working agreement"
+    RECOGNISED = "recognised", "A peer recognised your contribution"
+    MEETING_RUNNER = "meeting_runner", "You run your circle's next meeting"
 
 
 NOTICE_KIND_HELP: dict[str, str] = {
@@ -226,6 +235,20 @@ NOTICE_KIND_HELP: dict[str, str] = {
     "dropped.",
     NoticeKind.COMMITMENT_ESCALATED: "A commitment of yours was taken to the sponsor (you see it "
     "first and can add your side), or an escalation reached or left you.",
+    NoticeKind.LEAD_WELCOME: "You now lead a circle: a short introduction to leading peers.",
+    NoticeKind.MISSION_CHANGED: "Someone proposed a line for your circle's mission, or the lead "
+    "assembled a new version for you to acknowledge.",
+    NoticeKind.REFLECTION_DUE: "The reminder you chose to look again at the leader you want to "
+    "be, your goals and the outcomes you want (only you see your reflections).",
+    NoticeKind.SUPPORT_REVIEW_DUE: "A support plan you wrote has reached its review date (the "
+    "notice names no one; the plan is yours alone).",
+    NoticeKind.AGREEMENT_CHANGED: "Your circle's working agreement has a new version to "
+    "acknowledge.",
+    NoticeKind.AGREEMENT_AMENDMENT: "A member proposed a change to your circle's agreement, or "
+    "a change you proposed was accepted or declined.",
+    NoticeKind.AGREEMENT_REVISIT_DUE: "Your circle's working agreement is due for its revisit.",
+    NoticeKind.RECOGNISED: "A peer credited something you did for the circle.",
+    NoticeKind.MEETING_RUNNER: "You are down to run your circle's next meeting.",
 }
 
 

@@ -1,0 +1,7 @@
+"""Leadership's recognition pages."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
