@@ -104,6 +104,10 @@ class Meeting(TimeStampedModel):
     # Goes up by one at each save of the notes; a save based on an older version is a conflict.
     notes_version = models.PositiveIntegerField(default=0)
     carried_over_at = models.DateTimeField(null=True, blank=True)
+    # Who runs this meeting when the circle rotates the role (empty: the circle's lead runs it).
+    runner = models.ForeignKey(
+        "orgs.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_at"]

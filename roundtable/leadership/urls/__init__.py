@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from roundtable.leadership.urls import agreements, mission, private, recognition
+from roundtable.leadership.urls import agreements, mission, peers, private, recognition
 
 app_name = "leadership"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *mission.urlpatterns,
     *private.urlpatterns,
+    *peers.urlpatterns,
     *agreements.urlpatterns,
     *recognition.urlpatterns,
 ]
