@@ -25,8 +25,8 @@ from roundtable.circles.services import (
 )
 from roundtable.core import permissions
 from roundtable.core.form_pages import form_action, form_page, service_action
-from roundtable.meetings.history import circle_trend, meetings_consistency, trend_has_early_dip
 from roundtable.leadership.selectors.circle_panel import circle_leadership_panel
+from roundtable.meetings.history import circle_trend, meetings_consistency, trend_has_early_dip
 from roundtable.meetings.selectors import circle_schedule, circle_upcoming_meetings
 from roundtable.programs.selectors import program_get_for_user
 
