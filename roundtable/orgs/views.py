@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error
+from roundtable.leadership.selectors.member_panel import member_leadership_panel
 from roundtable.meetings.history import meetings_consistency, member_attendance_trend
 from roundtable.meetings.selectors import calendar_feed_url
 from roundtable.notifications.account_emails import member_import_send
@@ -92,6 +93,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else []
             ),
             "attendance_in_my_programs_only": attendance_programs is not None,
+            "leadership": member_leadership_panel(member=member, user=request.user),
             "nav_section": "members",
         },
     )
