@@ -28,7 +28,8 @@ if [ -z "${ENCRYPTION_KEYS:-}" ]; then
   ENCRYPTION_KEY_FILE=${ENCRYPTION_KEY_FILE:-var/encryption_key}
   if [ ! -s "$ENCRYPTION_KEY_FILE" ]; then
     mkdir -p "$(dirname "$ENCRYPTION_KEY_FILE")"
-    (umask 077 && $PY -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode(), end="")' >"$ENCRYPTION_KEY_FILE")
+    # A Fernet key: 32 random bytes in URL-safe base64.
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n' >"$ENCRYPTION_KEY_FILE")
   fi
   ENCRYPTION_KEYS=$(cat "$ENCRYPTION_KEY_FILE")
   export ENCRYPTION_KEYS

@@ -32,18 +32,28 @@ def _run_sh(tmp_path: Path, **env: str) -> list[str]:
     # their call, so run.sh (which stops when either ends) cannot stop one before it started.
     fake.write_text(
         f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\necho "$SECRET_KEY" >> {tmp_path / "keys.log"}\n'
+        f'echo "$ENCRYPTION_KEYS" >> {tmp_path / "encryption_keys.log"}\n'
         'case "$*" in *db_worker*|*runserver*) for _ in $(seq 100); do\n'
         f'  [ "$(grep -c -e db_worker -e runserver {log})" = 2 ] && exit 0; sleep 0.05;'
         " done ;; esac\n"
     )
     fake.chmod(0o755)
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"HOST", "PORT", "SITE_URL", "SECRET_KEY"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"HOST", "PORT", "SITE_URL", "SECRET_KEY", "ENCRYPTION_KEYS"}
     }
     key_file = str(tmp_path / "var" / "secret_key")
+    encryption_key_file = str(tmp_path / "var" / "encryption_key")
     subprocess.run(  # noqa: S603 - our own script, fixed arguments
         ["/bin/bash", str(ROOT / "scripts" / "run.sh")],
-        env={**clean, "PY": str(fake), "SECRET_KEY_FILE": key_file, **env},
+        env={
+            **clean,
+            "PY": str(fake),
+            "SECRET_KEY_FILE": key_file,
+            "ENCRYPTION_KEY_FILE": encryption_key_file,
+            **env,
+        },
         check=True,
         capture_output=True,
         timeout=30,
@@ -102,6 +112,28 @@ def test_a_secret_key_set_by_hand_wins(tmp_path):
     _run_sh(tmp_path, SECRET_KEY="k" * 60)
     assert _keys_seen(tmp_path) == {"k" * 60}
     assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_make_run_generates_a_private_encryption_key_on_first_start_and_keeps_it(tmp_path):
+    from cryptography.fernet import Fernet
+
+    _run_sh(tmp_path)
+    key_file = tmp_path / "var" / "encryption_key"
+    log = tmp_path / "encryption_keys.log"
+    seen = set(log.read_text().splitlines())
+    assert seen == {key_file.read_text()}
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    token = Fernet(key_file.read_text().encode()).encrypt(b"private")  # a valid Fernet key
+    log.unlink()
+    _run_sh(tmp_path)
+    assert set(log.read_text().splitlines()) == seen  # notes written before stay readable
+    assert Fernet(key_file.read_text().encode()).decrypt(token) == b"private"
+
+
+def test_an_encryption_key_set_by_hand_wins(tmp_path):
+    _run_sh(tmp_path, ENCRYPTION_KEYS="hand-set")
+    assert set((tmp_path / "encryption_keys.log").read_text().splitlines()) == {"hand-set"}
+    assert not (tmp_path / "var" / "encryption_key").exists()
 
 
 # --- every link the app writes is on SITE_URL ------------------------------------------------
