@@ -42,6 +42,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Fernet keys for the text only its author may read (newest first; README "Configuration").
 # `make run` makes one under var/ on first start; production sets its own.
 ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS", "")
+if not ENCRYPTION_KEYS and DEBUG and (VAR_DIR / "encryption_key").is_file():
+    # A development command run outside `make run` reads the key `make run` made.
+    ENCRYPTION_KEYS = [(VAR_DIR / "encryption_key").read_text().strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
