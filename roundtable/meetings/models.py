@@ -338,3 +338,50 @@ class AgendaSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MeetingRotation(TimeStampedModel):
+    """Who runs each of a circle's meetings, when the role rotates: in `order` (member ids, kept
+    in line with who is in the circle now: those who left are skipped, newcomers join the end),
+    or volunteers first and the next in order for a meeting nobody took `volunteer_days` before
+    it. Each meeting's runner is `Meeting.runner`; off, it stays empty and the lead runs it."""
+
+    class Mode(models.TextChoices):
+        OFF = "off", "Off: the lead runs every meeting"
+        IN_ORDER = "in_order", "In order: each meeting goes to the next person"
+        VOLUNTEERS_FIRST = "volunteers_first", "Volunteers first, then the next person in order"
+
+    circle = models.OneToOneField(
+        "circles.Circle", on_delete=models.CASCADE, related_name="meeting_rotation"
+    )
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.OFF)
+    order = models.JSONField(default=list, blank=True, help_text="Member ids, in turn order.")
+    # Where in `order` the next turn starts (a position, wrapping round).
+    next_index = models.PositiveIntegerField(default=0)
+    # Coming meetings whose runner volunteered (they are never dealt again).
+    volunteered = models.JSONField(default=list, blank=True)
+    volunteer_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text="Days before a meeting when, with nobody volunteering, the next in order "
+        "takes it.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mode__in=["off", "in_order", "volunteers_first"]),
+                name="meeting_rotation_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(volunteer_days__gte=1, volunteer_days__lte=14),
+                name="meeting_rotation_volunteer_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rotation of {self.circle}: {self.get_mode_display()}"
+
+    @property
+    def is_on(self) -> bool:
+        return self.mode != self.Mode.OFF

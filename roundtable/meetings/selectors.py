@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from roundtable.meetings.models import (
     Feedback,
     FeedbackReceipt,
     Meeting,
+    MeetingRotation,
     NotesRevision,
     Rsvp,
     Schedule,
@@ -40,7 +42,7 @@ def meeting_get_for_user(*, user: Any, pk: int) -> Meeting:
     The page reads its children with `meeting_agenda` and `meeting_roster`."""
     return object_get_or_404(
         Meeting.objects.select_related(
-            "circle__program__organization", "circle__lead__user", "schedule"
+            "circle__program__organization", "circle__lead__user", "schedule", "runner__user"
         ),
         pk=pk,
         can=lambda meeting: permissions.can_view_circle(user, meeting.circle),
@@ -178,6 +180,7 @@ def circle_upcoming_meetings(*, circle: Circle, now: dt.datetime | None = None, 
     now = now or timezone.now()
     return (
         circle.meetings.filter(starts_at__gte=now - dt.timedelta(hours=3))
+        .select_related("runner__user")
         .annotate(item_count=Count("agenda_items"))
         .order_by("starts_at")[:limit]
     )
@@ -272,3 +275,98 @@ def circle_slot_suggestions(
         for c in ranked
         if c.attendees
     ]
+
+
+# --- who runs each meeting (the rotating lead) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunnerLine:
+    """Who runs a meeting, as pages and emails say it."""
+
+    name: str  # empty when nobody can be named (no runner, no lead)
+    how: str  # "rotation", "volunteered" or "lead"
+
+    def describe(self) -> str:
+        if not self.name:
+            return ""
+        if self.how == "lead":
+            return f"Run by the lead, {self.name}"
+        return f"Run by {self.name} ({'volunteered' if self.how == 'volunteered' else 'rotation'})"
+
+
+def circle_rotation(*, circle: Circle) -> MeetingRotation | None:
+    """The circle's rotation, or None if it never had one (the lead runs every meeting)."""
+    return MeetingRotation.objects.filter(circle=circle).first()
+
+
+def meeting_runner_line(*, meeting: Meeting, rotation: MeetingRotation | None) -> RunnerLine:
+    """Who runs `meeting` (loaded with `runner__user` and `circle__lead__user`)."""
+    if meeting.runner_id is not None and meeting.runner is not None:
+        volunteered = rotation is not None and meeting.pk in {int(p) for p in rotation.volunteered}
+        return RunnerLine(meeting.runner.name, "volunteered" if volunteered else "rotation")
+    lead = meeting.circle.lead
+    return RunnerLine(lead.name if lead else "", "lead")
+
+
+@dataclass(frozen=True)
+class RotationOverview:
+    rotation: MeetingRotation  # unsaved (off) when the circle never had one
+    people: list[Member]  # in turn order: those who left skipped, newcomers at the end
+    next_up: Member | None  # whose turn comes next
+    upcoming: list[Meeting]  # coming meetings, with `runner_line` and `volunteered` set
+    open_for: dt.timedelta | None  # volunteers first: how long before a meeting it is dealt
+
+
+ROTATION_MEETINGS_SHOWN = 8
+# A runner is dealt at least this long before the meeting's reminder is due, so the reminder
+# names them although turns are dealt every quarter of an hour.
+BEFORE_REMINDER = dt.timedelta(hours=1)
+
+
+def rotation_deadline(*, rotation: MeetingRotation, schedule: Schedule | None) -> dt.timedelta:
+    """Volunteers first: how long before a meeting nobody volunteered for the next person in
+    order gets it (`volunteer_days`, or earlier so that the reminder names them)."""
+    lead_hours = schedule.reminder_lead_hours if schedule else 24
+    return max(
+        dt.timedelta(days=rotation.volunteer_days),
+        dt.timedelta(hours=lead_hours) + BEFORE_REMINDER,
+    )
+
+
+def rotation_overview(*, circle: Circle, now: dt.datetime | None = None) -> RotationOverview:
+    """The rotation page: the turn order, whose turn is next and who runs the coming meetings
+    (a fixed number of queries whatever the size of the circle)."""
+    now = now or timezone.now()
+    rotation = circle_rotation(circle=circle) or MeetingRotation(circle=circle)
+    members = list(
+        Member.objects.filter(
+            circle_memberships__circle=circle,
+            circle_memberships__left_on__isnull=True,
+            is_active=True,
+        )
+        .select_related("user")
+        .order_by("circle_memberships__joined_on", "circle_memberships__id")
+    )
+    by_id = {m.pk: m for m in members}
+    stored = [int(p) for p in rotation.order]
+    order = [by_id[p] for p in stored if p in by_id] + [m for m in members if m.pk not in stored]
+    next_up = None
+    if rotation.is_on and order:
+        ahead = stored[rotation.next_index :] + stored[: rotation.next_index]
+        next_up = next((by_id[p] for p in ahead if p in by_id), order[0])
+    volunteered = {int(p) for p in rotation.volunteered}
+    upcoming = list(
+        circle.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now)
+        .select_related("runner__user", "circle__lead__user")
+        .order_by("starts_at")[:ROTATION_MEETINGS_SHOWN]
+    )
+    for meeting in upcoming:
+        meeting.runner_line = meeting_runner_line(  # type: ignore[attr-defined]
+            meeting=meeting, rotation=rotation if rotation.is_on else None
+        )
+        meeting.volunteered = meeting.pk in volunteered  # type: ignore[attr-defined]
+    open_for = None
+    if rotation.mode == MeetingRotation.Mode.VOLUNTEERS_FIRST:
+        open_for = rotation_deadline(rotation=rotation, schedule=circle_schedule(circle=circle))
+    return RotationOverview(rotation, order, next_up, upcoming, open_for)

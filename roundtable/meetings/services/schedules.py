@@ -16,6 +16,7 @@ from roundtable.core.validation import full_clean_or_raise
 from roundtable.meetings.models import Meeting, Schedule
 from roundtable.meetings.services.agenda import agenda_carry_over
 from roundtable.meetings.services.changes import agenda_carry_over_undo
+from roundtable.meetings.services.rotation import rotation_assign
 from roundtable.meetings.services.series_plan import HORIZON, SchedulePlan, schedule_plan
 from roundtable.notifications.services import notifications_meeting_changed
 from roundtable.programs.services import planning_window_check
@@ -194,6 +195,7 @@ def _plan_apply(
         agenda_carry_over(meeting=change.meeting, now=now)
     for meeting in changed:
         notifications_meeting_changed(meeting=meeting, now=now)
+    rotation_assign(circle=circle, now=now)  # new meetings get their runner, if the role rotates
     return created
 
 
