@@ -261,8 +261,10 @@ def amendment_propose(request: HttpRequest, circle_pk: int) -> HttpResponse:
                 reason=form.cleaned_data.get("reason") or "",
             )
         except DomainError as exc:
-            sections_error = _sections_error(form, exc)
-            if exc.field == "based_on":
+            if exc.field != "based_on":
+                sections_error = _sections_error(form, exc)
+            else:
+                sections_error = exc.message
                 # Show what changed since the version they started from, and let them send
                 # their text again on the current one.
                 started = agreement.versions.filter(number=based_on).first()
