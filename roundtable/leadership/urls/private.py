@@ -7,7 +7,8 @@ from django.urls import URLPattern, path
 from roundtable.leadership.views import reflections, toolkit
 
 urlpatterns: list[URLPattern] = [
-    path("circles/<int:circle_pk>/lead/", toolkit.toolkit, name="toolkit"),
+    # Not circles/<pk>/lead/ itself: that is circles:lead (POST: set the lead), matched first.
+    path("circles/<int:circle_pk>/lead/toolkit/", toolkit.toolkit, name="toolkit"),
     path("circles/<int:circle_pk>/lead/reflections/", reflections.reflections, name="reflections"),
     path(
         "circles/<int:circle_pk>/lead/reflections/cadence/",
