@@ -17,6 +17,7 @@ from roundtable.api.routers import (
     commitments,
     formation,
     ideas,
+    leadership,
     me,
     meetings,
     members,
@@ -29,9 +30,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "Members, programs, circles, their meetings, their open critique (challenges, ideas, "
-        "critiques, decisions) and their commitments (requests, dates, completion, escalations), "
-        "seen with the same permissions as in the app. Authenticate with a personal API token "
-        "(`Authorization: Bearer <secret>`) or, "
+        "critiques, decisions), their commitments (requests, dates, completion, escalations), "
+        "working agreements, recognition and a lead's own notes, seen with the same permissions "
+        "as in the app. Authenticate with a personal API token (`Authorization: Bearer <secret>`) "
+        "or, "
         "here in the browser, with your signed-in session. Errors are `{detail, code}`; lists are "
         "`{items, count}` with `?page=` and `?page_size=` (at most 100)."
     ),
@@ -52,6 +54,7 @@ api.add_router("/", schedules.router)
 api.add_router("/", meetings.router)
 api.add_router("/", ideas.router)
 api.add_router("/", commitments.router)
+api.add_router("/", leadership.router)
 
 
 # Last, so it only catches what no router matched: a mistyped URL still gets the JSON error body
