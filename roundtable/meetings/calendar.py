@@ -146,6 +146,7 @@ class CalendarEvent:
     change_reason: str
     updated_at: dt.datetime
     agenda: tuple[str, ...] = ()
+    runner: str = ""  # who runs it, when the circle rotates the role
 
 
 def events_from_meetings(meetings: Iterable[Meeting]) -> list[CalendarEvent]:
@@ -162,6 +163,7 @@ def events_from_meetings(meetings: Iterable[Meeting]) -> list[CalendarEvent]:
             change_reason=m.change_reason,
             updated_at=m.updated_at,
             agenda=tuple(item.title for item in m.agenda_items.all()),
+            runner=m.runner.name if m.runner_id and m.runner else "",
         )
         for m in meetings
     ]
@@ -179,6 +181,7 @@ def events_from_queryset(meetings: QuerySet[Meeting]) -> list[CalendarEvent]:
             "sequence",
             "change_reason",
             "updated_at",
+            "runner__user__full_name",  # joined: no query more
         )
     )
     circles = {
@@ -195,7 +198,7 @@ def events_from_queryset(meetings: QuerySet[Meeting]) -> list[CalendarEvent]:
     ):
         agenda.setdefault(meeting_id, []).append(title)
     events = []
-    for pk, circle_id, starts_at, duration, status, sequence, reason, updated in rows:
+    for pk, circle_id, starts_at, duration, status, sequence, reason, updated, runner in rows:
         name, program, tzid = circles[circle_id]
         events.append(
             CalendarEvent(
@@ -210,6 +213,7 @@ def events_from_queryset(meetings: QuerySet[Meeting]) -> list[CalendarEvent]:
                 change_reason=reason,
                 updated_at=updated,
                 agenda=tuple(agenda.get(pk, ())),
+                runner=runner or "",
             )
         )
     return events
@@ -244,6 +248,8 @@ def _event_lines(
 ) -> list[str]:
     tzid = event.tzid
     description = [f"Peer circle meeting of {event.circle_name}."]
+    if event.runner and not event.cancelled:
+        description.append(f"Run by {event.runner}.")
     if event.change_reason:
         prefix = "Cancelled: " if event.cancelled else "Moved: "
         description.append(prefix + event.change_reason)

@@ -1,5 +1,5 @@
 """Forms for schedules, moving and cancelling meetings, agenda (and a program's meeting
-structure), notes, attendance, feedback and replies."""
+structure), notes, attendance, feedback and replies, and who runs each meeting (the rotation)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from roundtable.meetings.models import Attendance, Rsvp, Schedule
+from roundtable.meetings.models import Attendance, MeetingRotation, Rsvp, Schedule
 from roundtable.timeslots import WEEKDAY_NAMES
 
 
@@ -143,4 +143,33 @@ class AgendaTemplateForm(forms.Form):
         label="Steps of every meeting",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="One step per line, as “Title: what happens”. Circles see it on each meeting.",
+    )
+
+
+class RotationForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="Who runs each meeting",
+        choices=MeetingRotation.Mode.choices,
+        widget=forms.RadioSelect,
+    )
+    volunteer_days = forms.IntegerField(
+        label="Volunteers first: days before a meeting when the next in order takes it",
+        min_value=1,
+        max_value=14,
+        initial=3,
+        help_text="Earlier still if the reminder goes out before then, so it names who runs it.",
+    )
+
+
+class RotationMoveForm(forms.Form):
+    member = forms.IntegerField(min_value=1)
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class RunnerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("volunteer", "I'll run this one"), ("step_back", "Step back")]
+    )
+    back_to = forms.ChoiceField(
+        choices=[("meeting", "The meeting"), ("rotation", "The rotation")], required=False
     )

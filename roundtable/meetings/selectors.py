@@ -284,10 +284,12 @@ def circle_slot_suggestions(
 class RunnerLine:
     """Who runs a meeting, as pages and emails say it."""
 
-    name: str  # empty when nobody can be named (no runner, no lead)
-    how: str  # "rotation", "volunteered" or "lead"
+    name: str  # empty when nobody can be named
+    how: str  # "rotation", "volunteered", "lead" or "open" (rotating, nobody down for it yet)
 
     def describe(self) -> str:
+        if self.how == "open":
+            return "Nobody is down to run it yet: it is open to volunteers"
         if not self.name:
             return ""
         if self.how == "lead":
@@ -301,10 +303,13 @@ def circle_rotation(*, circle: Circle) -> MeetingRotation | None:
 
 
 def meeting_runner_line(*, meeting: Meeting, rotation: MeetingRotation | None) -> RunnerLine:
-    """Who runs `meeting` (loaded with `runner__user` and `circle__lead__user`)."""
+    """Who runs `meeting` (loaded with `runner__user` and `circle__lead__user`); `rotation` is
+    the circle's when it is on, else None."""
     if meeting.runner_id is not None and meeting.runner is not None:
         volunteered = rotation is not None and meeting.pk in {int(p) for p in rotation.volunteered}
         return RunnerLine(meeting.runner.name, "volunteered" if volunteered else "rotation")
+    if rotation is not None and not meeting.is_cancelled and meeting.starts_at > timezone.now():
+        return RunnerLine("", "open")
     lead = meeting.circle.lead
     return RunnerLine(lead.name if lead else "", "lead")
 

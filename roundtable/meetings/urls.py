@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from roundtable.meetings.views import calendar, meeting, rsvp, schedule
+from roundtable.meetings.views import calendar, meeting, rotation, rsvp, schedule
 
 app_name = "meetings"
 urlpatterns = [
     path("circles/<int:circle_pk>/schedule/", schedule.schedule_edit, name="schedule"),
+    path("circles/<int:circle_pk>/rotation/", rotation.rotation_page, name="rotation"),
+    path("circles/<int:circle_pk>/rotation/order/", rotation.rotation_move, name="rotation_move"),
     path("meetings/<int:pk>/", meeting.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/runner/", rotation.meeting_runner, name="runner"),
     path(
         "programs/<int:program_pk>/agenda-template/",
         schedule.agenda_template_edit,

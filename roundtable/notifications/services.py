@@ -31,6 +31,7 @@ from roundtable.circles.models import CircleMembership
 from roundtable.meetings.calendar import Invitee, meeting_invitation_ics
 from roundtable.meetings.models import Meeting
 from roundtable.meetings.rsvp import rsvp_token
+from roundtable.meetings.selectors import circle_rotation, meeting_runner_line
 from roundtable.notifications.digest import notice_digest_message
 from roundtable.notifications.models import (
     CommitmentEmails,
@@ -395,6 +396,7 @@ def notification_deliver(
         "ends": _local(meeting.ends_at, member),
         "time_zone": member.time_zone,
         "agenda": list(meeting.agenda_items.filter(done=False)),
+        "runner_line": _runner_line(meeting) if notification.kind == "reminder" else None,
         "url": page,
         "profile_url": settings.SITE_URL + reverse("orgs:profile"),
         "yes_url": _rsvp_url(meeting, member, "yes"),
@@ -417,6 +419,14 @@ def notification_deliver(
         message.attach(f"meeting-{meeting.pk}.ics", ics, f"text/calendar; method={method}")
     _send(message, notification=notification, connection=connection)
     return True
+
+
+def _runner_line(meeting: Meeting) -> str:
+    """Who runs the meeting, for its reminder: whoever's turn it is, or the lead."""
+    rotation = circle_rotation(circle=meeting.circle)
+    return meeting_runner_line(
+        meeting=meeting, rotation=rotation if rotation and rotation.is_on else None
+    ).describe()
 
 
 def _rsvp_url(meeting: Meeting, member: Member, response: str) -> str:

@@ -45,6 +45,7 @@ from roundtable.meetings.selectors import (
     meeting_replies,
     meeting_roster,
 )
+from roundtable.meetings.views.rotation import meeting_runner_context
 from roundtable.orgs.models import Member
 
 
@@ -114,6 +115,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             if permissions.can_ask_for_commitment(request.user, circle)
             else None
         ),
+        # Who runs it (the rotating lead), and a volunteer's "I'll run this one".
+        **meeting_runner_context(request, meeting, me),
         "nav_section": "programs",
     }
 
