@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from roundtable.circles.lead_hooks import lead_changed
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.core.errors import DomainError
 from roundtable.core.validation import full_clean_or_raise
@@ -103,6 +104,7 @@ def circle_remove_member(
     if circle.lead_id == member.pk:
         circle.lead = None
         circle.save(update_fields=["lead", "updated_at"])
+        lead_changed(circle, member.pk)
     return membership
 
 
@@ -113,8 +115,10 @@ def circle_set_lead(*, circle: Circle, lead: Member | None) -> Circle:
         and not circle.memberships.filter(member=lead, left_on__isnull=True).exists()
     ):
         raise DomainError(f"{lead} must be a member of {circle} to lead it.", field="lead")
+    previous_lead_id = circle.lead_id
     circle.lead = lead
     circle.save(update_fields=["lead", "updated_at"])
+    lead_changed(circle, previous_lead_id)
     return circle
 
 

@@ -8,3 +8,11 @@ class LeadershipConfig(AppConfig):
     name = "roundtable.leadership"
     label = "leadership"
     verbose_name = "Peer leadership"
+
+    def ready(self) -> None:
+        # Circles sit below leadership: they announce a change of lead through their hooks, and
+        # the toolkit welcomes the new lead.
+        from roundtable.circles.lead_hooks import lead_changed_register
+        from roundtable.leadership.services.onboarding import lead_welcome
+
+        lead_changed_register(lead_welcome)
