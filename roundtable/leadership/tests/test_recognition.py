@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from roundtable.circles.models import Circle
 from roundtable.circles.services import circle_add_member
 from roundtable.commitments.models import Commitment
 from roundtable.core.errors import DomainError
@@ -70,7 +71,7 @@ def _critique(idea: Idea, author: Member | None, *, decided: bool = True) -> Cri
     return critique
 
 
-def _done(circle, owner: Member, title: str = "Call five customers") -> Commitment:  # type: ignore[no-untyped-def]
+def _done(circle: Circle, owner: Member, title: str = "Call five customers") -> Commitment:
     return Commitment.objects.create(
         circle=circle,
         owner=owner,
@@ -343,7 +344,8 @@ def test_giving_through_the_form(personas: Personas) -> None:
     recognition = Recognition.objects.get()
     assert response.status_code == 302
     assert response["Location"].endswith(f"#recognition-{recognition.pk}")
-    assert recognition.idea == idea and recognition.given_by == _m(personas, "lead")
+    assert recognition.idea == idea
+    assert recognition.given_by == _m(personas, "lead")
 
 
 def test_the_form_refuses_a_mismatched_item_with_a_reason(personas: Personas) -> None:
@@ -408,8 +410,8 @@ def test_the_manager_sees_only_what_was_shared(personas: Personas) -> None:
     # And someone else's manager sees none of it.
     other = Client()
     other.force_login(_peer(personas).user)
-    text = other.get(reverse("orgs:member_detail", args=[_m(personas, "member").pk]))
-    assert "Shared with my manager" not in text.content.decode()
+    seen = other.get(reverse("orgs:member_detail", args=[_m(personas, "member").pk]))
+    assert "Shared with my manager" not in seen.content.decode()
 
 
 def test_circle_page_shows_the_latest_three_and_the_button(personas: Personas) -> None:
@@ -417,7 +419,8 @@ def test_circle_page_shows_the_latest_three_and_the_button(personas: Personas) -
         _give(personas, message=f"Thanks number {n}")
     circle_url = reverse("circles:detail", args=[personas.circle.pk])
     text = _client(personas, "member").get(circle_url).content.decode()
-    assert "Thanks number 3" in text and "Thanks number 1" in text
+    assert "Thanks number 3" in text
+    assert "Thanks number 1" in text
     assert "Thanks number 0" not in text
     assert "Recognise a peer" in text
     assert "Recognise a peer" not in _client(personas, "sponsor").get(circle_url).content.decode()

@@ -76,7 +76,11 @@ def recognition_new(request: HttpRequest, circle_pk: int) -> HttpResponse:
         return redirect(wall)
     me = permissions.acting_member(request.user, circle.program.organization_id)
     people = [p for p in recognition_recipients(circle=circle) if p.pk != me.pk]
-    items = linkable_items(circle=circle)
+    # One's own idea or commitment is not on offer: recognition is for someone else.
+    items = {
+        kind: [i for i in listed if i.person_id != me.pk]
+        for kind, listed in linkable_items(circle=circle).items()
+    }
     initial = _prefill(request, [p.pk for p in people])
     if "item" in initial and "recipient" not in initial:
         # The item's person, when the link came from the item's page.
