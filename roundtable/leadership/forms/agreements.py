@@ -26,7 +26,7 @@ class SectionForm(forms.Form):
         label="What we agree",
         required=False,
         max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 

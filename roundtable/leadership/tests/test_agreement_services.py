@@ -176,7 +176,7 @@ def test_someone_outside_the_circle_cannot_acknowledge(personas):
 
 
 def test_a_new_version_tells_each_member_and_the_lead_but_not_whoever_made_it(personas):
-    newcomer = MemberFactory(organization=personas.organization)
+    newcomer = MemberFactory.create(organization=personas.organization)
     circle_add_member(circle=personas.circle, member=newcomer)
     v1 = _draft(personas)
     assert _told(NoticeKind.AGREEMENT_CHANGED) == sorted(

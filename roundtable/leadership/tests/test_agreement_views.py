@@ -423,7 +423,7 @@ def test_a_new_member_sees_the_agreement_to_read_and_agree_on_the_circle_page(pe
     for name in ("lead", "member"):
         agreement_acknowledge(circle=personas.circle, member=personas.members[name], number=1)
     assert "all 2 agreed" in _circle_page(_client(users["member"]), personas)
-    newcomer = MemberFactory(organization=personas.organization)
+    newcomer = MemberFactory.create(organization=personas.organization)
     circle_add_member(circle=personas.circle, member=newcomer)
     page = _circle_page(_client(newcomer.user), personas)
     assert "Your circle's working agreement (version 1): read and agree" in page
@@ -445,7 +445,7 @@ def test_the_agreement_page_costs_the_same_as_members_versions_and_amendments_gr
         latest = AgreementVersion.objects.get(number=1)
         people = []
         for _ in range(4):
-            newcomer = MemberFactory(organization=personas.organization)
+            newcomer = MemberFactory.create(organization=personas.organization)
             circle_add_member(circle=personas.circle, member=newcomer)
             people.append(newcomer)
         for n in range(3):
@@ -469,7 +469,7 @@ def test_the_circle_page_costs_the_same_as_members_and_acknowledgements_grow(per
 
     def grow() -> None:
         for _ in range(3):
-            newcomer = MemberFactory(organization=personas.organization)
+            newcomer = MemberFactory.create(organization=personas.organization)
             circle_add_member(circle=personas.circle, member=newcomer)
             agreement_acknowledge(circle=personas.circle, member=newcomer, number=1)
 
