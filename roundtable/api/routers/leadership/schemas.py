@@ -122,8 +122,8 @@ class AgreementVersionOut(Schema):
     change_note: str
 
     @staticmethod
-    def resolve_written_at(obj: AgreementVersion) -> dt.datetime:
-        return obj.created_at
+    def resolve_written_at(obj: AgreementVersion | dict[str, Any]) -> dt.datetime:
+        return obj["written_at"] if isinstance(obj, dict) else obj.created_at
 
 
 class AgreementOut(AgreementVersionOut):
