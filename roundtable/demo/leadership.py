@@ -1,4 +1,5 @@
-"""The demo lead's toolkit, lived in: what Anvil's people share with their circles (and their
+"""The demo lead's toolkit, lived in: the welcome, introduction and Anvil's mission written
+together (leadership_mission); what Anvil's people share with their circles (and their
 busy periods), Anvil's working agreement drafted from the templates, agreed, amended into a
 second version that one person (the demo member) has still to agree to, with another amendment
 open; the meeting role rotating in order since seven weeks, so past and coming meetings name
@@ -23,6 +24,7 @@ from django.utils import timezone
 from roundtable.circles.models import Circle
 from roundtable.commitments.models import BusyPeriod, Commitment
 from roundtable.commitments.services.busy import busy_period_add
+from roundtable.demo.leadership_mission import demo_mission_seed
 from roundtable.demo.leadership_private import Clock, demo_private_seed
 from roundtable.ideas.models import Critique, Idea, Stage
 from roundtable.leadership.agreement_templates import TEMPLATES_BY_KEY
@@ -102,6 +104,7 @@ def demo_leadership_seed(
     anvil = by_name["Anvil"]
     clock = Clock(now=timezone.now(), today=today, zone=ZoneInfo(anvil.time_zone))
     people = _anvil_people(anvil, member=member)
+    demo_mission_seed(clock=clock, circles=circles, anvil=anvil, people=people)
     _sharing(clock, people)
     _agreement(clock, anvil, people)
     held = _rotation(clock, anvil, people)
@@ -332,7 +335,7 @@ def _recognition(
             "",
             "Swapped two of my night shifts so I could make the circle's meeting about the "
             "trap idea, without my asking twice.",
-            5,
+            2,
         ),
     ]
     for circle, giver, recipient, kind, item, message, ago in given:

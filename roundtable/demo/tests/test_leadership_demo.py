@@ -20,6 +20,9 @@ from roundtable.circles.models import Circle
 from roundtable.demo.organisation import DemoResult, demo_seed
 from roundtable.leadership.models import (
     AgreementAmendment,
+    LeadOnboarding,
+    Mission,
+    MissionLine,
     PeerNote,
     Recognition,
     Reflection,
@@ -28,6 +31,7 @@ from roundtable.leadership.models import (
     WorkingAgreement,
 )
 from roundtable.meetings.models import Meeting, MeetingRotation
+from roundtable.notifications.models import Notice, NoticeKind
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +80,24 @@ def _private_texts(demo: DemoResult) -> list[str]:
         texts += [note.goals, note.needs, note.load, note.support]
     texts += [plan.next_step for plan in SupportPlan.objects.filter(author=lead)]
     return [text[:50] for text in texts if len(text) >= 30]
+
+
+def test_the_mission_was_written_together_and_the_lead_finished_her_introduction(demo):
+    lead, anvil = demo.people["lead"], _anvil(demo)
+    lines = MissionLine.objects.filter(circle=anvil)
+    assert lines.values("author").distinct().count() == 5  # every one of them proposed a line
+    current = Mission.objects.filter(circle=anvil).first()
+    assert current is not None
+    assert current.number == 2
+    assert current.acknowledgements.count() == 4  # one has yet to read version 2
+    onboarding = LeadOnboarding.objects.get(circle=anvil, lead=lead)
+    assert onboarding.finished_on is not None
+    assert onboarding.finished_on < timezone.localdate() - dt.timedelta(days=90)
+    welcome = Notice.objects.get(member=lead, kind=NoticeKind.LEAD_WELCOME)
+    assert welcome.read_at is not None
+
+    page = _page(_as(demo, "lead"), reverse("leadership:mission", args=[anvil.pk]))
+    assert current.text.splitlines()[-1] in page
 
 
 def test_the_lead_writes_reflections_over_months_and_is_prompted_to_revisit(demo):
