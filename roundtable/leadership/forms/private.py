@@ -56,7 +56,7 @@ class PeerNoteForm(forms.Form):
 
 class SupportPlanForm(forms.Form):
     approach = forms.ChoiceField(label="Approach", choices=SupportPlan.Approach.choices)
-    next_step = forms.CharField(label="Next step", widget=_area(2))
+    next_step = forms.CharField(label="Next step", widget=_area(3))
     review_on = forms.DateField(
         label="Review on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -104,7 +104,7 @@ def test_a_reflection_shows_beside_the_questions_next_time(personas):
     assert response.status_code == 302
     assert Reflection.objects.get().leader == "Someone who listens first"
     page = _text(lead.get(url))
-    assert "What kind of leader do you want to be? Last time (" in page
+    assert "What kind of leader do you want to be? Last time, " in page
     assert "Someone who listens first" in page
     assert lead.post(url, {"leader": "", "goals": "", "outcomes": ""}).status_code == 400
     assert Reflection.objects.count() == 1
