@@ -108,9 +108,14 @@ def mission_assemble(
             f"Version {latest} of the mission was assembled while you were writing: "
             "read it, then assemble yours from there."
         )
-    for line in lines:
-        if line.circle_id != circle.pk or line.withdrawn_on is not None:
-            raise DomainError("Choose among the lines proposed and not withdrawn.", field="lines")
+    # Read again under the lock: a line withdrawn since the form was shown is not used.
+    chosen = {line.pk for line in lines}
+    lines = list(
+        MissionLine.objects.filter(pk__in=chosen, circle=circle, withdrawn_on__isnull=True)
+    )
+    if len(lines) != len(chosen):
+        raise DomainError("Choose among the lines proposed and not withdrawn.", field="lines")
+    lines.sort(key=lambda line: (line.created_at, line.pk))
     text = "\n".join(part.strip() for part in text.strip().splitlines())
     if not text:
         text = "\n".join(line.text for line in lines)
