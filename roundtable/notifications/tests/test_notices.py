@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from roundtable.core.errors import DomainError
 from roundtable.notifications.models import (
@@ -267,8 +268,8 @@ def test_the_profile_lists_each_kind_with_its_help_and_saves_the_choice(client, 
     page = client.get(reverse("orgs:profile")).content.decode()
     assert "<legend>Notices</legend>" in page
     for kind, label in NoticeKind.choices:
-        assert label in page
-        assert NOTICE_KIND_HELP[kind] in page
+        assert escape(label) in page
+        assert escape(NOTICE_KIND_HELP[kind]) in page
     client.post(
         reverse("notifications:preferences"),
         {"reminders": "on", "notice_idea_critiqued": "off", "notice_trial_review_due": "app"},
