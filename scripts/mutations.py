@@ -16,6 +16,7 @@ two mutated files ever meet.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import py_compile
 import queue
@@ -369,8 +370,30 @@ def tree_copy(dest: Path) -> Path:
     return dest
 
 
-def apply_and_test(mutation: Mutation, *, full: bool, root: Path = ROOT) -> tuple[bool, float, str]:
-    """(caught, seconds, how it was caught or why not), the tree at `root` mutated meanwhile."""
+def migration_sources() -> set[str]:
+    """The files that decide what migrating builds: every migration and each project module a
+    migration imports."""
+    sources = set()
+    for migration in ROOT.glob("roundtable/*/migrations/*.py"):
+        sources.add(str(migration.relative_to(ROOT)))
+        for node in ast.walk(ast.parse(migration.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith("roundtable."):
+                    module = Path(*name.split("."))
+                    package = module / "__init__.py"
+                    sources.add(str(package if (ROOT / package).exists() else f"{module}.py"))
+    return sources
+
+
+def apply_and_test(
+    mutation: Mutation, *, full: bool, root: Path = ROOT, template: Path | None = None
+) -> tuple[bool, float, str]:
+    """(caught, seconds, how it was caught or why not), the tree at `root` mutated meanwhile.
+    `template`: where the migrated test database is kept between runs (roundtable/testing/
+    migrated_db.py), for a mutation that cannot change what migrating builds."""
     path = root / mutation.path
     source = mutated = path.read_text(encoding="utf-8")
     for original, replacement in mutation.pieces():
@@ -398,8 +421,12 @@ def apply_and_test(mutation: Mutation, *, full: bool, root: Path = ROOT) -> tupl
             "no:cacheprovider",
         ]
         command += [] if full else list(mutation.tests)
+        env = dict(os.environ)
+        env.pop("ROUNDTABLE_TEST_DB_TEMPLATE", None)
+        if template is not None and mutation.path not in migration_sources():
+            env["ROUNDTABLE_TEST_DB_TEMPLATE"] = str(template)
         run = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            command, cwd=root, capture_output=True, text=True, timeout=900, check=False
+            command, cwd=root, env=env, capture_output=True, text=True, timeout=900, check=False
         )
     finally:
         path.write_text(source, encoding="utf-8")
@@ -431,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs = max(1, min(args.jobs, len(chosen)))
     survived = 0
     with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
+        # The runs migrate the test database once (the first to get there) and copy it after.
+        template = Path(scratch) / "migrated.sqlite3"
         roots: queue.Queue[Path] = queue.Queue()
         for n in range(jobs):  # one tree per job: a mutated file is only ever seen by its job
             roots.put(ROOT if jobs == 1 else tree_copy(Path(scratch) / str(n)))
@@ -438,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         def run(m: Mutation) -> tuple[Mutation, bool, float, str]:
             root = roots.get()
             try:
-                return (m, *apply_and_test(m, full=args.full, root=root))
+                return (m, *apply_and_test(m, full=args.full, root=root, template=template))
             finally:
                 roots.put(root)
 
