@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,7 +54,8 @@ def peer_page(
     if shared is not None and shared.share_busy_periods:
         today = timezone.localdate(now, ZoneInfo(circle.time_zone))
         busy = list(BusyPeriod.objects.filter(member=peer, ends_on__gte=today))
-    plans = labelled(SupportPlan.objects.filter(**mine).order_by("closed_on", "review_on", "id"))
+    open_first = F("closed_on").asc(nulls_first=True)
+    plans = labelled(SupportPlan.objects.filter(**mine).order_by(open_first, "review_on", "id"))
     return {
         "note": PeerNote.objects.filter(**mine).first(),
         "shared": shared,

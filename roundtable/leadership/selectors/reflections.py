@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
@@ -98,6 +98,6 @@ def my_notes_circle(*, user: Any, circle_pk: int) -> CircleNotes:
         plans=labelled(
             SupportPlan.objects.filter(**mine)
             .select_related("peer__user")
-            .order_by("closed_on", "review_on", "id")
+            .order_by(F("closed_on").asc(nulls_first=True), "review_on", "id")
         ),
     )

@@ -262,7 +262,8 @@ def agreement_acknowledge(
     if number != latest.number:
         raise DomainError(
             f"You read version {number}, but the agreement is now at version {latest.number}. "
-            f"Read version {latest.number} (what changed is shown) and agree to that one."
+            f"Read version {latest.number} (what changed is shown) and agree to that one.",
+            field="version",
         )
     if member.pk not in {m.pk for m in agreement_people(circle=circle)}:
         raise DomainError("Only the circle's members and its lead agree to its agreement.")
