@@ -347,6 +347,48 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    local = now.astimezone(dt.UTC)\n",
         ("roundtable/notifications/tests/test_digest.py",),
     ),
+    Mutation(
+        "next-lead-reads-old-notes",
+        "a new lead reads the previous lead's private note on a peer",
+        "roundtable/leadership/selectors/peers.py",
+        'mine = {"author": lead, "circle": circle, "peer": peer}',
+        'mine = {"circle": circle, "peer": peer}',
+        (
+            "roundtable/leadership/tests/test_private_privacy.py::"
+            "test_the_next_lead_starts_blank_and_the_former_lead_reads_only",
+        ),
+    ),
+    Mutation(
+        "private-note-any-reader",
+        "another person's API token reads a lead's support plan",
+        "roundtable/core/permissions.py",
+        "return me is not None and me.pk == note.author_id",
+        "return me is not None",
+        (
+            "roundtable/api/tests/test_leadership_api.py::test_no_other_token_reaches_the_leads_notes",
+        ),
+    ),
+    Mutation(
+        "agreement-old-version-ack",
+        "a member agrees to an old version of the working agreement and counts as agreeing now",
+        "roundtable/leadership/services/agreements.py",
+        "if number != latest.number:",
+        "if number > latest.number:",
+        ("roundtable/leadership/tests/test_agreement_services.py",),
+    ),
+    Mutation(
+        "private-text-in-clear",
+        "a database dump shows a lead's reflections and notes in clear",
+        "roundtable/core/crypto.py",
+        "return encrypt(str(value))",
+        "return str(value)",
+        (
+            "roundtable/core/tests/test_crypto.py",
+            "roundtable/leadership/tests/test_private_privacy.py::"
+            "test_the_raw_database_holds_none_of_the_words_in_clear",
+        ),
+        also=(("return decrypt(value)", "return value"),),
+    ),
 )
 
 
