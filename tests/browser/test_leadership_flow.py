@@ -59,7 +59,7 @@ class Flow:
 
     def as_(self, email: str) -> Any:
         if email not in self.pages:
-            context = self.browser.new_context(viewport=self.viewport)
+            context = self.browser.new_context(viewport=self.viewport, locale="en-GB")
             context.add_cookies([session_cookie(self.base_url, email)])
             page = context.new_page()
             page.set_default_timeout(15_000)
@@ -96,8 +96,8 @@ def test_new_lead_mission_reflection_peer_agreement_recognition(
     )
     others = [p for p in people if p.pk not in (daniel.pk, aisha.pk)]
     assert len(others) >= 3, "the demo's Anvil has three peers besides Aisha and Daniel"
-    ed, fi = others[0], others[1]  # ed acknowledges the mission; fi is recognised
-    peer = others[2]  # Daniel's note and support plan
+    # By name: one acknowledges the mission, one is recognised, one gets Daniel's note and plan.
+    acknowledger, recipient, peer = others[:3]
     today = timezone.localdate(timezone.now(), ZoneInfo(anvil.time_zone))
     url = live_server.url
     circle_url = url + reverse("circles:detail", args=[anvil.pk])
@@ -149,17 +149,17 @@ def test_new_lead_mission_reflection_peer_agreement_recognition(
         assert mission.number == 3
         assert mission.text.endswith(LINE)
         expect(page.locator("#current-title")).to_contain_text("Version 3")
-        ed_page = flow.as_(ed.user.email)
-        ed_page.goto(circle_url)
-        ed_page.locator("#mission").get_by_role("button", name="I acknowledge version 3").click()
-        expect(ed_page.locator("#mission blockquote")).to_contain_text(LINE)
-        # The assembler is asked too: Ed is the first to acknowledge version 3.
-        expect(ed_page.locator("#mission")).to_contain_text(
+        their_page = flow.as_(acknowledger.user.email)
+        their_page.goto(circle_url)
+        their_page.locator("#mission").get_by_role("button", name="I acknowledge version 3").click()
+        expect(their_page.locator("#mission blockquote")).to_contain_text(LINE)
+        # The assembler is asked too: the peer is the first to acknowledge version 3.
+        expect(their_page.locator("#mission")).to_contain_text(
             f"Version 3 · 1 of {len(people)} acknowledged"
         )
-        expect(ed_page.get_by_text("You acknowledged version 3 of the mission.")).to_be_visible()
-        assert mission.acknowledgements.filter(member=ed).exists()
-        flow.shot(ed_page, "mission-circle")
+        expect(their_page.get_by_text("You acknowledged version 3 of the mission.")).to_be_visible()
+        assert mission.acknowledgements.filter(member=acknowledger).exists()
+        flow.shot(their_page, "mission-circle")
 
         # 3. A reflection, dated today.
         page.goto(circle_url)
@@ -178,7 +178,7 @@ def test_new_lead_mission_reflection_peer_agreement_recognition(
 
         # 4. A peer's page from the hub: a note with a promotion goal, its suggestion taken.
         page.goto(toolkit_url)
-        page.locator("#external-clarity").get_by_role("link", name=peer.name).first.click()
+        page.locator("#external-clarity").get_by_role("link", name=peer.name, exact=True).click()
         take = page.locator("#suggestions a[href='?take=promotion#new-plan']")
         expect(page.get_by_role("heading", level=1)).to_have_text(peer.name)
         expect(take).to_have_count(0)
@@ -229,24 +229,26 @@ def test_new_lead_mission_reflection_peer_agreement_recognition(
 
         # 6. Daniel recognises a peer; the wall, the circle page and the recipient's notices.
         page.locator("#recognition").get_by_role("button", name="Recognise a peer").click()
-        page.get_by_label("Who").select_option(str(fi.pk))
+        page.get_by_label("Who").select_option(str(recipient.pk))
         page.get_by_label(re.compile(r"^For\b")).select_option(Recognition.Kind.OTHER)
         page.get_by_label("What they did, and why it mattered").fill(THANKS)
         flow.shot(page, "recognise-form")
         page.get_by_role("button", name="Recognise").click()
-        recognition = Recognition.objects.get(circle=anvil, given_by=daniel, recipient=fi)
+        recognition = Recognition.objects.get(circle=anvil, given_by=daniel, recipient=recipient)
         card = page.locator(f"#recognition-{recognition.pk}")
         expect(card).to_contain_text(THANKS)
         expect(card).to_contain_text(f"From {daniel.name}")
         flow.shot(page, "wall")
         page.goto(circle_url)
         expect(page.locator("#recognition")).to_contain_text(THANKS)
-        fi_page = flow.as_(fi.user.email)
-        fi_page.goto(url + reverse("notifications:notices"))
-        told = fi_page.get_by_role("link", name=f"{daniel.name} recognised you in {anvil.name}")
+        recipient_page = flow.as_(recipient.user.email)
+        recipient_page.goto(url + reverse("notifications:notices"))
+        told = recipient_page.get_by_role(
+            "link", name=f"{daniel.name} recognised you in {anvil.name}"
+        )
         expect(told).to_be_visible()
-        assert Notice.objects.filter(member=fi, kind=NoticeKind.RECOGNISED).exists()
-        flow.shot(fi_page, "recognised")
+        assert Notice.objects.filter(member=recipient, kind=NoticeKind.RECOGNISED).exists()
+        flow.shot(recipient_page, "recognised")
 
         # 7. Privacy: the toolkit's address is not found for the coordinator nor for Aisha, who
         # led Anvil before and still reads her own notes, read only.
