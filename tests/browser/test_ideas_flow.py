@@ -221,6 +221,8 @@ def test_a_challenge_goes_from_posed_to_an_adopted_idea(
             "we topped them up by phone."
         )
         trial_section.get_by_role("button", name="Record the outcome").click()
+        # The form's own radio says "Met the measure" too: wait for the page after the save.
+        expect(page.locator("#idea-trial summary")).to_contain_text("Correct the outcome")
         expect(page.locator("#idea-trial")).to_contain_text("Met the measure")
         flow.shot(page, "outcome", page.locator("#idea-decisions"))
 
