@@ -67,7 +67,7 @@ class Flow:
         return self.pages[email]
 
     def shot(self, page: Any, step: str) -> None:
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         assert overflow(page) <= 0, f"{step}: wider than {self.width} px"
         path = self.artifacts / f"lflow-{step}-{self.width}.png"
         page.screenshot(path=str(path), full_page=True)
