@@ -52,6 +52,22 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
+def operations_tagged(schema: dict[str, Any], tag: str) -> list[tuple[str, str]]:
+    """(method, path) of every operation in the OpenAPI `schema` with `tag`."""
+    return [
+        (method, path)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+        if tag in op.get("tags", [])
+    ]
+
+
+def assert_needs_authentication(method: str, url: str) -> None:
+    """A request with neither a token nor a session is a 401, whatever the endpoint."""
+    response = getattr(Client(), method)(url, {}, content_type="application/json")
+    assert_error(response, 401, "unauthorized")
+
+
 def managers_only(ok: int) -> list[tuple[str, int]]:
     """Expected statuses of a change only the program's coordinators and admins may make: `ok`
     for them, 403 for the others who see the object, 404 for the outsider who does not."""

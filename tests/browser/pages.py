@@ -3,6 +3,7 @@ it fits a phone's width, and axe-core finds nothing against WCAG 2.1 A/AA or bes
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,59 @@ def axe_violations(page: Any) -> list[str]:
 def overflow(page: Any) -> int:
     """How many pixels the page is wider than the viewport (0 when it fits)."""
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+SHOTS = Path("/tmp/shots")  # noqa: S108 (copies to look at; nothing reads them back)
+
+
+class Flow:
+    """A story told by several people in one browser, each in their own context (signed in with
+    their session cookie, or signed out with an empty email), all at the same width. Each step's
+    screenshot lands in artifacts/ and /tmp/shots/ as `<prefix>-<step>-<width>.png`, and the page
+    must fit the width. `settle` is the load state a screenshot waits for: "networkidle" where
+    htmx swaps parts of the page after it loads."""
+
+    def __init__(
+        self,
+        browser: Any,
+        base_url: str,
+        viewport: dict[str, int],
+        artifacts: Path,
+        *,
+        prefix: str,
+        settle: str = "load",
+        locale: str | None = None,
+    ):
+        self.browser, self.base_url, self.viewport = browser, base_url, viewport
+        self.artifacts, self.width = artifacts, viewport["width"]
+        self.prefix, self.settle, self.locale = prefix, settle, locale
+        self.pages: dict[str, Any] = {}
+
+    def as_(self, email: str) -> Any:
+        if email not in self.pages:
+            options: dict[str, Any] = {"viewport": self.viewport}
+            if self.locale:
+                options["locale"] = self.locale
+            context = self.browser.new_context(**options)
+            if email:
+                context.add_cookies([session_cookie(self.base_url, email)])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            self.pages[email] = page
+        return self.pages[email]
+
+    def shot(self, page: Any, step: str, locator: Any = None) -> None:
+        """A screenshot of the page (or one part of it)."""
+        page.wait_for_load_state(self.settle)
+        assert overflow(page) <= 0, f"{step}: wider than {self.width} px"
+        path = self.artifacts / f"{self.prefix}-{step}-{self.width}.png"
+        if locator is not None:
+            locator.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True)
+        SHOTS.mkdir(exist_ok=True)
+        shutil.copy(path, SHOTS / path.name)
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()

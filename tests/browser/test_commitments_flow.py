@@ -11,9 +11,6 @@ services with their `now`. Screenshots land in artifacts/ and /tmp/shots/ (cflow
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,45 +24,13 @@ from roundtable.commitments.services import commitments as services
 from roundtable.commitments.services.escalations import escalation_owner_side, escalation_raise
 from roundtable.commitments.services.nudge_emails import _item
 from roundtable.orgs.models import Member
-from tests.browser.pages import DESKTOP, PHONE, overflow, persona_emails, session_cookie
+from tests.browser.pages import DESKTOP, PHONE, Flow, persona_emails
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")  # noqa: S108 (copies to look at; nothing reads them back)
 TITLE = "Check the pressure relief valves on the Vireo 24 installs"
 MOVE_REASON = "The valve supplier's data sheet arrives next week; I need it to check the batch."
 NUDGE_REASON = "Two of the installs are in the recall area, so I visit them with the recall."
-
-
-class Flow:
-    """One browser context per person (or one signed out), all at the same width."""
-
-    def __init__(self, browser: Any, base_url: str, viewport: dict[str, int], artifacts: Path):
-        self.browser, self.base_url, self.viewport = browser, base_url, viewport
-        self.artifacts, self.width = artifacts, viewport["width"]
-        self.pages: dict[str, Any] = {}
-
-    def as_(self, email: str) -> Any:
-        if email not in self.pages:
-            context = self.browser.new_context(viewport=self.viewport)
-            if email:
-                context.add_cookies([session_cookie(self.base_url, email)])
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            self.pages[email] = page
-        return self.pages[email]
-
-    def shot(self, page: Any, step: str) -> None:
-        page.wait_for_load_state("networkidle")
-        assert overflow(page) <= 0, f"{step}: wider than {self.width} px"
-        path = self.artifacts / f"cflow-{step}-{self.width}.png"
-        page.screenshot(path=str(path), full_page=True)
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-
-    def close(self) -> None:
-        for page in self.pages.values():
-            page.context.close()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
@@ -90,7 +55,7 @@ def test_ask_date_move_nudge_escalate_resolve(live_server, demo, browser, artifa
     assert sponsor is not None
     today = timezone.localdate()
     url = live_server.url
-    flow = Flow(browser, url, viewport, artifacts)
+    flow = Flow(browser, url, viewport, artifacts, prefix="cflow", settle="networkidle")
     try:
         # The lead asks the member: no date, the owner chooses it.
         lead_page = flow.as_(emails["lead"])

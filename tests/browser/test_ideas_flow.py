@@ -7,9 +7,6 @@ Screenshots of each step land in artifacts/ and /tmp/shots/ (flow-<step>-<width>
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -19,11 +16,10 @@ from playwright.sync_api import expect
 from roundtable.circles.models import Circle
 from roundtable.ideas.models import Idea, Stage, TemperatureVote, Trial
 from roundtable.orgs.models import Member
-from tests.browser.pages import DESKTOP, PHONE, overflow, persona_emails, session_cookie
+from tests.browser.pages import DESKTOP, PHONE, Flow, persona_emails
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")  # noqa: S108 (copies to look at; nothing reads them back)
 TITLE = "Boiler pressure drops a week after the annual service"
 SUMMARY = "Re-check the pressure by phone three days after every annual service"
 CONCERN = (
@@ -34,41 +30,6 @@ STRENGTH = (
     "Most drops come from a slow leak at the filling loop, which a three-day check catches "
     "before the customer loses heating."
 )
-
-
-class Flow:
-    """One browser context per person, all at the same width; screenshots named by step."""
-
-    def __init__(self, browser: Any, base_url: str, viewport: dict[str, int], artifacts: Path):
-        self.browser, self.base_url, self.viewport = browser, base_url, viewport
-        self.artifacts, self.width = artifacts, viewport["width"]
-        self.pages: dict[str, Any] = {}
-
-    def as_(self, email: str) -> Any:
-        if email not in self.pages:
-            context = self.browser.new_context(viewport=self.viewport)
-            context.add_cookies([session_cookie(self.base_url, email)])
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            self.pages[email] = page
-        return self.pages[email]
-
-    def shot(self, page: Any, step: str, locator: Any = None) -> None:
-        """A screenshot of the page (or one part of it), with its copy in /tmp/shots; and the
-        page must fit the phone's width."""
-        page.wait_for_load_state("networkidle")  # htmx has swapped and settled
-        assert overflow(page) <= 0, f"{step}: wider than {self.width} px"
-        path = self.artifacts / f"flow-{step}-{self.width}.png"
-        if locator is not None:
-            locator.screenshot(path=str(path))
-        else:
-            page.screenshot(path=str(path), full_page=True)
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-
-    def close(self) -> None:
-        for page in self.pages.values():
-            page.context.close()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
@@ -88,7 +49,7 @@ def test_a_challenge_goes_from_posed_to_an_adopted_idea(
     )
     critic, voter = others[0], others[1]
     author = Member.objects.get(user__email=author_email)
-    flow = Flow(browser, live_server.url, viewport, artifacts)
+    flow = Flow(browser, live_server.url, viewport, artifacts, prefix="flow", settle="networkidle")
     url = live_server.url
     try:
         # The lead poses a challenge to the circle.

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,11 +27,10 @@ from roundtable.circles.models import Circle
 from roundtable.leadership.models import Mission, PeerNote, Recognition, Reflection, SupportPlan
 from roundtable.notifications.models import Notice, NoticeKind
 from roundtable.orgs.models import Member
-from tests.browser.pages import DESKTOP, PHONE, overflow, persona_emails, session_cookie
+from tests.browser.pages import DESKTOP, PHONE, Flow, persona_emails
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots")  # noqa: S108 (copies to look at; nothing reads them back)
 LINE = "We leave every site with the customer knowing what we fixed and why."
 LEADER = "A lead who hands the meeting round and asks before answering."
 GOALS = "Learn what each of the four wants from the circle by the end of the month."
@@ -47,36 +43,6 @@ THANKS = "Took my two Saturday call-outs at a day's notice so I could finish the
 def _day(day: dt.date) -> str:
     """A date as the pages write it ("j M Y")."""
     return f"{day.day} {day:%b %Y}"
-
-
-class Flow:
-    """One browser context per person, all at the same width."""
-
-    def __init__(self, browser: Any, base_url: str, viewport: dict[str, int], artifacts: Path):
-        self.browser, self.base_url, self.viewport = browser, base_url, viewport
-        self.artifacts, self.width = artifacts, viewport["width"]
-        self.pages: dict[str, Any] = {}
-
-    def as_(self, email: str) -> Any:
-        if email not in self.pages:
-            context = self.browser.new_context(viewport=self.viewport, locale="en-GB")
-            context.add_cookies([session_cookie(self.base_url, email)])
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            self.pages[email] = page
-        return self.pages[email]
-
-    def shot(self, page: Any, step: str) -> None:
-        page.wait_for_load_state("load")
-        assert overflow(page) <= 0, f"{step}: wider than {self.width} px"
-        path = self.artifacts / f"lflow-{step}-{self.width}.png"
-        page.screenshot(path=str(path), full_page=True)
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-
-    def close(self) -> None:
-        for page in self.pages.values():
-            page.context.close()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
@@ -102,7 +68,7 @@ def test_new_lead_mission_reflection_peer_agreement_recognition(
     url = live_server.url
     circle_url = url + reverse("circles:detail", args=[anvil.pk])
     toolkit_url = url + reverse("leadership:toolkit", args=[anvil.pk])
-    flow = Flow(browser, url, viewport, artifacts)
+    flow = Flow(browser, url, viewport, artifacts, prefix="lflow", locale="en-GB")
     try:
         # 1. The coordinator makes Daniel the lead with the circle page's lead form.
         coordinator = flow.as_(emails["coordinator"])

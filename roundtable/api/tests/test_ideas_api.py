@@ -49,9 +49,11 @@ from roundtable.testing.api import (
     PERSONAS,
     as_persona,
     assert_error,
+    assert_needs_authentication,
     assert_persona_answer,
     bearer,
     managers_only,
+    operations_tagged,
     post,
 )
 from roundtable.testing.personas import Personas
@@ -133,13 +135,7 @@ def fingerprint() -> tuple[Any, ...]:
 
 
 def _ideas_operations() -> list[tuple[str, str]]:
-    schema = api.get_openapi_schema()
-    return [
-        (method, path)
-        for path, methods in schema["paths"].items()
-        for method, op in methods.items()
-        if "ideas" in op.get("tags", [])
-    ]
+    return operations_tagged(api.get_openapi_schema(), "ideas")
 
 
 def test_the_ideas_endpoints_are_all_there() -> None:
@@ -152,8 +148,7 @@ def test_every_ideas_endpoint_needs_authentication(
 ) -> None:
     url = re.sub(r"\{(idea_id|critique_id)\}", str(uuid.uuid4()), path)
     url = re.sub(r"\{\w+\}", "1", url)
-    response = getattr(Client(), method)(url, {}, content_type="application/json")
-    assert_error(response, 401, "unauthorized")
+    assert_needs_authentication(method, url)
 
 
 # --- the permission matrix: every endpoint, every persona -------------------------------------

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from roundtable.api.api import api
 from roundtable.circles.services import circle_add_member, circle_set_lead
@@ -36,8 +35,10 @@ from roundtable.testing.api import (
     PERSONAS,
     as_persona,
     assert_error,
+    assert_needs_authentication,
     assert_persona_answer,
     new_member,
+    operations_tagged,
     patch,
     post,
 )
@@ -147,13 +148,7 @@ def fingerprint() -> tuple[Any, ...]:
 
 
 def _operations() -> list[tuple[str, str]]:
-    schema = api.get_openapi_schema()
-    return [
-        (method, path)
-        for path, methods in schema["paths"].items()
-        for method, op in methods.items()
-        if "leadership" in op.get("tags", [])
-    ]
+    return operations_tagged(api.get_openapi_schema(), "leadership")
 
 
 def test_the_leadership_endpoints_are_all_there() -> None:
@@ -165,8 +160,7 @@ def test_every_leadership_endpoint_needs_authentication(
     personas: Personas, method: str, path: str
 ) -> None:
     url = re.sub(r"\{\w+\}", "1", path)
-    response = getattr(Client(), method)(url, {}, content_type="application/json")
-    assert_error(response, 401, "unauthorized")
+    assert_needs_authentication(method, url)
 
 
 # --- the permission matrix: every endpoint, every persona -------------------------------------
