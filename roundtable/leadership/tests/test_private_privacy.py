@@ -107,7 +107,11 @@ def _crawl(client: Client, urls: list[str], who: str) -> int:
     ok = 0
     for url in urls:
         response = client.get(url)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = (
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            if response.streaming
+            else response.content
+        )
         _assert_nowhere(body.decode(errors="replace"), f"{url} as {who}")
         ok += response.status_code == 200
     return ok
@@ -239,6 +243,6 @@ def test_reminders_notices_and_emails_say_none_of_it(personas, written, settings
     notifications_send_due(now=now + dt.timedelta(days=2))
     assert mail.outbox, "the digest email was sent: the check below can fail"
     for message in mail.outbox:
-        texts = [message.subject, str(message.body)]
+        texts = [str(message.subject), str(message.body)]
         texts += [str(content) for content, _type in getattr(message, "alternatives", [])]
         _assert_nowhere(" ".join(texts), f"email to {message.to}")
