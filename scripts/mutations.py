@@ -361,9 +361,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "private-note-any-reader",
         "another person's API token reads a lead's support plan",
-        "roundtable/core/permissions.py",
-        "return me is not None and me.pk == note.author_id",
-        "return me is not None",
+        "roundtable/api/routers/leadership/notes.py",
+        "return model.objects.filter(author_id__in=ids)",
+        "return model.objects.filter(circle__program__organization__members__in=ids)",
         (
             "roundtable/api/tests/test_leadership_api.py::test_no_other_token_reaches_the_leads_notes",
         ),
