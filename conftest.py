@@ -16,3 +16,20 @@ def pytest_configure(config: pytest.Config) -> None:
     from roundtable.testing.migrated_db import migration_template_install
 
     migration_template_install()
+
+
+# The slowest files run first: the browser tests (and the demo's), so that the two workers
+# (xdist hands out whole files in this order) end together instead of one waiting on the other's
+# last long file. The order within each group stays as collected.
+SLOW_FIRST = ("tests/browser/", "roundtable/demo/tests/", "roundtable/leadership/tests/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid
+        for n, prefix in enumerate(SLOW_FIRST):
+            if path.startswith(prefix):
+                return n
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)

@@ -24,3 +24,7 @@ AXES_FAILURE_LIMIT = 5
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 FORMATION_ROUNDS = 3  # formation in tests: a fixed number of search rounds, not seconds
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A test database need not survive a power cut: commits do not wait for the disk.
+    _test_options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _test_options["options"] = f"{_test_options.get('options', '')} -c synchronous_commit=off"

@@ -27,6 +27,7 @@ def _run_sh(tmp_path: Path, **env: str) -> list[str]:
     """Run scripts/run.sh with a stand-in Python that records each call and its SITE_URL (and,
     in keys.log, the SECRET_KEY each call sees); the generated key goes to tmp_path/var."""
     log = tmp_path / "calls.log"
+    log.unlink(missing_ok=True)  # the stand-in waits until this start's two processes wrote
     fake = tmp_path / "python"
     # The two background processes (worker, web server) each wait until both have recorded
     # their call, so run.sh (which stops when either ends) cannot stop one before it started.
