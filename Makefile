@@ -9,12 +9,13 @@ HOST ?= 127.0.0.1
 PYTEST_WORKERS ?= auto
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev frontend chromium weasyprint migrate lint ci screenshot clean help
+.PHONY: run test setup setup-dev frontend chromium weasyprint migrate mutations lint ci screenshot clean help
 
 help:
 	@echo "make run    set up and serve Roundtable with the demo organisation on http://$(HOST):$(PORT)"
 	@echo "make test   set up (Chromium included) and run the whole test suite"
 	@echo "make lint   ruff, mypy and import-linter"
+	@echo "make mutations  every deliberate bug in scripts/mutations.py must be caught"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Roundtable needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -54,6 +55,11 @@ run: setup weasyprint
 
 test: setup-dev chromium weasyprint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Every deliberate bug in scripts/mutations.py must be caught (CI runs the privacy and security
+# share; run the whole list before each submission).
+mutations: setup-dev
+	$(BIN)/python scripts/mutations.py
 
 lint: setup-dev
 	$(BIN)/ruff check .
