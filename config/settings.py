@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "roundtable.ideas",
     "roundtable.commitments",
     "roundtable.leadership",
+    "roundtable.insights",
     "roundtable.api",
     "roundtable.home",
     "roundtable.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("roundtable.ideas.urls")),
     path("", include("roundtable.commitments.urls")),
     path("", include("roundtable.leadership.urls")),
+    path("", include("roundtable.insights.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.orgs.urls")),
     path("", include("roundtable.home.urls")),

@@ -17,6 +17,7 @@ from roundtable.api.routers import (
     commitments,
     formation,
     ideas,
+    insights,
     leadership,
     me,
     meetings,
@@ -55,6 +56,7 @@ api.add_router("/", meetings.router)
 api.add_router("/", ideas.router)
 api.add_router("/", commitments.router)
 api.add_router("/", leadership.router)
+api.add_router("/", insights.router)
 
 
 # Last, so it only catches what no router matched: a mistyped URL still gets the JSON error body

@@ -629,3 +629,44 @@ def can_set_meeting_rotation(user: Any, circle: Circle) -> bool:
 def can_volunteer_to_run(user: Any, circle: Circle) -> bool:
     """Volunteer to run a meeting (or step back): the circle's members and lead."""
     return can_take_part_in_circle(user, circle)
+
+
+# --- insights: health figures, pulses, exports, people's own data ---------------------------
+
+
+def can_view_circle_health(user: Any, circle: Circle) -> bool:
+    """A circle's health page (figures, never people's answers): everyone who may see the circle.
+    Its members see how their own circle is doing; overseers see every circle's."""
+    return can_view_circle(user, circle)
+
+
+def can_view_program_dashboard(user: Any, program: Program) -> bool:
+    """Every circle's health and the at-risk flags: admins, coordinators and the sponsor."""
+    return can_view_program_overview(user, program)
+
+
+def can_set_pulse_schedule(user: Any, program: Program) -> bool:
+    """Turn the program's pulse on or off and set its cadence: coordinators and admins."""
+    return can_manage_program(user, program)
+
+
+def can_answer_pulse(user: Any, circle: Circle) -> bool:
+    """Answer a circle's pulse: its current members and lead, nobody else."""
+    return can_take_part_in_circle(user, circle)
+
+
+def can_export_program(user: Any, program: Program) -> bool:
+    """The program's CSV exports and printable report: admins, coordinators and the sponsor."""
+    return can_view_program_overview(user, program)
+
+
+def can_download_own_data(user: Any, member: Member) -> bool:
+    """Everything Roundtable holds about a member, as a download: that member alone."""
+    me = member_in(user, member.organization_id)
+    return me is not None and me.pk == member.pk
+
+
+def can_erase_member(user: Any, member: Member) -> bool:
+    """Erase a member's personal data: an admin of the member's organisation (the service also
+    refuses to erase the organisation's last admin)."""
+    return can_administer_organization(user, member.organization)

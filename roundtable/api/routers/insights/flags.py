@@ -1,0 +1,5 @@
+"""/api insights: flags."""
+
+from ninja import Router
+
+router = Router()

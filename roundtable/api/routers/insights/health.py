@@ -1,0 +1,5 @@
+"""/api insights: health."""
+
+from ninja import Router
+
+router = Router()

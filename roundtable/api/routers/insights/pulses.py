@@ -1,0 +1,5 @@
+"""/api insights: pulses."""
+
+from ninja import Router
+
+router = Router()

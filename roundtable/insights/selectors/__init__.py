@@ -1,0 +1,2 @@
+"""Insights selectors: one module per part (pulses, health, dashboard and flags, exports,
+own data)."""

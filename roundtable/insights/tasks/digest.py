@@ -1,0 +1,5 @@
+"""Insights: the digest background work."""
+
+from __future__ import annotations
+
+PERIODIC_TASKS: tuple[object, ...] = ()

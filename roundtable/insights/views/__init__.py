@@ -1,0 +1,2 @@
+"""Insights views: one module per part (pulses, health, dashboard and flags, exports,
+own data)."""
