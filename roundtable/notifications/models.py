@@ -30,6 +30,7 @@ class Notification(TimeStampedModel):
         COMMITMENT_REMINDER = "commitment_reminder", "Reminder before a commitment is due"
         COMMITMENT_NUDGE = "commitment_nudge", "Nudge the day after a commitment was due"
         COMMITMENT_WEEKLY = "commitment_weekly", "Weekly email of commitments due and overdue"
+        HEALTH_WEEKLY = "health_weekly", "Weekly email of circles flagged at risk"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Meeting emails name the meeting and the member; an invitation its invitation; a password
@@ -99,7 +100,8 @@ class Notification(TimeStampedModel):
                     subject_id__isnull=False,
                     subject_due_at__isnull=False,
                 )
-                | models.Q(kind="commitment_weekly", member__isnull=False, digest_on__isnull=False),
+                | models.Q(kind="commitment_weekly", member__isnull=False, digest_on__isnull=False)
+                | models.Q(kind="health_weekly", member__isnull=False, digest_on__isnull=False),
                 name="notification_kind_shape",
             ),
             # Only an email about a subject names one (a meeting reminder cannot carry one).
@@ -131,6 +133,12 @@ class Notification(TimeStampedModel):
                 "digest_on",
                 condition=models.Q(kind="commitment_weekly"),
                 name="notification_weekly_once_a_week",
+            ),
+            models.UniqueConstraint(
+                "member",
+                "digest_on",
+                condition=models.Q(kind="health_weekly"),
+                name="notification_health_weekly_once_a_week",
             ),
         ]
         indexes = [
@@ -180,6 +188,10 @@ class NotificationPreference(TimeStampedModel):
         default=CommitmentEmails.EACH,
         help_text="Reminders and nudges about your commitments: each, or one weekly email.",
     )
+    health_digest = models.BooleanField(
+        default=True,
+        help_text="For coordinators and sponsors: a Monday email of the circles flagged at risk.",
+    )
 
     class Meta:
         constraints = [
@@ -218,6 +230,7 @@ class NoticeKind(models.TextChoices):
     AGREEMENT_REVISIT_DUE = "agreement_revisit_due", "Time to revisit the working agreement"
     RECOGNISED = "recognised", "A peer recognised your contribution"
     MEETING_RUNNER = "meeting_runner", "You run your circle's next meeting"
+    PULSE_OPEN = "pulse_open", "Your circle's pulse check is open"
 
 
 NOTICE_KIND_HELP: dict[str, str] = {
@@ -249,6 +262,8 @@ NOTICE_KIND_HELP: dict[str, str] = {
     NoticeKind.AGREEMENT_REVISIT_DUE: "Your circle's working agreement is due for its revisit.",
     NoticeKind.RECOGNISED: "A peer credited something you did for the circle.",
     NoticeKind.MEETING_RUNNER: "You are down to run your circle's next meeting.",
+    NoticeKind.PULSE_OPEN: "A new period of your circle's pulse check has begun: five quick, "
+    "anonymous questions about how the circle works together.",
 }
 
 
