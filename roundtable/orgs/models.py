@@ -175,3 +175,33 @@ class AvailabilitySlot(models.Model):
         return dt.datetime.combine(dt.date.min, self.end_time) - dt.datetime.combine(
             dt.date.min, self.start_time
         )
+
+
+class MemberErasure(models.Model):
+    """The log of one erasure of a member's personal data (`insights.services.erasure`): who
+    erased, when, the member's key, the reason given and how many rows each rule removed or
+    anonymised. It holds no personal data of the member: no name, email or text of theirs."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="erasures"
+    )
+    member_pk = models.PositiveBigIntegerField(help_text="The erased member's key.")
+    erased_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    erased_at = models.DateTimeField()
+    reason = models.CharField(
+        max_length=300, help_text="Why, in a few words; no personal data (no names)."
+    )
+    counts = models.JSONField(
+        default=dict, help_text="What was removed or anonymised: {what: how many rows}."
+    )
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [
+            models.UniqueConstraint("organization", "member_pk", name="member_erased_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure of member {self.member_pk} on {self.erased_at:%Y-%m-%d}"
