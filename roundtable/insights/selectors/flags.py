@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce
 
 from roundtable.circles.models import Circle
 from roundtable.commitments.models import Commitment
-from roundtable.insights.models import PulseAnswer, PulseSchedule
+from roundtable.insights.selectors.pulses import pulse_results
 from roundtable.meetings.models import Attendance, Meeting, Schedule
 from roundtable.programs.models import Program
 
@@ -133,8 +133,6 @@ class _CircleFacts:
     has_schedule: bool
     schedule_ends_on: dt.date | None
     pulse_active: bool
-    pulse_every_weeks: int | None
-    pulse_starts_on: dt.date | None
 
     def local_day(self, instant: dt.datetime) -> dt.date:
         return instant.astimezone(ZoneInfo(self.time_zone)).date()
@@ -155,8 +153,6 @@ def _facts(circle_ids: Collection[int]) -> dict[int, _CircleFacts]:
             "has_schedule",
             "schedule__ends_on",
             "program__pulse_schedule__active",
-            "program__pulse_schedule__every_weeks",
-            "program__pulse_schedule__starts_on",
         )
     )
     facts = {}
@@ -171,8 +167,6 @@ def _facts(circle_ids: Collection[int]) -> dict[int, _CircleFacts]:
             has_schedule=row["has_schedule"],
             schedule_ends_on=row["schedule__ends_on"],
             pulse_active=bool(row["program__pulse_schedule__active"]),
-            pulse_every_weeks=row["program__pulse_schedule__every_weeks"],
-            pulse_starts_on=row["program__pulse_schedule__starts_on"],
         )
     return facts
 
@@ -324,55 +318,29 @@ def _attendance_falling(facts: dict[int, _CircleFacts], *, before: dt.datetime) 
     return flags
 
 
-def last_completed_period(
-    *, starts_on: dt.date, every_weeks: int, today: dt.date
-) -> tuple[dt.date, dt.date] | None:
-    """The pulse period that ended most recently before `today` (first and last day), or None
-    while the first period is still open."""
-    schedule = PulseSchedule(starts_on=starts_on, every_weeks=every_weeks)
-    current = schedule.period_start(today)
-    if current is None:
-        return None
-    start = current - dt.timedelta(weeks=every_weeks)
-    if start < starts_on:
-        return None
-    return start, schedule.period_end(start)
-
-
 def _no_pulse_answers(facts: dict[int, _CircleFacts], *, today: dt.date) -> dict[int, Flag]:
-    """Circles of a program whose pulse is on with no answer in its last completed period (a
-    count of rows: what anyone answered is never read here). Circles opened after that period
-    began are not judged on it. One query."""
-    periods: dict[int, tuple[dt.date, dt.date]] = {}
-    for f in facts.values():
-        if not (f.pulse_active and f.pulse_every_weeks and f.pulse_starts_on):
-            continue
-        period = last_completed_period(
-            starts_on=f.pulse_starts_on, every_weeks=f.pulse_every_weeks, today=today
-        )
-        if period is not None and f.created_on <= period[0]:
-            periods[f.pk] = period
-    if not periods:
+    """Circles of a program whose pulse is on with no answer in its last completed period, from
+    the pulse's own selector (`pulse_results`, three queries: only the count of answers is read
+    here, never what anyone answered). A circle opened after that period began is not judged
+    on it."""
+    running = [f.pk for f in facts.values() if f.pulse_active]
+    if not running:
         return {}
-    answered = {
-        (row["circle_id"], row["period_start"])
-        for row in PulseAnswer.objects.filter(
-            circle_id__in=list(periods), period_start__in={p[0] for p in periods.values()}
-        )
-        .values("circle_id", "period_start")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    return {
-        circle_id: _flag(
+    flags = {}
+    for circle_id, periods in pulse_results(running, today=today, periods=2).items():
+        closed = [period for period in periods if not period.is_open]
+        if not closed:
+            continue  # the first period is still open
+        last = closed[-1]
+        if last.answers or facts[circle_id].created_on > last.period_start:
+            continue
+        flags[circle_id] = _flag(
             FlagCode.NO_PULSE_ANSWERS,
-            f"Nobody answered the pulse check for {day_text(start)} to {day_text(end)}, "
-            "though the program's pulse is on.",
-            start,
+            f"Nobody answered the pulse check for {day_text(last.period_start)} to "
+            f"{day_text(last.period_end)}, though the program's pulse is on.",
+            last.period_start,
         )
-        for circle_id, (start, end) in periods.items()
-        if (circle_id, start) not in answered
-    }
+    return flags
 
 
 def _overdue_commitments(facts: dict[int, _CircleFacts], *, before: dt.datetime) -> dict[int, Flag]:
@@ -401,7 +369,7 @@ def _overdue_commitments(facts: dict[int, _CircleFacts], *, before: dt.datetime)
 def circle_flags(circle_ids: Collection[int], *, today: dt.date) -> dict[int, list[Flag]]:
     """Every flag of each circle among `circle_ids` that belongs to an active program (a draft
     is still being set up, an ended one is over), most serious first; circles with none are
-    left out. At most six queries whatever the number of circles."""
+    left out. At most eight queries whatever the number of circles."""
     if not circle_ids:
         return {}
     facts = _facts(circle_ids)
