@@ -32,11 +32,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Avg, Count, F
 
 from roundtable.circles.models import Circle
+from roundtable.core import permissions
 from roundtable.insights.models import (
     PULSE_FIELDS,
     PULSE_MIN_ANSWERS,
@@ -55,6 +57,7 @@ FALL = 0.5
 WIDE_SPREAD = 1.2
 NARROW_SPREAD = 1.0
 EARLY_PERIODS = 2
+LONGEST_PERIOD = dt.timedelta(weeks=max(PulseSchedule.Cadence.values))
 
 
 class Stage(models.TextChoices):
@@ -220,7 +223,8 @@ def pulse_results(
     (every id asked for is a key; a circle whose program has no pulse gets an empty list).
 
     The periods are those of the program's current cadence; answers given under an earlier
-    cadence (the program changed it) keep their own periods. Three or four queries whatever the
+    cadence (the program changed it) keep their own periods, each shown as lasting until the
+    next one began. Three or four queries whatever the
     number of circles: the circles' schedules, the answers' counts and sums per period, how many
     periods each circle answered before the window (for the "early days" of the stage reading),
     and, `with_comments`, the comments of the periods that are shown."""
@@ -241,7 +245,8 @@ def pulse_results(
         - (periods - 1) * _period_length(schedule)
         for pk, schedule in schedules.items()
     }
-    since = min(earliest.values())
+    # Answers of an earlier cadence may have begun up to one longest period before the window.
+    since = min(earliest.values()) - LONGEST_PERIOD
     sums: dict[str, Any] = {"n": Count("id")}
     for key in PULSE_FIELDS:
         sums[f"mean_{key}"] = Avg(key)
@@ -268,7 +273,8 @@ def pulse_results(
         answered = by_period.get(pk, {})
         # Periods of an earlier cadence inside the window keep their own start.
         starts = sorted(
-            set(grid) | {start for start in answered if earliest[pk] <= start <= today}
+            set(grid)
+            | {start for start in answered if earliest[pk] - LONGEST_PERIOD <= start <= today}
         )[-periods:]
         if not starts:
             continue
@@ -276,9 +282,10 @@ def pulse_results(
         previous: dict[str, float] | None = None
         results = []
         for index, start in enumerate(starts):
-            end = start + _period_length(schedule) - dt.timedelta(days=1)
-            if index + 1 < len(starts):
-                end = min(end, starts[index + 1] - dt.timedelta(days=1))
+            if start in grid or index + 1 == len(starts):
+                end = start + _period_length(schedule) - dt.timedelta(days=1)
+            else:  # a period of an earlier cadence: it lasted until the next one began
+                end = min(starts[index + 1], start + LONGEST_PERIOD) - dt.timedelta(days=1)
             got = answered.get(start)
             count = got["n"] if got else 0
             is_open = end >= today
@@ -392,3 +399,63 @@ def pulse_program_progress(*, program_id: int, period_start: dt.date) -> dict[st
         "reached": sum(1 for n in counts.values() if n >= PULSE_MIN_ANSWERS),
         "answers": sum(counts.values()),
     }
+
+
+# --- prompts: where a member is asked to answer -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PulsePrompt:
+    """A circle whose pulse is open today (in its time zone), for one viewer: whether they may
+    answer it and whether their receipt says they already did."""
+
+    circle: Circle
+    period_start: dt.date
+    period_end: dt.date
+    can_answer: bool
+    answered: bool
+
+    @property
+    def results_from(self) -> dt.date:
+        """The first day this period's results can show (if enough members answer)."""
+        return self.period_end + dt.timedelta(days=1)
+
+
+def circle_today(circle: Circle, now: dt.datetime) -> dt.date:
+    return now.astimezone(ZoneInfo(circle.time_zone)).date()
+
+
+def pulse_prompts(*, user: Any, circles: Iterable[Circle], now: dt.datetime) -> list[PulsePrompt]:
+    """The circles (fetched with the viewer's capacities) whose program's pulse is open today,
+    with the viewer's part in it. Two queries at most, however many circles: the schedules and
+    the viewer's receipts."""
+    circles = list(circles)
+    schedules = {
+        s.program_id: s
+        for s in PulseSchedule.objects.filter(
+            program_id__in={c.program_id for c in circles}, active=True
+        )
+    }
+    prompts: list[PulsePrompt] = []
+    digests: dict[str, int] = {}
+    for circle in circles:
+        period = pulse_current_period(
+            schedules.get(circle.program_id), today=circle_today(circle, now)
+        )
+        if period is None:
+            continue
+        can_answer = permissions.can_answer_pulse(user, circle)
+        if can_answer:
+            me = permissions.member_in(user, circle.program.organization_id)
+            if me is not None:
+                digest = PulseReceipt.digest_for(
+                    circle_id=circle.pk, period_start=period[0], member_id=me.pk
+                )
+                digests[digest] = len(prompts)
+        prompts.append(PulsePrompt(circle, period[0], period[1], can_answer, answered=False))
+    if digests:
+        for digest in PulseReceipt.objects.filter(digest__in=list(digests)).values_list(
+            "digest", flat=True
+        ):
+            prompts[digests[digest]] = replace(prompts[digests[digest]], answered=True)
+    return prompts

@@ -1,0 +1,1 @@
+"""Insights forms: one module per part (pulses, ...)."""
