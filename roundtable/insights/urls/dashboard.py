@@ -1,7 +1,11 @@
-"""Insights: the dashboard pages."""
+"""Insights: the program dashboard."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from roundtable.insights.views import dashboard
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("programs/<int:pk>/dashboard/", dashboard.dashboard, name="program_dashboard"),
+]
