@@ -26,7 +26,12 @@ from roundtable.circles.services import (
 from roundtable.core import permissions
 from roundtable.core.form_pages import form_action, form_page, service_action
 from roundtable.leadership.selectors.circle_panel import circle_leadership_panel
-from roundtable.meetings.history import circle_trend, meetings_consistency, trend_has_early_dip
+from roundtable.meetings.history import (
+    circle_trend,
+    circle_trend_chart,
+    meetings_consistency,
+    trend_has_early_dip,
+)
 from roundtable.meetings.selectors import circle_schedule, circle_upcoming_meetings
 from roundtable.programs.selectors import program_get_for_user
 
@@ -46,6 +51,7 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "schedule": circle_schedule(circle=circle),
         "upcoming": circle_upcoming_meetings(circle=circle),
         "trend": trend,
+        "trend_chart": circle_trend_chart(trend),
         "early_dip": trend_has_early_dip(trend),
         "consistency": meetings_consistency(circle=circle),
         "leadership": circle_leadership_panel(circle=circle, user=request.user),

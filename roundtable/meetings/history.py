@@ -1,5 +1,6 @@
 """Reads over past meetings: a circle's feedback trend, the consistency figures of a circle or a
-member (one computation for both), and a member's attendance trend. Plain data for templates."""
+member (one computation for both), and a member's attendance trend. Plain data for templates,
+and the two trends as charts (roundtable.core.charts) that the pages draw."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from roundtable.circles.models import Circle
+from roundtable.core.charts import Chart, Dataset, LegendEntry, TableColumn
 from roundtable.meetings.models import Attendance, Meeting
 from roundtable.orgs.models import Member
 
@@ -23,7 +27,6 @@ class TrendPoint:
     average_rating: float | None
     ratings: int
     present: int
-    bar_percent: int
 
 
 def circle_trend(*, circle: Circle, now: dt.datetime | None = None, limit: int = 26
@@ -58,10 +61,72 @@ def circle_trend(*, circle: Circle, now: dt.datetime | None = None, limit: int =
                 average_rating=round(avg, 1) if avg is not None else None,
                 ratings=m.rating_count,
                 present=m.present_count,
-                bar_percent=round(avg / 5 * 10) * 10 if avg is not None else 0,
             )
         )
     return points
+
+
+# A meeting's state as a palette key: held bars in the accent, moved ones apart, cancelled ones a
+# grey stub, held but unrated ones hollow (told apart from cancelled by shape, not by a pale grey).
+_TREND_COLOURS = {
+    "held": "accent",
+    "moved": "violet",
+    "cancelled": "grey",
+    "unrated": "grey-hollow",
+}
+
+
+def _day(moment: dt.datetime, fmt: str) -> str:
+    return date_format(timezone.localtime(moment), fmt)
+
+
+def circle_trend_chart(points: list[TrendPoint]) -> Chart:
+    """The trend as a bar chart: each past meeting's average usefulness (1-5), coloured by what
+    happened to it, each bar a link to its meeting; the table adds its state and who was there."""
+
+    def state(p: TrendPoint) -> str:
+        return "unrated" if p.status == "held" and p.average_rating is None else p.status
+
+    def text(p: TrendPoint) -> str:
+        if p.status == "cancelled":
+            return "cancelled"
+        said = (
+            "no ratings" if p.average_rating is None else f"{p.average_rating}/5 from {p.ratings}"
+        )
+        return f"{said} (moved)" if p.status == "moved" else said
+
+    return Chart(
+        kind="bar",
+        key="meeting-trend",
+        title="Usefulness of each meeting",
+        summary=f"Average usefulness (1-5) of the last {len(points)} meetings, oldest first.",
+        labels=[_day(p.starts_at, "j M") for p in points],
+        long_labels=[_day(p.starts_at, "D j M Y") for p in points],
+        links=[reverse("meetings:detail", args=[p.meeting_id]) for p in points],
+        datasets=[
+            Dataset(
+                name="Usefulness",
+                values=[p.average_rating for p in points],
+                point_colours=[_TREND_COLOURS[state(p)] for p in points],
+                texts=[text(p) for p in points],
+                stub_missing=True,
+            )
+        ],
+        extra_columns=[
+            TableColumn(name="Status", cells=[p.status for p in points]),
+            TableColumn(name="Present", cells=[str(p.present) for p in points]),
+        ],
+        legend=[
+            LegendEntry("held (height: usefulness, 1-5)", "accent"),
+            LegendEntry("moved", "violet"),
+            LegendEntry("cancelled", "grey"),
+            LegendEntry("no ratings", "grey-hollow"),
+        ],
+        y_min=0,
+        y_max=5,
+        y_label="Usefulness",
+        label_header="Meeting",
+    )
 
 
 def trend_has_early_dip(points: list[TrendPoint]) -> bool:
@@ -189,3 +254,43 @@ def _member_meetings_q(member: Member, programs: Collection[int] | None = None) 
             part &= Q(starts_at__date__lte=left)
         query |= part
     return query
+
+
+# A member's mark at a meeting: its height says how much they were there (present highest), its
+# colour and shape say which; not recorded and cancelled are short stubs, hollow and grey.
+_ATTENDANCE_MARKS = {
+    "present": (3, "accent", "present"),
+    "excused": (2, "amber", "excused"),
+    "absent": (1, "red", "absent"),
+    "unrecorded": (None, "grey-hollow", "not recorded"),
+    "cancelled": (None, "grey", "cancelled"),
+}
+
+
+def member_attendance_chart(points: list[AttendancePoint]) -> Chart:
+    """The attendance trend as a short bar chart: one mark per meeting, a link to it."""
+    marks = [_ATTENDANCE_MARKS.get(p.status, (None, "grey-hollow", p.status)) for p in points]
+    return Chart(
+        kind="bar",
+        key="attendance-trend",
+        title="Attendance",
+        summary=f"Attendance at the last {len(points)} meetings, oldest first.",
+        labels=[_day(p.starts_at, "j M") for p in points],
+        long_labels=[_day(p.starts_at, "D j M Y") for p in points],
+        links=[reverse("meetings:detail", args=[p.meeting_id]) for p in points],
+        datasets=[
+            Dataset(
+                name="Attendance",
+                values=[mark[0] for mark in marks],
+                point_colours=[mark[1] for mark in marks],
+                texts=[mark[2] for mark in marks],
+                stub_missing=True,
+            )
+        ],
+        legend=[LegendEntry(label, colour) for _, colour, label in _ATTENDANCE_MARKS.values()],
+        y_min=0,
+        y_max=3,
+        show_y_axis=False,
+        height="short",
+        label_header="Meeting",
+    )

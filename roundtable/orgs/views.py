@@ -15,7 +15,11 @@ from roundtable.core import permissions
 from roundtable.core.errors import DomainError
 from roundtable.core.form_pages import form_action, form_error
 from roundtable.leadership.selectors.member_panel import member_leadership_panel
-from roundtable.meetings.history import meetings_consistency, member_attendance_trend
+from roundtable.meetings.history import (
+    meetings_consistency,
+    member_attendance_chart,
+    member_attendance_trend,
+)
 from roundtable.meetings.selectors import calendar_feed_url
 from roundtable.notifications.account_emails import member_import_send
 from roundtable.notifications.forms import PreferencesForm
@@ -71,6 +75,11 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # None: the whole record (the person, admins); a coordinator: their programs' part of it.
     attendance_programs = permissions.member_attendance_programs(request.user, member)
     shows_attendance = attendance_programs is None or bool(attendance_programs)
+    attendance_trend = (
+        member_attendance_trend(member=member, programs=attendance_programs)
+        if shows_attendance
+        else []
+    )
     return render(
         request,
         "orgs/member_detail.html",
@@ -87,10 +96,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if shows_attendance
                 else None
             ),
-            "attendance_trend": (
-                member_attendance_trend(member=member, programs=attendance_programs)
-                if shows_attendance
-                else []
+            "attendance_chart": (
+                member_attendance_chart(attendance_trend) if attendance_trend else None
             ),
             "attendance_in_my_programs_only": attendance_programs is not None,
             "leadership": member_leadership_panel(member=member, user=request.user),

@@ -11,7 +11,7 @@ from typing import Any
 
 @dataclass
 class ChartSeen:
-    data: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)  # the JSON that charts.js draws
     headers: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)  # the row label first, then the cells
     links: list[str | None] = field(default_factory=list)  # the row label's link, if any
@@ -19,7 +19,6 @@ class ChartSeen:
     @property
     def values(self) -> dict[str, list[Any]]:
         """Each dataset's values by name, from the JSON."""
-        assert self.data is not None
         return {d["name"]: d["values"] for d in self.data["datasets"]}
 
     @property

@@ -15,14 +15,28 @@ from tests.browser.pages import DESKTOP, main_pages, persona_emails, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The colour of every focus ring and chart mark, read from the page: the ring's outline, a
-# bar's fill (or its border when it is hollow), an SVG rect's fill.
-MARKS = """selector => [...document.querySelectorAll(selector)].map(e => {
-  const s = getComputedStyle(e);
-  const fill = e instanceof SVGElement ? s.fill : s.backgroundColor;
-  const hollow = !(e instanceof SVGElement) && /rgba\\(.*, 0\\)$|transparent/.test(fill);
-  return {mark: e.className.baseVal ?? e.className, color: hollow ? s.borderTopColor : fill};
-})"""
+# The colour of every mark of a chart (static/js/charts.js), once Chart.js has drawn it: a bar's
+# fill, or its border when it is hollow; as rgb().
+CHART_MARKS = """figure => {
+  const chart = Chart.getChart(document.querySelector(`#${figure} canvas`));
+  const rgb = (c) => {
+    if (!c.startsWith("#")) return c;
+    const n = parseInt(c.slice(1), 16);
+    return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+  };
+  return chart.data.datasets.flatMap((d) => chart.data.labels.map((_, i) => {
+    const pick = (v) => (Array.isArray(v) ? v[i] : v);
+    const fill = pick(d.backgroundColor);
+    const hollow = /rgba\\(.*, 0\\)$|transparent/.test(fill);
+    return {mark: d.label, color: rgb(hollow ? pick(d.borderColor) : fill)};
+  }));
+}"""
+DRAWN = "figure => window.Chart && Chart.getChart(document.querySelector(`#${figure} canvas`))"
+
+
+def _chart_marks(page, figure: str) -> list[dict[str, str]]:
+    page.wait_for_function(DRAWN, arg=figure)
+    return page.evaluate(CHART_MARKS, figure)
 
 
 def _luminance(color: str) -> float:
@@ -59,7 +73,7 @@ def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, demo
 
     # The circle's trend bars: 3:1 against white (the member's page below, as coordinator).
     lead.goto(f"{live_server.url}{pages['circle']}")
-    marks = lead.evaluate(MARKS, ".trend .bar")
+    marks = _chart_marks(lead, "chart-meeting-trend")
     assert len(marks) > 5
     assert not [m for m in marks if _contrast_with_white(m["color"]) < 3]
 
@@ -84,14 +98,14 @@ def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, demo
     expect(search).to_be_focused()
 
     coordinator.goto(f"{live_server.url}{main_pages('coordinator')['member']}")
-    marks = coordinator.evaluate(MARKS, ".trend .bar")
+    marks = _chart_marks(coordinator, "chart-attendance-trend")
     assert len(marks) > 5
     assert not [m for m in marks if _contrast_with_white(m["color"]) < 3]
 
     coordinator.goto(f"{live_server.url}{main_pages('coordinator')['formation-proposal']}")
     # The balance chart's bars: 3:1 against white.
-    marks = coordinator.evaluate(MARKS, ".balance-chart rect")
-    assert {m["mark"] for m in marks} == {"bar-mean", "bar-sd"}
+    marks = _chart_marks(coordinator, "chart-formation-balance")
+    assert {m["mark"] for m in marks} == {"Means differ (SD)", "Spreads differ (SD)"}
     assert not [m for m in marks if _contrast_with_white(m["color"]) < 3]
 
     # Each Pin button names its person; pinning by keyboard keeps focus on that button.

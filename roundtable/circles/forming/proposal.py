@@ -1,11 +1,14 @@
 """The proposal as a run stores and shows it: the engine's Result turned into plain data (circles
-with their names, balance, checks, who would move), and the names new circles get."""
+with their names, balance, checks, who would move), the names new circles get, and the balance
+as a chart."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
+from roundtable.core.charts import Chart, Dataset, Guide
 from roundtable.formation import Result
 
 
@@ -57,3 +60,39 @@ def formation_proposal_serialise(
         "moved": [p for p, key in current.items() if assignment.get(p, key) != key],
         "seconds": round(result.seconds, 2),
     }
+
+
+def formation_balance_chart(balance: list[dict[str, Any]]) -> Chart:
+    """Per criterion, how far apart the circles are: the largest difference of two circles'
+    means and of their spreads, in standard deviations of the whole program (0 is even), with a
+    guide at half a standard deviation. The scale runs to 2 SD, further only if a figure does."""
+    largest = max([b["mean_range"] for b in balance] + [b["sd_range"] for b in balance] + [2.0])
+    return Chart(
+        kind="bar",
+        key="formation-balance",
+        title="Balance per criterion",
+        summary="Difference of circle means and of spreads, in standard deviations (0 is even).",
+        labels=[b["feature"] for b in balance],
+        horizontal=True,
+        datasets=[
+            Dataset(
+                name="Means differ (SD)",
+                values=[b["mean_range"] for b in balance],
+                texts=[
+                    f"{b['mean_range']}" + (f" ({b['worst']})" if b["worst"] else "")
+                    for b in balance
+                ],
+            ),
+            Dataset(
+                name="Spreads differ (SD)",
+                values=[b["sd_range"] for b in balance],
+                colour="grey",
+                texts=[f"{b['sd_range']}" for b in balance],
+            ),
+        ],
+        guides=[Guide(value=0.5, label="0.5 SD")],
+        y_min=0,
+        y_max=math.ceil(largest * 2) / 2,
+        height="tall" if len(balance) > 4 else "medium",
+        label_header="Criterion",
+    )

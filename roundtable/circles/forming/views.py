@@ -19,6 +19,7 @@ from roundtable.circles.forming.forms import (
     FormationPinForm,
     FormationPublishForm,
 )
+from roundtable.circles.forming.proposal import formation_balance_chart
 from roundtable.circles.forms import FormationForm, FormationMoveForm, PairRuleForm
 from roundtable.circles.models import FormationRun
 from roundtable.core import permissions
@@ -27,7 +28,6 @@ from roundtable.core.form_pages import form_action, form_error
 from roundtable.programs.models import Program
 
 Status = FormationRun.Status
-CHART_WIDTH = 240  # px for 2 SD
 
 
 @login_required
@@ -79,23 +79,12 @@ def _proposal_context(program: Program, run: FormationRun) -> dict[str, Any]:
         }
         for c in proposal.get("circles", [])
     ]
-    rows = [
-        {
-            **b,
-            "mean_width": round(min(b["mean_range"], 2.0) / 2.0 * CHART_WIDTH, 1),
-            "sd_width": round(min(b["sd_range"], 2.0) / 2.0 * CHART_WIDTH, 1),
-        }
-        for b in proposal.get("balance", [])
-    ]
     return {
         "program": program,
         "run": run,
         "proposal": proposal,
         "circles": circles,
-        "chart": rows,
-        "chart_height": len(rows) * 34 + 24,
-        "chart_width": CHART_WIDTH,
-        "half_sd_x": 150 + CHART_WIDTH / 4,
+        "balance_chart": formation_balance_chart(proposal.get("balance", [])),
         "moved_people": [
             {"member": people[p], "leads": leads.get(p)}
             for p in proposal.get("moved", [])

@@ -21,6 +21,7 @@ from roundtable.ideas.services.ideas import idea_propose
 from roundtable.meetings import services
 from roundtable.meetings.tests.helpers import newcomer, weekly_from_two_weeks_ago
 from roundtable.orgs.services import member_update
+from roundtable.testing.charts import chart_in
 from roundtable.testing.personas import PERSONA_NAMES
 
 MANAGERS = {"admin", "coordinator", "lead"}
@@ -132,7 +133,18 @@ def test_feedback_and_trend_on_the_circle_page(client, personas, meeting):
     assert response.status_code == 302
     body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()
     assert "How meetings have gone" in body
-    assert "2.0/5 from 1" in body
+    # The chart's JSON and the table behind it: the meeting, its rating and a link to it.
+    trend = chart_in(body, "chart-meeting-trend")
+    past = list(personas.circle.meetings.filter(starts_at__lt=timezone.now()).order_by("starts_at"))
+    assert past[0] == meeting
+    assert trend.links == [reverse("meetings:detail", args=[m.pk]) for m in past]
+    assert trend.data["links"] == trend.links
+    assert trend.values["Usefulness"][0] == 2.0
+    assert trend.columns["Usefulness"][0] == "2.0/5 from 1"
+    assert trend.columns["Status"][0] == "held"
+    # Past meetings nobody rated are there too, shown as such.
+    assert trend.values["Usefulness"][1:] == [None] * (len(past) - 1)
+    assert trend.columns["Usefulness"][1:] == ["no ratings"] * (len(past) - 1)
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "“Storming”" in page
     assert "Member Persona" not in page.split("How useful was it?")[1].split("</article>")[0]
@@ -190,7 +202,14 @@ def test_consistency_on_own_page_not_on_a_peers(client, personas, meeting):
     client.force_login(personas.member)
     own = client.get(url).content.decode()
     assert "Current streak" in own
-    assert "att-present" in own
+    attendance = chart_in(own, "chart-attendance-trend")
+    past = list(personas.circle.meetings.filter(starts_at__lt=timezone.now()).order_by("starts_at"))
+    assert past[0] == meeting
+    assert attendance.links == [reverse("meetings:detail", args=[m.pk]) for m in past]
+    assert attendance.columns["Attendance"] == ["present"] + ["not recorded"] * (len(past) - 1)
+    assert attendance.data["datasets"][0]["point_colours"] == ["accent"] + ["grey-hollow"] * (
+        len(past) - 1
+    )
     client.force_login(personas.lead)
     assert "Current streak" not in client.get(url).content.decode()
     body = client.get(reverse("circles:detail", args=[personas.circle.pk])).content.decode()

@@ -15,6 +15,7 @@ from roundtable.circles.forming.criteria import CRITERIA
 from roundtable.circles.forming.tests.conftest import newcomers_enrol
 from roundtable.circles.models import CircleMembership, FormationRun
 from roundtable.orgs.models import AvailabilitySlot
+from roundtable.testing.charts import chart_in
 from roundtable.testing.factories import EnrolmentFactory, MemberFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,18 @@ def test_coordinator_proposes_moves_pins_and_publishes_through_the_pages(
     page = client.get(response.url)
     assert b"Why this mix" in page.content
     assert b"Balance across circles" in page.content
+    # The balance chart: each criterion's figures in its JSON and in the table behind it.
+    balance = chart_in(page.content.decode(), "chart-formation-balance")
+    stored = run.proposal["balance"]
+    assert [row[0] for row in balance.rows] == [b["feature"] for b in stored]
+    assert balance.values == {
+        "Means differ (SD)": [b["mean_range"] for b in stored],
+        "Spreads differ (SD)": [b["sd_range"] for b in stored],
+    }
+    assert balance.columns["Spreads differ (SD)"] == [str(b["sd_range"]) for b in stored]
+    assert balance.data["guides"] == [{"value": 0.5, "label": "0.5 SD"}]
 
+    # After a move, the fragment's chart says the new balance.
     circles = sorted(run.proposal["circles"], key=lambda c: len(c["members"]))
     placed = {str(m.member_id) for m in CircleMembership.objects.filter(left_on__isnull=True)}
     person = next(p for p in circles[-1]["members"] if p not in placed)  # a newcomer,
@@ -109,6 +121,9 @@ def test_coordinator_proposes_moves_pins_and_publishes_through_the_pages(
     html = fragment.content.decode()
     name = personas.organization.members.get(pk=person).name
     target_card = html.split(f'id="circle-{target["key"]}"')[1].split("</article>")[0]
+    run.refresh_from_db()
+    moved = chart_in(html, "chart-formation-balance")
+    assert moved.values["Means differ (SD)"] == [b["mean_range"] for b in run.proposal["balance"]]
     assert name in target_card
     assert f"{len(target['members']) + 1} people" in target_card
 
