@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from roundtable.circles.models import Circle
 from roundtable.circles.selectors import my_circles, program_unplaced_counts
 from roundtable.core import permissions
+from roundtable.insights.selectors.dashboard import ProgramsOverview, programs_overview
 from roundtable.meetings.models import Meeting, Schedule
 from roundtable.meetings.selectors import upcoming_meetings_for_user
 from roundtable.programs.models import Program
@@ -46,6 +49,15 @@ class HomeSummary:
     steps: list[NextStep] = field(default_factory=list)
     circles_to_set_up: list[CircleGap] = field(default_factory=list)
     has_membership: bool = False
+    # For admins, coordinators and sponsors: their running programs' circles at risk and a
+    # summary per program (None for someone who oversees no running program).
+    oversight: ProgramsOverview | None = None
+
+    @property
+    def other_programs(self) -> list[Program]:
+        """The programs the person takes part in without overseeing them."""
+        overseen = {s.program.pk for s in self.oversight.programs} if self.oversight else set()
+        return [p for p in self.programs if p.pk not in overseen]
 
 
 def circles_without_lead_or_schedule(*, user: Any, programs: Sequence[Program]) -> list[CircleGap]:
@@ -86,7 +98,7 @@ def circles_without_lead_or_schedule(*, user: Any, programs: Sequence[Program]) 
     return gaps
 
 
-def home_summary(*, user: Any) -> HomeSummary:
+def home_summary(*, user: Any, today: dt.date | None = None) -> HomeSummary:
     members = list(permissions.memberships(user).values())
     summary = HomeSummary(has_membership=bool(members))
     if not members:
@@ -97,6 +109,13 @@ def home_summary(*, user: Any) -> HomeSummary:
     summary.circles_to_set_up = circles_without_lead_or_schedule(
         user=user, programs=summary.programs
     )
+    overseen = [
+        p
+        for p in summary.programs
+        if p.status != Program.Status.ENDED and permissions.can_view_program_overview(user, p)
+    ]
+    if overseen:
+        summary.oversight = programs_overview(overseen, today=today or timezone.localdate())
     my_ids = {m.pk for m in members}
     unplaced_counts = program_unplaced_counts(
         programs=[p for p in summary.programs if permissions.can_manage_program(user, p)]

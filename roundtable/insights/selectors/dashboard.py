@@ -99,7 +99,8 @@ class CircleRow:
 
 
 # Sortable columns: (key in ?sort=, the column's name, the value sorted by). A missing value
-# (no meetings yet, no ratings) sorts last in either direction.
+# (no meetings yet, no ratings) sorts last in either direction. "Open" and "Overdue" count
+# commitments (the page says so to screen readers too).
 SortValue = Callable[[CircleRow], Any]
 SORTS: dict[str, tuple[str, SortValue]] = {
     "name": ("Circle", lambda r: r.circle.name.casefold()),
@@ -109,7 +110,7 @@ SORTS: dict[str, tuple[str, SortValue]] = {
     "attendance": ("Attendance", lambda r: r.attendance),
     "usefulness": ("Usefulness", lambda r: r.usefulness),
     "pulse": ("Pulse", lambda r: (r.pulse.overall or 0, r.pulse.answers) if r.pulse else None),
-    "commitments": ("Open commitments", lambda r: r.open_commitments),
+    "commitments": ("Open", lambda r: r.open_commitments),
     "overdue": ("Overdue", lambda r: r.overdue),
     "flags": ("Flags", lambda r: (len(r.flags), -min((f.rank[0] for f in r.flags), default=3))),
 }
@@ -323,7 +324,6 @@ def flags_chart(flags: dict[int, list[Flag]], *, key: str = "flags") -> Chart:
         datasets=[Dataset(name="Circles", values=list(counts.values()), colour="red")],
         horizontal=True,
         label_header="Flag",
-        height="short",
     )
 
 
