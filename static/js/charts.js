@@ -114,13 +114,21 @@
       font: getComputedStyle(document.body).fontFamily,
     };
     const stacked = data.kind === "stacked";
+    // Counts get whole-number ticks; figures with decimals (ratings, SD) get one decimal.
+    const whole = data.datasets.every((d) =>
+      d.values.every((v) => v === null || Number.isInteger(v)),
+    );
     const valueAxis = {
       display: data.y.show,
       min: data.y.min ?? undefined,
       max: data.y.max ?? undefined,
       stacked,
       grid: { color: colours.grid },
-      ticks: { color: colours.muted, callback: (v) => `${v}${data.y.unit}`, precision: 1 },
+      ticks: {
+        color: colours.muted,
+        callback: (v) => `${v}${data.y.unit}`,
+        precision: whole ? 0 : 1,
+      },
       title: { display: Boolean(data.y.label), text: data.y.label, color: colours.muted },
     };
     const labelAxis = {
