@@ -17,6 +17,7 @@ from roundtable.circles.models import Circle
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
 from roundtable.demo.commitments import demo_commitments_seed
 from roundtable.demo.ideas import demo_ideas_seed
+from roundtable.demo.insights_health import demo_health_seed
 from roundtable.demo.leadership import demo_leadership_seed
 from roundtable.demo.meetings import demo_meetings_seed
 from roundtable.demo.people import (
@@ -157,6 +158,7 @@ def demo_seed(*, seed: int = 7) -> DemoResult:
     )
     demo_commitments_seed(circles=circles, lead=named["lead"], member=named["member"], today=today)
     demo_leadership_seed(circles=circles, lead=named["lead"], member=named["member"], today=today)
+    demo_health_seed(circles=circles)
     return _result(org, created=True)
 
 
