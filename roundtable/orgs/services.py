@@ -118,10 +118,15 @@ def member_create(
     )
     full_clean_or_raise(member)
     member.save()
-    member.skills.set(tags_resolve(organization=organization, kind=Tag.Kind.SKILL, names=skills))
-    member.approaches.set(
-        tags_resolve(organization=organization, kind=Tag.Kind.APPROACH, names=approaches)
-    )
+    # A new member has no tags yet: add what was given (set() would first read the empty list).
+    if skills:
+        member.skills.add(
+            *tags_resolve(organization=organization, kind=Tag.Kind.SKILL, names=skills)
+        )
+    if approaches:
+        member.approaches.add(
+            *tags_resolve(organization=organization, kind=Tag.Kind.APPROACH, names=approaches)
+        )
     forget_memberships(user)
     return member
 

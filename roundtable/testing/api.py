@@ -3,9 +3,11 @@ the shape every API error has."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import models, transaction
 from django.test import Client
 
 from roundtable.accounts.models import User
@@ -104,3 +106,50 @@ def assert_persona_answer(
         assert fingerprint() == before
     elif method != "get":
         assert fingerprint() != before
+
+
+class _Undo(Exception):
+    """Raised to roll a savepoint back after one persona's request."""
+
+
+def _refresh(obj: Any) -> None:
+    """Reload every model instance a test world holds (its dataclass fields, the personas'
+    organisation, program, circles and members), after a savepoint was rolled back: a service
+    called on an instance may have changed it in memory as well as in the database."""
+    if isinstance(obj, models.Model):
+        obj.refresh_from_db()
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            _refresh(value)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for field in dataclasses.fields(obj):
+            _refresh(getattr(obj, field.name))
+
+
+def assert_persona_matrix(
+    world: Any,
+    expected: dict[str, int],
+    build: Callable[[Any], tuple[str, str, Any]],
+    fingerprint: Callable[[], Any],
+    personas: Iterable[str] | None = None,
+) -> None:
+    """`assert_persona_answer` for each persona in turn on the same world, as if each had a
+    world of its own: each persona's request (and whatever `build` prepares for it) runs in a
+    savepoint that is rolled back, and the world's instances are reloaded, before the next
+    persona. One world per endpoint instead of one per persona and endpoint; every persona's
+    failure is reported together."""
+    failures: list[str] = []
+    for persona in personas if personas is not None else expected:
+        try:
+            with transaction.atomic():
+                try:
+                    assert_persona_answer(
+                        world.personas, persona, expected[persona], build(world), fingerprint
+                    )
+                except AssertionError as error:
+                    failures.append(f"{persona} (expected {expected[persona]}): {error}")
+                raise _Undo
+        except _Undo:
+            pass
+        _refresh(world)
+    assert not failures, "\n".join(failures)
