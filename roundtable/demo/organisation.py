@@ -18,6 +18,7 @@ from roundtable.circles.services import circle_add_member, circle_create, circle
 from roundtable.demo.commitments import demo_commitments_seed
 from roundtable.demo.ideas import demo_ideas_seed
 from roundtable.demo.insights_health import demo_health_seed
+from roundtable.demo.insights_pulses import demo_pulses_seed
 from roundtable.demo.leadership import demo_leadership_seed
 from roundtable.demo.meetings import demo_meetings_seed
 from roundtable.demo.people import (
@@ -158,6 +159,13 @@ def demo_seed(*, seed: int = 7) -> DemoResult:
     )
     demo_commitments_seed(circles=circles, lead=named["lead"], member=named["member"], today=today)
     demo_leadership_seed(circles=circles, lead=named["lead"], member=named["member"], today=today)
+    demo_pulses_seed(
+        programs=[training, project],
+        circles=circles,
+        coordinator=named["coordinator"],
+        lead=named["lead"],
+        member=named["member"],
+    )
     demo_health_seed(circles=circles)
     return _result(org, created=True)
 
