@@ -156,7 +156,7 @@ def circles_health(
     def add(rows: Iterable[dict[str, Any]], circle: str, names: Sequence[str]) -> None:
         for row in rows:
             month = figures[row[circle]].get(row["month"])
-            if month is not None:  # a date-only figure of today's month is in; nothing else
+            if month is not None:  # every row is in the window; a guard all the same
                 for name in names:
                     month[name] += row[name] or 0
 
@@ -206,7 +206,7 @@ def circles_health(
     # An idea's day of proposal is a date (no time to convert): grouped by its own month.
     add(
         Idea.objects.filter(
-            circle_id__in=ids, created_on__gte=firsts[0], created_on__lte=today, withdrawn=False
+            circle_id__in=ids, created_on__gte=firsts[0], created_on__lt=today, withdrawn=False
         )
         .values("circle_id", month=TruncMonth("created_on", output_field=DateField()))
         .annotate(ideas_proposed=Count("pk"))
