@@ -8,3 +8,10 @@ class InsightsConfig(AppConfig):
     name = "roundtable.insights"
     label = "insights"
     verbose_name = "Insights"
+
+    def ready(self) -> None:
+        # Notifications send the weekly email of at-risk flags but may not import this app: it
+        # is handed its renderer here (models are loaded by now).
+        from roundtable.insights.services.digest import health_digest_register
+
+        health_digest_register()

@@ -35,6 +35,12 @@ class PreferencesForm(forms.Form):
         help_text="A reminder the day before each is due and a nudge the day after if still "
         "open, each with one-click links; or all of it in one email on Monday at 08:00 your time.",
     )
+    health_digest = forms.BooleanField(
+        required=False,
+        label="A Monday email of the circles flagged at risk",
+        help_text="For the programs you coordinate or sponsor, at 08:00 your time; only in a week "
+        "when a circle is flagged.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,6 +64,9 @@ class PreferencesForm(forms.Form):
 
     def commitment_emails(self) -> str | None:
         return self.cleaned_data.get("commitments") or None
+
+    def health_digest_choice(self) -> bool:
+        return bool(self.cleaned_data.get("health_digest"))
 
     def notice_deliveries(self) -> dict[str, str]:
         chosen = {kind: self.cleaned_data.get(_notice_field(kind)) for kind in NoticeKind.values}

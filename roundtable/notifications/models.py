@@ -163,6 +163,8 @@ class Notification(TimeStampedModel):
             return f"Digest to {self.member} for {self.digest_on}"
         if self.kind == self.Kind.COMMITMENT_WEEKLY:
             return f"Weekly commitments email to {self.member} for {self.digest_on}"
+        if self.kind == self.Kind.HEALTH_WEEKLY:
+            return f"Weekly at-risk email to {self.member} for {self.digest_on}"
         if self.kind in SUBJECT_KINDS:
             return f"{self.get_kind_display()} to {self.member} (#{self.subject_id})"
         return f"{self.get_kind_display()} to {self.member} for {self.meeting}"

@@ -47,4 +47,5 @@ REGISTERED_KINDS = (
     Notification.Kind.COMMITMENT_REMINDER,
     Notification.Kind.COMMITMENT_NUDGE,
     Notification.Kind.COMMITMENT_WEEKLY,
+    Notification.Kind.HEALTH_WEEKLY,
 )

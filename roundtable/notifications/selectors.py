@@ -32,6 +32,7 @@ def notification_preferences_initial(*, member: Member) -> dict[str, Any]:
         "changes": pref.changes if pref else True,
         "wrapups": pref.wrapups if pref else True,
         "commitments": pref.commitments if pref else CommitmentEmails.EACH,
+        "health_digest": pref.health_digest if pref else True,
     } | {f"notice_{kind}": chosen.get(kind, NoticeDelivery.DIGEST) for kind in NoticeKind.values}
 
 

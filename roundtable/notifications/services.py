@@ -443,15 +443,19 @@ def notification_preferences_set(
     wrapups: bool,
     notices: dict[str, str] | None = None,
     commitments: str | None = None,
+    health_digest: bool | None = None,
 ) -> NotificationPreference:
     """The member's email choices, and with `notices` their choice per kind of notice (kind →
     digest, app or off; kinds left out keep theirs); with `commitments`, each reminder and nudge
-    about their commitments or one weekly email (CommitmentEmails; None keeps theirs)."""
+    about their commitments or one weekly email (CommitmentEmails; None keeps theirs); with
+    `health_digest`, whether they get the Monday email of circles at risk (None keeps theirs)."""
     chosen: dict[str, bool | str] = {"reminders": reminders, "changes": changes, "wrapups": wrapups}
     if commitments is not None:
         if commitments not in CommitmentEmails.values:
             raise ValueError(f"Not a choice for commitment emails: {commitments}")
         chosen["commitments"] = commitments
+    if health_digest is not None:
+        chosen["health_digest"] = health_digest
     pref, _ = NotificationPreference.objects.update_or_create(member=member, defaults=chosen)
     if notices:
         notice_preferences_set(member=member, deliveries=notices)

@@ -41,6 +41,7 @@ def preferences_save(request: HttpRequest) -> HttpResponse:
             **form.email_choices(),
             notices=form.notice_deliveries(),
             commitments=form.commitment_emails(),
+            health_digest=form.health_digest_choice(),
         )
     messages.success(request, "Email and notice choices saved.")
     return redirect(reverse("orgs:profile") + "#emails")
