@@ -7,7 +7,9 @@ programs); outsider (nothing: getters raise Http404, so existence is not reveale
 
 from __future__ import annotations
 
+import operator
 from enum import StrEnum
+from functools import reduce
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import BooleanField, Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value
@@ -232,16 +234,25 @@ def _admin_orgs_and_ids(user: Any) -> tuple[list[int], list[int]]:
 
 def program_scope(user: Any) -> Q:
     """Programs the user may see: admin's organisation, coordinated, sponsored, taking part."""
+    parts = program_scope_parts(user)
+    return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+
+
+def program_scope_parts(user: Any) -> list[Q]:
+    """`program_scope`'s conditions one by one (none for someone in no organisation). ORed in
+    one query, their joins multiply each program's coordinators, enrolments, circles and
+    circle memberships (millions of rows for programs of 200 circles); a caller that filters
+    on each part alone (`pk__in` one subquery per part) keeps every join small."""
     admin_orgs, ids = _admin_orgs_and_ids(user)
     if not ids:
-        return Q(pk__in=[])
-    return (
-        Q(organization_id__in=admin_orgs)
-        | Q(coordinators__in=ids)
-        | Q(sponsor_id__in=ids)
-        | Q(enrolments__member_id__in=ids, enrolments__withdrawn_on__isnull=True)
-        | Q(circles__memberships__member_id__in=ids, circles__memberships__left_on__isnull=True)
-    )
+        return []
+    return [
+        Q(organization_id__in=admin_orgs),
+        Q(coordinators__in=ids),
+        Q(sponsor_id__in=ids),
+        Q(enrolments__member_id__in=ids, enrolments__withdrawn_on__isnull=True),
+        Q(circles__memberships__member_id__in=ids, circles__memberships__left_on__isnull=True),
+    ]
 
 
 def _capacities(

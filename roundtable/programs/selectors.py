@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from roundtable.core import permissions
 from roundtable.core.access import object_get_or_404
@@ -14,17 +14,28 @@ from roundtable.orgs.models import Member
 from roundtable.programs.models import Enrolment, Program
 
 
+def _count(count: Count) -> Subquery:
+    """`count` for the outer program alone, as a subquery (circles live above this app)."""
+    one = Program.objects.filter(pk=OuterRef("pk")).order_by().annotate(n=count).values("n")
+    return Subquery(one, output_field=IntegerField())
+
+
 def programs_for_user(*, user: Any) -> QuerySet[Program]:
     """Every program the user may see, with the user's capacities joined in for the policy."""
-    visible = Program.objects.filter(permissions.program_scope(user)).values("pk")
+    # One subquery per way of seeing a program (see `program_scope_parts`), never their join.
+    visible = Q(pk__in=[])
+    for part in permissions.program_scope_parts(user):
+        visible |= Q(pk__in=Program.objects.filter(part).values("pk"))
     return (
-        permissions.with_viewer_capacities(Program.objects.filter(pk__in=visible), user)
+        permissions.with_viewer_capacities(Program.objects.filter(visible), user)
         .select_related("organization", "sponsor__user")
         .prefetch_related(Prefetch("coordinators", queryset=Member.objects.select_related("user")))
         .annotate(
-            circle_count=Count("circles", distinct=True),
-            enrolled_count=Count(
-                "enrolments", filter=Q(enrolments__withdrawn_on__isnull=True), distinct=True
+            # Counted in subqueries: joining both would multiply circles by enrolments (200
+            # circles and 1,300 people make 260,000 rows a program to count back down).
+            circle_count=_count(Count("circles")),
+            enrolled_count=_count(
+                Count("enrolments", filter=Q(enrolments__withdrawn_on__isnull=True))
             ),
         )
         .order_by("status", "-start_date", "name")
