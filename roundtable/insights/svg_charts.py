@@ -88,9 +88,16 @@ def _value_range(chart: Chart) -> tuple[float, float]:
     return float(low), float(high if high > low else low + 1)
 
 
-def _ticks(low: float, high: float, count: int = 4) -> list[float]:
-    step = (high - low) / count
-    return [low + step * i for i in range(count + 1)]
+def _counts_only(chart: Chart) -> bool:
+    """Whether every figure is a whole number (a count): its axis then ticks whole numbers."""
+    values = [v for d in chart.datasets for v in d.values if v is not None]
+    return bool(values) and all(isinstance(v, int) for v in values) and not chart.unit
+
+
+def _ticks(low: float, high: float, *, whole: bool = False, count: int = 4) -> list[float]:
+    step = float(max(math.ceil((high - low) / count), 1)) if whole else (high - low) / count
+    ticks = [low + step * i for i in range(count + 1)]
+    return [t for t in ticks if t <= high + 1e-9]
 
 
 def _text(
@@ -269,10 +276,16 @@ def _clip(label: str, room: float) -> str:
 def chart_svg(chart: Chart) -> SafeString:
     """The chart as an <svg> element (its summary is its accessible name and <title>)."""
     low, high = _value_range(chart)
+    whole = _counts_only(chart)
+    if whole and chart.y_max is None:
+        # A count's axis ends at a whole number a whole step divides: 0, 1, 2 rather than 0.5.
+        step = max(math.ceil((high - low) / 4), 1)
+        high = low + step * math.ceil((high - low) / step)
     lying = chart.horizontal
     plot_height = float(HEIGHTS.get(chart.height, HEIGHTS["medium"]))
     if lying:
-        plot_height = max(plot_height, 22.0 * len(chart.labels) + 10)
+        # Lying bars take the room their rows need, a little more than a line each.
+        plot_height = max(22.0 * len(chart.labels) + 10, 60.0)
     label_room = min(max((len(x) for x in chart.labels), default=4) * 5.6 + 8, 170) if lying else 0
     left = (label_room + 10) if lying else 44.0
     top = 12.0
@@ -288,7 +301,7 @@ def chart_svg(chart: Chart) -> SafeString:
         extent=extent,
     )
     parts: list[str] = []
-    for tick in _ticks(low, high):
+    for tick in _ticks(low, high, whole=whole):
         where = frame.scale(tick)
         label = format_figure(round(tick, 1), chart.unit)
         if lying:

@@ -29,6 +29,7 @@ class ErasureConfirmForm(forms.Form):
     def __init__(self, *args: Any, member_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.member_name = member_name
+        self.fields["name"].help_text = f"As it shows on this page: {member_name}"
         self.fields["name"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
     def clean_name(self) -> str:

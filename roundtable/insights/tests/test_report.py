@@ -266,3 +266,13 @@ def test_a_lying_stacked_chart_and_an_empty_one() -> None:
 )
 def test_the_value_axis_ends_at_a_round_number(value: float, expected: float) -> None:
     assert nice_max(value) == expected
+
+
+def test_a_count_axis_ticks_whole_numbers() -> None:
+    counts = Chart(kind="bar", title="Flags", labels=["a", "b"], datasets=[Dataset("n", [1, 2])])
+    svg = str(chart_svg(counts))
+    assert ">1<" in svg
+    assert ">2<" in svg
+    assert ">0.5<" not in svg
+    shares = Chart(kind="bar", title="Share", labels=["a"], datasets=[Dataset("n", [0.3])], y_max=1)
+    assert ">0.5<" in str(chart_svg(shares))
