@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +39,7 @@ from django.db.models import Avg, Count, F
 
 from roundtable.circles.models import Circle
 from roundtable.core import permissions
+from roundtable.core.charts import Chart, Dataset, TableColumn
 from roundtable.insights.models import (
     PULSE_FIELDS,
     PULSE_MIN_ANSWERS,
@@ -383,9 +384,20 @@ def pulse_answered(*, circle_id: int, period_start: dt.date, member_id: int) -> 
     return PulseReceipt.objects.filter(digest=digest).exists()
 
 
-def pulse_program_progress(*, program_id: int, period_start: dt.date) -> dict[str, int]:
-    """The current period across the program's circles, in counts only: circles, circles that
-    have at least one answer, circles that reached the minimum, answers in all."""
+@dataclass(frozen=True)
+class PulseCircleCount:
+    circle_id: int
+    name: str
+    answers: int
+
+    @property
+    def reached(self) -> bool:
+        return self.answers >= PULSE_MIN_ANSWERS
+
+
+def pulse_program_circles(*, program_id: int, period_start: dt.date) -> list[PulseCircleCount]:
+    """Each of the program's circles with its count of answers in the period (counts only), by
+    name. Two queries."""
     counts = dict(
         PulseAnswer.objects.filter(circle__program_id=program_id, period_start=period_start)
         .values("circle_id")
@@ -393,11 +405,28 @@ def pulse_program_progress(*, program_id: int, period_start: dt.date) -> dict[st
         .order_by()
         .values_list("circle_id", "n")
     )
+    return [
+        PulseCircleCount(pk, name, counts.get(pk, 0))
+        for pk, name in Circle.objects.filter(program_id=program_id)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
+
+
+def pulse_program_progress(*, program_id: int, period_start: dt.date) -> dict[str, int]:
+    """The period across the program's circles, in counts only: circles, circles that have at
+    least one answer, circles that reached the minimum, answers in all."""
+    return pulse_progress_of(
+        pulse_program_circles(program_id=program_id, period_start=period_start)
+    )
+
+
+def pulse_progress_of(circles: Sequence[PulseCircleCount]) -> dict[str, int]:
     return {
-        "circles": Circle.objects.filter(program_id=program_id).count(),
-        "answering": sum(1 for n in counts.values() if n),
-        "reached": sum(1 for n in counts.values() if n >= PULSE_MIN_ANSWERS),
-        "answers": sum(counts.values()),
+        "circles": len(circles),
+        "answering": sum(1 for c in circles if c.answers),
+        "reached": sum(1 for c in circles if c.reached),
+        "answers": sum(c.answers for c in circles),
     }
 
 
@@ -459,3 +488,63 @@ def pulse_prompts(*, user: Any, circles: Iterable[Circle], now: dt.datetime) -> 
         ):
             prompts[digests[digest]] = replace(prompts[digests[digest]], answered=True)
     return prompts
+
+
+# --- the trend as a chart ------------------------------------------------------------------------
+
+_FIELD_COLOURS = dict(
+    zip(PULSE_FIELDS, ("accent", "violet", "amber", "teal", "green"), strict=True)
+)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _why_hidden(result: PulsePeriodResult) -> str:
+    if result.is_open:
+        return f"open until {_day(result.period_end)}"
+    return f"fewer than {PULSE_MIN_ANSWERS} answers"
+
+
+def pulse_chart(results: Sequence[PulsePeriodResult], *, key: str = "pulse-trend") -> Chart:
+    """A circle's pulse periods as a line per statement (averages 1-5); a period not shown is a
+    gap, and the table says why (open, or fewer than three answers) beside its count of
+    answers and the stage read."""
+
+    def text(result: PulsePeriodResult, value: float | None) -> str:
+        return _why_hidden(result) if value is None else f"{value:.1f}"
+
+    datasets = []
+    for field_key in PULSE_FIELDS:
+        values = [r.means[field_key] if r.means else None for r in results]
+        datasets.append(
+            Dataset(
+                name=FIELD_LABELS[field_key],
+                values=values,
+                colour=_FIELD_COLOURS[field_key],
+                texts=[text(r, v) for r, v in zip(results, values, strict=True)],
+            )
+        )
+    return Chart(
+        kind="line",
+        key=key,
+        title="The pulse, period by period",
+        summary=(
+            "Average agreement from 1 (strongly disagree) to 5 (strongly agree), oldest period "
+            f"first. A period shows once it has closed with at least {PULSE_MIN_ANSWERS} answers."
+        ),
+        labels=[f"{r.period_start:%-d %b}" for r in results],
+        long_labels=[f"{r.period_start:%-d %b} to {r.period_end:%-d %b %Y}" for r in results],
+        datasets=datasets,
+        y_min=1,
+        y_max=5,
+        extra_columns=[
+            TableColumn(name="Answers", cells=[str(r.answers) for r in results]),
+            TableColumn(
+                name="Stage",
+                cells=[r.stage.label if r.stage else "—" for r in results],
+            ),
+        ],
+        label_header="Period",
+    )

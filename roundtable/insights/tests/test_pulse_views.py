@@ -26,6 +26,7 @@ from roundtable.insights.tests.pulse_helpers import (
     schedule_on,
     scores,
 )
+from roundtable.testing.charts import chart_in
 from roundtable.testing.personas import PERSONA_NAMES, Personas
 from roundtable.testing.queries import assert_queries_flat
 
@@ -157,15 +158,32 @@ def test_results_show_only_for_a_closed_period_with_three_answers(personas, froz
     for name in sorted(ALL - {"outsider"}):
         page = _main(_client(personas, name).get(url).content.decode())
         assert "Shown in January" in page
-        assert "3.7" in page  # January's averages
         assert SECRET_COMMENT not in page
         assert "Open period" not in page
-        assert "Fewer than 3 answers: not shown" in page
-        assert "Open until 28 Mar: results after it closes" in page
-        # February's and March's averages (1.5 and 2.0) appear nowhere.
-        table = page[page.index("<table") : page.index("</table>")]
-        assert "1.5" not in table
-        assert "2.0" not in table
+        chart = chart_in(page, "chart-pulse-trend")
+        # January's averages are drawn; February (two answers) and March (open) are gaps.
+        assert chart.values["Trust"] == [3.67, None, None]
+        assert chart.values["Progress"] == [3.67, None, None]
+        assert chart.columns["Trust"] == ["3.7", "fewer than 3 answers", "open until 28 Mar"]
+        assert chart.columns["Answers"] == ["3", "2", "4"]
+        assert chart.columns["Stage"] == ["Forming", "—", "—"]
+        # February's and March's averages (1.5 and 2.0) appear nowhere on the page.
+        assert "1.5" not in page
+        assert "2.0" not in page
+
+
+def test_before_any_period_is_shown_the_page_gives_counts_only(personas, frozen_clock):
+    schedule_on(personas)
+    rows_add(personas.circle, FEB, [scores(1), scores(2)], comment=SECRET_COMMENT)
+    page = _main(
+        _client(personas, "member")
+        .get(reverse("insights:pulse_answer", args=[personas.circle.pk]))
+        .content.decode()
+    )
+    assert "chart-pulse-trend" not in page
+    assert "Fewer than 3 answers: not shown" in page
+    assert "Open until 28 Mar: results after it closes, if 3 more answers" in page
+    assert SECRET_COMMENT not in page
 
 
 def test_the_page_reads_the_stage_and_says_storming_is_normal(personas, frozen_clock):
@@ -251,6 +269,17 @@ def test_the_schedule_page_counts_circles_that_reached_three_answers(personas, f
     assert re.search(r"Circles with any answer</dt><dd>2<", page)
     assert re.search(r"Answers in all</dt><dd>4<", page)
     assert "Not on this page" not in page
+    north = reverse("insights:pulse_answer", args=[personas.circle.pk])
+    south = reverse("insights:pulse_answer", args=[personas.other_circle.pk])
+    assert f'<a href="{north}">North</a>: 3 answers <span class="badge' in page
+    assert f'<a href="{south}">South</a>: 1 answer</li>' in page
+
+
+@pytest.mark.parametrize("name", sorted(ALL - {"outsider"}))
+def test_the_program_page_links_overseers_to_the_pulse(personas, name):
+    page = _client(personas, name).get(reverse("programs:detail", args=[personas.program.pk]))
+    link = reverse("insights:pulse_schedule", args=[personas.program.pk])
+    assert (link in page.content.decode()) == (name in OVERSEERS)
 
 
 def test_turning_the_pulse_off(personas, frozen_clock):

@@ -26,13 +26,14 @@ from roundtable.core.form_pages import form_error
 from roundtable.insights.forms.pulses import SCALE, PulseAnswerForm, PulseScheduleForm
 from roundtable.insights.models import PULSE_MIN_ANSWERS, PULSE_STATEMENTS
 from roundtable.insights.selectors.pulses import (
-    FIELD_LABELS,
     STAGE_NOTES,
     PulsePeriodResult,
     Stage,
     circle_today,
+    pulse_chart,
     pulse_current_period,
-    pulse_program_progress,
+    pulse_program_circles,
+    pulse_progress_of,
     pulse_prompts,
     pulse_results,
     pulse_schedule_of,
@@ -61,7 +62,11 @@ def _results_context(circle: Circle, *, today: Any) -> dict[str, Any]:
     return {
         "results": results,
         "latest": latest,
-        "fields": [(key, FIELD_LABELS[key]) for key in FIELD_LABELS],
+        "pulse_chart": pulse_chart(results) if latest else None,
+        # Newest first; the latest shown period's comments are above them, on their own.
+        "earlier_comments": [
+            r for r in reversed(results) if r.shown and r.comments and r is not latest
+        ],
         "stages": [(stage, STAGE_NOTES[stage]) for stage in Stage],
         "min_answers": PULSE_MIN_ANSWERS,
     }
@@ -167,9 +172,8 @@ def pulse_schedule_page(request: HttpRequest, program_pk: int) -> HttpResponse:
                 )
                 return redirect(reverse("insights:pulse_schedule", args=[program.pk]))
     period = pulse_current_period(schedule, today=today)
-    progress = (
-        pulse_program_progress(program_id=program.pk, period_start=period[0]) if period else None
-    )
+    circles = pulse_program_circles(program_id=program.pk, period_start=period[0]) if period else []
+    progress = pulse_progress_of(circles)
     return render(
         request,
         "insights/pulse_schedule.html",
@@ -178,6 +182,7 @@ def pulse_schedule_page(request: HttpRequest, program_pk: int) -> HttpResponse:
             "schedule": schedule,
             "period": period,
             "progress": progress,
+            "circles": circles,
             "can_set": can_set,
             "form": form,
             "min_answers": PULSE_MIN_ANSWERS,
