@@ -147,6 +147,11 @@ def _pages(p: Personas) -> list[tuple[str, str, set[str]]]:
         ("profile", reverse("orgs:profile"), ALL),
         ("api tokens", reverse("accounts:api_tokens"), ALL),
         ("program detail", reverse("programs:detail", args=[p.program.pk]), INSIDERS),
+        (
+            "program dashboard",
+            reverse("insights:program_dashboard", args=[p.program.pk]),
+            MANAGERS | {"sponsor"},
+        ),
         ("program edit", reverse("programs:edit", args=[p.program.pk]), MANAGERS),
         ("program create", reverse("programs:create") + f"?org={org}", MANAGERS),
         ("circle create", reverse("circles:create", args=[p.program.pk]), MANAGERS),
