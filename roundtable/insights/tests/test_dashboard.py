@@ -33,6 +33,7 @@ from roundtable.insights.tests.dashboard_data import (
     pulse_answers,
     schedule_for,
 )
+from roundtable.testing.charts import chart_in
 from roundtable.testing.personas import Personas
 from roundtable.testing.queries import assert_queries_flat
 
@@ -207,6 +208,22 @@ def test_circles_at_risk_show_their_reason_and_since_when(personas, north, clock
     assert "The circle has no schedule, so no meetings are planned" in at_risk
     assert f'datetime="{south.created_at.date():%Y-%m-%d}"' in at_risk
     assert reverse("circles:detail", args=[south.pk]) in at_risk
+    assert reverse("insights:circle_health", args=[south.pk]) in at_risk
+
+
+def test_the_pages_charts_carry_the_same_figures_in_their_tables(personas, north, clock):
+    html = client_for(personas, "coordinator").get(url(personas)).content.decode()
+    trend = chart_in(html, "chart-trend")
+    assert trend.values["Consistency"] == [None, 0, 100, 100, 100, 100, None, None]
+    assert trend.columns["Consistency"] == ["—", "0%", "100%", "100%", "100%", "100%", "—", "—"]
+    assert trend.columns["Attendance"][2] == "75%"
+    flags = chart_in(html, "chart-flags")
+    assert (
+        dict(zip([row[0] for row in flags.rows], flags.columns["Circles"], strict=True))[
+            "No schedule"
+        ]
+        == "1"
+    )
 
 
 def test_no_circle_at_risk_says_so(personas, north, clock):
