@@ -159,3 +159,6 @@ def test_the_page_s_queries_do_not_grow_with_the_data(personas):
             more_of_everything(north, personas.members["lead"], month)
 
     assert_queries_flat(client, _url(north.pk), grow=grow)
+    # The same number of queries, for the new figures (not an earlier page's).
+    body = client.get(_url(north.pk)).content.decode()
+    assert "Held 7 of 12 scheduled meetings since January (5 cancelled, 1 moved)." in body
