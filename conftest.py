@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from roundtable.testing.personas import Personas, personas_create
+from roundtable.testing.personas import Personas
+from roundtable.testing.personas_replay import personas_fixture
 
 
 @pytest.fixture
 def personas(db) -> Personas:
-    return personas_create()
+    # Made by the services once per process, then written back row by row (personas_replay).
+    return personas_fixture()
 
 
 def pytest_configure(config: pytest.Config) -> None:

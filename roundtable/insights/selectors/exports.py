@@ -59,11 +59,14 @@ def _zone(name: str) -> dt.tzinfo:
         return dt.UTC
 
 
+@lru_cache(maxsize=4096)
 def local(moment: dt.datetime | None, zone: str) -> str:
-    """A moment as the wall-clock time where it happened, to the minute ('' when empty)."""
+    """A moment as the wall-clock time where it happened, to the minute ('' when empty).
+    Cached: an attendance export asks for each meeting's time once per person present."""
     if moment is None:
         return ""
-    return moment.astimezone(_zone(zone or "UTC")).strftime("%Y-%m-%d %H:%M")
+    at = moment.astimezone(_zone(zone or "UTC"))
+    return f"{at.year:04}-{at.month:02}-{at.day:02} {at.hour:02}:{at.minute:02}"
 
 
 def _day(value: dt.date | dt.datetime | None, zone: str = "UTC") -> str:

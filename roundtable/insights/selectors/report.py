@@ -18,6 +18,12 @@ from roundtable.insights.selectors.dashboard import (
 )
 from roundtable.programs.models import Program
 
+# On paper, the table lists at most this many circles and the flags section at most this many
+# flagged circles (most at risk first): WeasyPrint lays out about ten circles a second, so a
+# program of 2,000 circles would keep a request waiting for minutes. The rest is one click away
+# (the dashboard, the circles CSV), and the report says how many it left out.
+TABLE_CIRCLES_MAX = 100
+FLAGGED_CIRCLES_MAX = 30
 # Past this many circles, the attendance chart shows how many circles fall in each band of
 # attendance instead of one bar per circle (a bar each stops being readable on paper).
 BARS_PER_CIRCLE_UP_TO = 24
@@ -48,14 +54,19 @@ class ProgramReport:
     today: dt.date
     weeks: int
     dashboard: ProgramDashboard
-    circles: list[CircleRow]  # by name
+    circles: list[CircleRow]  # by name; the most at risk first when the table is cut short
+    circles_left_out: int
     charts: list[Chart]
     totals: ReportTotals
 
     @property
     def flagged(self) -> list[CircleRow]:
-        """The circles at risk, most serious first (as the dashboard lists them)."""
-        return self.dashboard.at_risk
+        """The circles at risk, most serious first (as the dashboard lists them), cut short."""
+        return self.dashboard.at_risk[:FLAGGED_CIRCLES_MAX]
+
+    @property
+    def flagged_left_out(self) -> int:
+        return max(len(self.dashboard.at_risk) - FLAGGED_CIRCLES_MAX, 0)
 
 
 def attendance_chart(rows: list[CircleRow]) -> Chart:
@@ -114,12 +125,15 @@ def program_report(*, program: Program, today: dt.date) -> ProgramReport:
         flagged=sum(1 for r in rows if r.flags),
     )
     charts = [attendance_chart(rows), dashboard.trend, dashboard.flags_chart]
+    # Every circle by name; for a program too big for paper, the most at risk first.
+    listed = rows if len(rows) <= TABLE_CIRCLES_MAX else dashboard.rows[:TABLE_CIRCLES_MAX]
     return ProgramReport(
         program=program,
         today=today,
         weeks=DASHBOARD_WEEKS,
         dashboard=dashboard,
-        circles=rows,
+        circles=listed,
+        circles_left_out=len(rows) - len(listed),
         charts=charts,
         totals=totals,
     )

@@ -27,6 +27,7 @@ from roundtable.commitments.models import Activity, BusyPeriod, Commitment, Date
 from roundtable.core.errors import DomainError
 from roundtable.ideas.models import Critique, Idea, TemperatureVote
 from roundtable.insights.selectors.dashboard import program_dashboard
+from roundtable.insights.selectors.health import circle_health
 from roundtable.insights.services.erasure import (
     ERASED_NAME,
     REMOVED,
@@ -268,6 +269,11 @@ def test_every_figure_is_the_same_before_and_after(
         ]
         ideas = Counter((r["stage"], r["anonymous"]) for r in _export(admin, personas, "ideas"))
         return {
+            # The circle health page's figures, month by month, for both circles.
+            "health": [
+                circle_health(circle, today=today)
+                for circle in (planted.circle, personas.other_circle)
+            ],
             "consistency": consistency,
             "dashboard": rows,
             "exports": exports,
@@ -280,6 +286,7 @@ def test_every_figure_is_the_same_before_and_after(
 
     before = figures()
     assert before["consistency"].attendance_rate == 0.75
+    assert before["health"][0].total.ratings == 2
     response = _post(admin, planted.member)
     assert response.status_code == 302
     after = figures()

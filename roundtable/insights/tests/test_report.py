@@ -5,6 +5,7 @@ get it (persona by persona). The SVG charts are checked on their own."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -276,3 +277,25 @@ def test_a_count_axis_ticks_whole_numbers() -> None:
     assert ">0.5<" not in svg
     shares = Chart(kind="bar", title="Share", labels=["a"], datasets=[Dataset("n", [0.3])], y_max=1)
     assert ">0.5<" in str(chart_svg(shares))
+
+
+def test_a_program_too_big_for_paper_lists_the_most_at_risk_and_says_how_many_more(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roundtable.insights.selectors import report as report_module
+
+    monkeypatch.setattr(report_module, "TABLE_CIRCLES_MAX", 3)
+    monkeypatch.setattr(report_module, "FLAGGED_CIRCLES_MAX", 2)
+    people = MemberFactory.create_batch(2, organization=personas.organization)
+    for n in range(4):  # no lead and no schedule: every one is flagged
+        circle_create(program=personas.program, name=f"Circle {n}", members=people)
+    report = program_report(program=personas.program, today=data.NOW.date())
+    assert len(report.circles) == 3
+    assert report.circles_left_out == 3
+    assert all(row.flags for row in report.circles)
+    assert len(report.flagged) == 2
+    assert report.flagged_left_out == len(report.dashboard.at_risk) - 2
+    text = " ".join(html.unescape(report_html(report=report)).split())
+    assert "The 3 circles most at risk" in text
+    assert "3 more circles than fit on paper" in text
+    assert f"And {report.flagged_left_out} more flagged circles" in text
