@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from roundtable.circles.models import Circle
 from roundtable.commitments.models import Commitment
+from roundtable.core.freshness import figures_cached_each
 from roundtable.insights.selectors.pulses import pulse_results
 from roundtable.meetings.models import Attendance, Meeting, Schedule
 from roundtable.programs.models import Program
@@ -128,7 +129,7 @@ class _CircleFacts:
     pk: int
     time_zone: str
     lead_id: int | None
-    created_on: dt.date
+    opened_on: dt.date  # its first members' day in it (or its creation, if earlier)
     changed_on: dt.date
     has_schedule: bool
     schedule_ends_on: dt.date | None
@@ -154,15 +155,17 @@ def _facts(circle_ids: Collection[int]) -> dict[int, _CircleFacts]:
             "schedule__ends_on",
             "program__pulse_schedule__active",
         )
+        .annotate(first_joined=Min("memberships__joined_on"))
     )
     facts = {}
     for row in rows:
         zone = ZoneInfo(row["time_zone"])
+        created = row["created_at"].astimezone(zone).date()
         facts[row["pk"]] = _CircleFacts(
             pk=row["pk"],
             time_zone=row["time_zone"],
             lead_id=row["lead_id"],
-            created_on=row["created_at"].astimezone(zone).date(),
+            opened_on=min(created, row["first_joined"] or created),
             changed_on=row["updated_at"].astimezone(zone).date(),
             has_schedule=row["has_schedule"],
             schedule_ends_on=row["schedule__ends_on"],
@@ -182,13 +185,13 @@ def _lead_and_schedule(facts: _CircleFacts, today: dt.date) -> Iterable[Flag]:
             FlagCode.NO_LEAD,
             "Nobody leads this circle: no one runs its meetings or is asked to take "
             "attendance and notes.",
-            max(facts.created_on, facts.changed_on),
+            max(facts.opened_on, facts.changed_on),
         )
     if not facts.has_schedule:
         yield _flag(
             FlagCode.NO_SCHEDULE,
             "The circle has no schedule, so no meetings are planned and nobody is reminded.",
-            facts.created_on,
+            facts.opened_on,
         )
     elif facts.schedule_ends_on is not None and facts.schedule_ends_on < today:
         yield _flag(
@@ -321,8 +324,8 @@ def _attendance_falling(facts: dict[int, _CircleFacts], *, before: dt.datetime) 
 def _no_pulse_answers(facts: dict[int, _CircleFacts], *, today: dt.date) -> dict[int, Flag]:
     """Circles of a program whose pulse is on with no answer in its last completed period, from
     the pulse's own selector (`pulse_results`, three queries: only the count of answers is read
-    here, never what anyone answered). A circle opened after that period began is not judged
-    on it."""
+    here, never what anyone answered). A circle opened after that period began (its first
+    members joined later) is not judged on it."""
     running = [f.pk for f in facts.values() if f.pulse_active]
     if not running:
         return {}
@@ -332,7 +335,7 @@ def _no_pulse_answers(facts: dict[int, _CircleFacts], *, today: dt.date) -> dict
         if not closed:
             continue  # the first period is still open
         last = closed[-1]
-        if last.answers or facts[circle_id].created_on > last.period_start:
+        if last.answers or facts[circle_id].opened_on > last.period_start:
             continue
         flags[circle_id] = _flag(
             FlagCode.NO_PULSE_ANSWERS,
@@ -401,3 +404,21 @@ def flag_counts(flags: dict[int, list[Flag]]) -> dict[FlagCode, int]:
         for flag in circle_flags_:
             counts[flag.code] += 1
     return counts
+
+
+def program_flags(program_ids: Collection[int], *, today: dt.date) -> dict[int, list[Flag]]:
+    """`circle_flags` of every circle of these programs, kept in the figures cache per program
+    and day (core/freshness.py: every write the flags read makes them computed afresh). The
+    programs not cached are computed together, in circle_flags' queries and one more."""
+
+    def compute(missing: list[int]) -> dict[int, dict[int, list[Flag]]]:
+        program_of = dict(
+            Circle.objects.filter(program_id__in=missing).values_list("pk", "program_id")
+        )
+        per_program: dict[int, dict[int, list[Flag]]] = {pk: {} for pk in missing}
+        for circle_id, flags in circle_flags(list(program_of), today=today).items():
+            per_program[program_of[circle_id]][circle_id] = flags
+        return per_program
+
+    cached = figures_cached_each("flags", programs=program_ids, day=today, compute=compute)
+    return {pk: flags for found in cached.values() for pk, flags in found.items()}

@@ -110,8 +110,11 @@ def test_below_three_answers_the_pulse_shows_its_count_alone(personas, north, cl
     html = client_for(personas, "coordinator").get(url(personas, "name")).content.decode()
     south_row = re.search(r"<tr[^>]*>\s*<th scope=\"row\"[^>]*>.*?South.*?</tr>", html, re.S)
     assert south_row is not None
-    assert "2 answers" in south_row.group(0)
+    assert '(2<span class="visually-hidden"> answers</span>)' in south_row.group(0)
     assert "1.0" not in south_row.group(0)
+    north_row = re.search(r"<tr[^>]*>\s*<th scope=\"row\"[^>]*>.*?North.*?</tr>", html, re.S)
+    assert north_row is not None
+    assert '4.0 <small class="muted">(5<span class="visually-hidden"> answers' in north_row.group(0)
 
 
 def test_open_and_overdue_commitments(personas, north):

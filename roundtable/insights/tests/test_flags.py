@@ -237,10 +237,16 @@ def test_no_pulse_flag_while_the_pulse_is_off_or_its_first_period_is_open(person
 
 
 def test_a_circle_opened_during_the_period_is_not_judged_on_it(personas, north, pulse):
+    # Recorded on 2 February, its people in it since January (a history entered afterwards):
+    # judged on February.
     Circle.objects.filter(pk=north.pk).update(
         created_at=dt.datetime(2027, 2, 2, tzinfo=dt.UTC),
         updated_at=dt.datetime(2027, 2, 2, tzinfo=dt.UTC),
     )
+    north.memberships.update(joined_on=dt.date(2027, 1, 20))
+    assert FlagCode.NO_PULSE_ANSWERS in flags_of(north)
+    # Its first people joined on 2 February: not judged on a period that began before.
+    north.memberships.update(joined_on=dt.date(2027, 2, 2))
     assert FlagCode.NO_PULSE_ANSWERS not in flags_of(north)
 
 
