@@ -46,6 +46,11 @@ class PulseAlreadyAnswered(DomainError):
     code = "already_answered"
 
 
+def _day(day: dt.date) -> str:
+    """The weekday, the day without a leading zero and the month: "Monday 1 March"."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -73,7 +78,7 @@ def pulse_schedule_set(
         raise DomainError(f"Choose a cadence of {choices} weeks.", field="every_weeks")
     if starts_on is not None and starts_on.weekday() != 0:
         raise DomainError(
-            f"A pulse period starts on a Monday; {starts_on:%A %d %B %Y} is a {starts_on:%A}.",
+            f"A pulse period starts on a Monday, not on {_day(starts_on)} {starts_on.year}.",
             field="starts_on",
         )
     schedule = PulseSchedule.objects.select_for_update().filter(program=program).first()
@@ -156,9 +161,7 @@ def pulse_answer(
         circle_id=circle.pk, period_start=period_start, member_id=by.pk
     )
     refused = PulseAlreadyAnswered(
-        ALREADY_ANSWERED.format(
-            next=f"{schedule.period_end(period_start) + dt.timedelta(days=1):%A %d %B}"
-        )
+        ALREADY_ANSWERED.format(next=_day(schedule.period_end(period_start) + dt.timedelta(days=1)))
     )
     if _receipt_exists(digest):
         raise refused
@@ -225,7 +228,7 @@ def pulse_open_notify(*, now: dt.datetime) -> int:
         sent = notice_send(
             member=member,
             kind=NoticeKind.PULSE_OPEN,
-            title=f"{circle.name}'s pulse check is open until {end:%A %d %B}",
+            title=f"{circle.name}'s pulse check is open until {_day(end)}",
             body="Five quick statements on how the circle works together, answered "
             "anonymously. Results show once at least three members have answered.",
             url=reverse("insights:pulse_answer", args=[circle.pk]),
