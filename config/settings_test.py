@@ -23,6 +23,9 @@ CSRF_COOKIE_SECURE = False
 AXES_FAILURE_LIMIT = 5
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests compute every figure afresh (no cache between tests, whose ids repeat); the figures
+# cache is tested on its own with a cache of its own (insights/tests/test_figures_cache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 FORMATION_ROUNDS = 3  # formation in tests: a fixed number of search rounds, not seconds
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database need not survive a power cut: commits do not wait for the disk.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from roundtable.circles.lead_hooks import lead_changed
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Enrolment, Program
@@ -39,6 +40,7 @@ def circle_create(
     )
     full_clean_or_raise(circle)
     circle.save()
+    figures_changed(program.pk)
     members = list(members)
     if lead is not None and lead not in members:
         members.append(lead)
@@ -74,6 +76,7 @@ def circle_update(
         circle.feedback_setting_changed_on = timezone.localdate()
     full_clean_or_raise(circle)
     circle.save()
+    figures_changed(circle.program_id)
     return circle
 
 
@@ -88,6 +91,7 @@ def circle_add_member(
     if circle.memberships.filter(member=member, left_on__isnull=True).exists():
         raise DomainError(f"{member} is already in {circle}.")
     program_enrol(program=circle.program, members=[member], on=on)
+    figures_changed(circle.program_id)
     return CircleMembership.objects.create(circle=circle, member=member, joined_on=on)
 
 
@@ -101,6 +105,7 @@ def circle_remove_member(
         raise DomainError(f"{member} is not in {circle}.")
     membership.left_on = max(on, membership.joined_on)
     membership.save(update_fields=["left_on", "updated_at"])
+    figures_changed(circle.program_id)
     if circle.lead_id == member.pk:
         circle.lead = None
         circle.save(update_fields=["lead", "updated_at"])
@@ -118,6 +123,7 @@ def circle_set_lead(*, circle: Circle, lead: Member | None) -> Circle:
     previous_lead_id = circle.lead_id
     circle.lead = lead
     circle.save(update_fields=["lead", "updated_at"])
+    figures_changed(circle.program_id)
     lead_changed(circle, previous_lead_id)
     return circle
 

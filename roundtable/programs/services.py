@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
@@ -123,6 +124,7 @@ def program_update(
     if {"start_date", "end_date"} & set(fields):
         _check_dates(program)
     program.save()
+    figures_changed(program.pk)  # its status decides whether its circles are flagged
     if coordinators is not None:
         if not coordinators:
             raise DomainError("A program needs at least one coordinator.", field="coordinators")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.text import text_clean
 from roundtable.ideas.models import Decision, Idea, Stage, Trial
 from roundtable.ideas.services import notify
@@ -71,6 +72,7 @@ def decision_record(
     locked.stage = to_stage
     locked.save(update_fields=["stage"])
     idea.stage = to_stage
+    figures_changed(locked.circle.program_id)  # the funnel: on trial, adopted, set aside
     return locked, decision
 
 

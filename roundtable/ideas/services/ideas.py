@@ -13,6 +13,7 @@ from django.db import transaction
 from roundtable.circles.models import Circle
 from roundtable.core.anonymity import capability_new
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.ideas.models import Challenge, CircleIdeaSettings, Idea, IdeaVersion
 from roundtable.ideas.services import notify
@@ -79,6 +80,7 @@ def idea_propose(
     full_clean_or_raise(idea)
     idea.save()
     IdeaVersion.objects.create(idea=idea, number=1, created_on=today, **texts)
+    figures_changed(circle.program_id)  # the circle's funnel of ideas
     return idea, capability
 
 
@@ -117,4 +119,5 @@ def idea_withdraw(*, idea: Idea, member: Member, capability: str | None = None) 
     require_author(idea, member=member, capability=capability)
     idea.withdrawn = True
     idea.save(update_fields=["withdrawn"])
+    figures_changed(idea.circle.program_id)
     return idea

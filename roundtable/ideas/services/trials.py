@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.ideas.models import Idea, Stage, Trial
 from roundtable.ideas.services import notify
 from roundtable.ideas.services.decisions import decision_record, text_field
@@ -108,6 +109,7 @@ def trial_outcome_record(
     trial.save(
         update_fields=["result", "outcome", "outcome_by", "outcome_recorded_on", "updated_at"]
     )
+    figures_changed(idea.circle.program_id)
     return trial
 
 

@@ -99,6 +99,7 @@ from roundtable.circles.services import circle_remove_member, program_withdraw
 from roundtable.commitments import append_only
 from roundtable.commitments.models import Activity, BusyPeriod, Commitment, DateChange, Escalation
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.permissions import forget_memberships
 from roundtable.core.roles import Role
 from roundtable.ideas.models import TemperatureVote, TemperatureVoteChange
@@ -440,6 +441,12 @@ def member_erase(*, member: Member, by: Member, reason: str, now: dt.datetime) -
     _notices_to_others_scrub(member, name, words, counts)
     _profile_erase(member, counts)
     _account_erase(member, counts)
+    # Their feedback, attendance and commitments counted in the figures of their programs.
+    figures_changed(
+        *Program.objects.filter(circles__memberships__member=member)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
     return MemberErasure.objects.create(
         organization_id=member.organization_id,
         member_pk=member.pk,

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.insights.models import (
     PULSE_FIELDS,
     PulseAnswer,
@@ -92,6 +93,7 @@ def pulse_schedule_set(
     schedule.every_weeks = every_weeks
     schedule.full_clean()
     schedule.save()
+    figures_changed(program.pk)
     return schedule
 
 
@@ -179,6 +181,7 @@ def pulse_answer(
         if PulseReceipt.objects.filter(digest=digest).exists():
             raise refused from exc
         raise
+    figures_changed(circle.program_id)
     return answer
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.meetings.models import Attendance, Meeting, Rsvp
 from roundtable.orgs.models import Member
 
@@ -39,6 +40,7 @@ def attendance_set(
     attendance, _ = Attendance.objects.update_or_create(
         meeting=meeting, member=member, defaults={"status": status, "reported_by": reported_by}
     )
+    figures_changed(meeting.circle.program_id)
     return attendance
 
 
@@ -76,6 +78,7 @@ def attendance_record(
         unique_fields=["meeting", "member"],
         update_fields=["status", "reported_by", "updated_at"],
     )
+    figures_changed(meeting.circle.program_id)
 
 
 def _status_check(*, meeting: Meeting, status: str, now: dt.datetime | None) -> None:

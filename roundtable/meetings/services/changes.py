@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.meetings.models import AgendaItem, Meeting
 from roundtable.meetings.services.agenda import agenda_carry_over
@@ -73,6 +74,7 @@ def meeting_move(
     meeting.sequence += 1
     full_clean_or_raise(meeting)
     meeting.save()
+    figures_changed(meeting.circle.program_id)
     notifications_meeting_changed(meeting=meeting, now=now)
     return meeting
 
@@ -93,6 +95,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, now: dt.datetime | None = N
     meeting.change_reason = reason[:300]
     meeting.sequence += 1
     meeting.save()
+    figures_changed(meeting.circle.program_id)
     agenda_carry_over(meeting=meeting, now=now)
     notifications_meeting_changed(meeting=meeting, now=now)
     return meeting
@@ -117,6 +120,7 @@ def meeting_restore(
     meeting.change_reason = (reason.strip() or "It takes place after all.")[:300]
     meeting.sequence += 1
     meeting.save()
+    figures_changed(meeting.circle.program_id)
     agenda_carry_over_undo(meeting=meeting, now=now)
     notifications_meeting_changed(meeting=meeting, now=now)
     return meeting

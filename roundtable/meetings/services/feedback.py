@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.meetings.models import Attendance, Feedback, FeedbackReceipt, Meeting
 from roundtable.orgs.models import Member
 
@@ -43,6 +44,7 @@ def feedback_give(
     anonymous now would show everyone whose it was."""
     now = now or timezone.now()
     _meeting_check(meeting=meeting, now=now)
+    figures_changed(meeting.circle.program_id)  # usefulness
     comment = _answer_checked(rating=rating, comment=comment)
     if not meeting.circle.memberships.filter(member=member).exists():
         raise DomainError(f"{member} is not in {meeting.circle}.")
@@ -119,6 +121,7 @@ def feedback_give_many(
     of them already answered anonymously tells the caller that someone in it did."""
     now = now or timezone.now()
     _meeting_check(meeting=meeting, now=now)
+    figures_changed(meeting.circle.program_id)  # usefulness
     comments = [_answer_checked(rating=a.rating, comment=a.comment) for a in answers]
     ids = [answer.member.pk for answer in answers]
     if len(set(ids)) < len(ids):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from roundtable.circles.models import Circle
 from roundtable.core.errors import DomainError
+from roundtable.core.freshness import figures_changed
 from roundtable.core.validation import full_clean_or_raise
 from roundtable.meetings.models import Meeting, Schedule
 from roundtable.meetings.services.agenda import agenda_carry_over
@@ -149,6 +150,9 @@ def schedule_set(
     if plan.changes and confirm != plan.token:
         raise ScheduleChangeUnconfirmed(plan, stale=bool(confirm))
     schedule.save()
+    # Whether a circle has a schedule is a flag; the meetings the series makes are ahead of
+    # every figure (the roll forward's new meetings change none, so it bumps nothing).
+    figures_changed(circle.program_id)
     _plan_apply(plan=plan, circle=circle, schedule=schedule, now=now)
     return schedule
 
