@@ -20,6 +20,7 @@ from django.db.models.functions import TruncDate
 from roundtable.circles.models import Circle
 from roundtable.commitments.models import Commitment
 from roundtable.core.charts import Chart, Dataset
+from roundtable.core.freshness import figures_cached, figures_cached_each
 from roundtable.insights.selectors.flags import (
     FLAG_TITLES,
     Flag,
@@ -27,6 +28,7 @@ from roundtable.insights.selectors.flags import (
     day_start,
     day_text,
     flag_counts,
+    program_flags,
 )
 from roundtable.insights.selectors.pulses import PulsePeriodResult, pulse_results
 from roundtable.meetings.models import Attendance, Feedback, Meeting
@@ -162,11 +164,15 @@ def _by_circle(rows: QuerySet[Any], key: str = "circle_id") -> dict[int, dict[st
 
 
 def circle_rows(
-    circles: QuerySet[Circle], *, today: dt.date, flags: dict[int, list[Flag]] | None = None
+    circles: QuerySet[Circle],
+    *,
+    today: dt.date,
+    flags: dict[int, list[Flag]] | None = None,
+    figures: dict[int, dict[str, Any]] | None = None,
 ) -> list[CircleRow]:
     """The figures of each circle of `circles` (a queryset, so its filter is reused inside the
-    grouped queries), in seven queries plus the flags' (none when `flags` are given)."""
-    start, until = _window(today)
+    grouped queries), in seven queries plus the flags' (none when `flags` are given); one
+    query when `figures` (from `circle_figures`, say cached) are given."""
     listed = list(
         circles.select_related("lead__user", "program").annotate(
             current_members=Count(
@@ -177,6 +183,31 @@ def circle_rows(
     ids = [c.pk for c in listed]
     if not ids:
         return []
+    if figures is None:
+        figures = circle_figures(ids, today=today, flags=flags)
+    return [
+        CircleRow(
+            circle=circle,
+            members=getattr(circle, "current_members", 0),
+            **figures.get(circle.pk, _NO_FIGURES),
+        )
+        for circle in listed
+    ]
+
+
+# A circle with nothing in the window yet.
+_NO_FIGURES: dict[str, Any] = {
+    "scheduled": 0, "held": 0, "present": 0, "recorded": 0, "usefulness": None, "ratings": 0,
+    "pulse": None, "open_commitments": 0, "overdue": 0, "flags": [],
+}  # fmt: skip
+
+
+def circle_figures(
+    ids: Sequence[int], *, today: dt.date, flags: dict[int, list[Flag]] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Each circle's figures for its dashboard row (CircleRow's fields but the circle and its
+    members), by circle id: plain data, fit for the figures cache."""
+    start, until = _window(today)
     in_window = {"starts_at__gte": start, "starts_at__lt": until}
     meetings = _by_circle(
         Meeting.objects.filter(circle_id__in=ids, **in_window)
@@ -218,30 +249,26 @@ def circle_rows(
     pulses = pulse_results(ids, today=today, periods=2)
     if flags is None:
         flags = circle_flags(ids, today=today)
-    rows = []
-    for circle in listed:
-        m = meetings.get(circle.pk, {})
-        a = attendance.get(circle.pk, {})
-        f = feedback.get(circle.pk, {})
-        c = commitments.get(circle.pk, {})
+    found = {}
+    for pk in ids:
+        m = meetings.get(pk, {})
+        a = attendance.get(pk, {})
+        f = feedback.get(pk, {})
+        c = commitments.get(pk, {})
         mean = f.get("mean")
-        rows.append(
-            CircleRow(
-                circle=circle,
-                members=getattr(circle, "current_members", 0),
-                scheduled=m.get("scheduled", 0),
-                held=m.get("held", 0),
-                present=a.get("present", 0),
-                recorded=a.get("recorded", 0),
-                usefulness=round(float(mean), 1) if mean is not None else None,
-                ratings=f.get("ratings", 0),
-                pulse=PulseFigure.latest(pulses.get(circle.pk, [])),
-                open_commitments=c.get("open", 0),
-                overdue=c.get("overdue", 0),
-                flags=flags.get(circle.pk, []),
-            )
-        )
-    return rows
+        found[pk] = {
+            "scheduled": m.get("scheduled", 0),
+            "held": m.get("held", 0),
+            "present": a.get("present", 0),
+            "recorded": a.get("recorded", 0),
+            "usefulness": round(float(mean), 1) if mean is not None else None,
+            "ratings": f.get("ratings", 0),
+            "pulse": PulseFigure.latest(pulses.get(pk, [])),
+            "open_commitments": c.get("open", 0),
+            "overdue": c.get("overdue", 0),
+            "flags": flags.get(pk, []),
+        }
+    return found
 
 
 def _weekly(
@@ -330,15 +357,29 @@ def flags_chart(flags: dict[int, list[Flag]], *, key: str = "flags") -> Chart:
 def program_dashboard(program: Program, *, today: dt.date, sort: str | None = None
 ) -> ProgramDashboard:  # fmt: skip
     """Every circle of the program with its figures and flags (sorted by `sort`, see SORTS),
-    the program's weekly trend and its flags by kind. A fixed number of queries."""
-    rows = circle_rows(Circle.objects.filter(program=program), today=today)
+    the program's weekly trend and its flags by kind. A fixed number of queries; the figures
+    come from the figures cache (core/freshness.py) and the circles themselves (names, leads,
+    members) are read afresh."""
+
+    def compute() -> dict[str, Any]:
+        ids = list(Circle.objects.filter(program=program).values_list("pk", flat=True))
+        flags = program_flags([program.pk], today=today)
+        return {
+            "circles": circle_figures(ids, today=today, flags=flags),
+            "trend": trend_chart([program.pk], today=today),
+        }
+
+    figures = figures_cached("dashboard", programs=[program.pk], day=today, compute=compute)
+    rows = circle_rows(
+        Circle.objects.filter(program=program), today=today, figures=figures["circles"]
+    )
     start, until = _window(today)
     return ProgramDashboard(
         program=program,
         rows=rows_sorted(rows, sort),
         since=start.date(),
         until=until.date() - dt.timedelta(days=1),
-        trend=trend_chart([program.pk], today=today),
+        trend=figures["trend"],
         flags_chart=flags_chart({r.circle.pk: r.flags for r in rows if r.flags}),
     )
 
@@ -373,8 +414,18 @@ class CircleAtRisk:
 
 @dataclass
 class ProgramsOverview:
-    at_risk: list[CircleAtRisk]
+    at_risk: list[CircleAtRisk]  # the AT_RISK_SHOWN most serious
     programs: list[ProgramSummary]
+    at_risk_count: int = 0  # every flagged circle (each program's dashboard lists them all)
+
+    @property
+    def at_risk_more(self) -> int:
+        return self.at_risk_count - len(self.at_risk)
+
+
+# The home page lists this many circles at risk, the most serious; a coordinator of many
+# programs finds the rest on each program's dashboard (hundreds would bury the first ones).
+AT_RISK_SHOWN = 25
 
 
 def programs_overview(programs: Sequence[Program], *, today: dt.date) -> ProgramsOverview:
@@ -385,26 +436,63 @@ def programs_overview(programs: Sequence[Program], *, today: dt.date) -> Program
     by_pk = {p.pk: p for p in programs}
     if not by_pk:
         return ProgramsOverview(at_risk=[], programs=[])
-    circles = list(
-        Circle.objects.filter(program_id__in=by_pk).only("pk", "name", "program_id", "time_zone")
+    circles = Circle.objects.filter(program_id__in=by_pk)
+    flags = program_flags(list(by_pk), today=today)
+    # Each program's totals over the window, from the figures cache (core/freshness.py).
+    totals = figures_cached_each(
+        "programs-overview",
+        programs=by_pk,
+        day=today,
+        compute=lambda missing: _program_totals(missing, today=today),
     )
-    flags = circle_flags([c.pk for c in circles], today=today)
+    counts = dict(
+        circles.values("program_id").annotate(n=Count("pk")).values_list("program_id", "n")
+    )
+    flagged = list(circles.filter(pk__in=list(flags)).only("pk", "name", "program_id", "time_zone"))
+    at_risk_counts: dict[int, int] = defaultdict(int)
+    at_risk = []
+    for circle in flagged:
+        circle.program = by_pk[circle.program_id]  # already fetched, with the viewer's capacities
+        at_risk_counts[circle.program_id] += 1
+        at_risk.append(CircleAtRisk(circle=circle, flags=flags[circle.pk]))
+    at_risk.sort(key=lambda c: (min(f.rank for f in c.flags), c.circle.program.name, c.circle.name))
+    summaries = []
+    for program in programs:
+        summaries.append(
+            ProgramSummary(
+                program=program,
+                circles=counts.get(program.pk, 0),
+                at_risk=at_risk_counts[program.pk],
+                **totals[program.pk],
+            )
+        )
+    return ProgramsOverview(
+        at_risk=at_risk[:AT_RISK_SHOWN], programs=summaries, at_risk_count=len(at_risk)
+    )
+
+
+def _program_totals(program_ids: Sequence[int], *, today: dt.date) -> dict[int, dict[str, int]]:
+    """Meetings held of those scheduled and people present of those recorded over the window,
+    per program (two grouped queries)."""
     start, until = _window(today)
-    meetings = {
-        row["circle__program_id"]: row
-        for row in Meeting.objects.filter(
-            circle__program_id__in=by_pk, starts_at__gte=start, starts_at__lt=until
+    totals: dict[int, dict[str, int]] = {
+        pk: {"held": 0, "scheduled": 0, "present": 0, "recorded": 0} for pk in program_ids
+    }
+    meetings = (
+        Meeting.objects.filter(
+            circle__program_id__in=program_ids, starts_at__gte=start, starts_at__lt=until
         )
         .values("circle__program_id")
         .annotate(
             scheduled=Count("pk"), held=Count("pk", filter=~Q(status=Meeting.Status.CANCELLED))
         )
         .order_by()
-    }
-    attendance = {
-        row["meeting__circle__program_id"]: row
-        for row in Attendance.objects.filter(
-            meeting__circle__program_id__in=by_pk,
+    )
+    for row in meetings:
+        totals[row["circle__program_id"]].update(held=row["held"], scheduled=row["scheduled"])
+    attendance = (
+        Attendance.objects.filter(
+            meeting__circle__program_id__in=program_ids,
             meeting__status=Meeting.Status.SCHEDULED,
             meeting__starts_at__gte=start,
             meeting__starts_at__lt=until,
@@ -414,28 +502,9 @@ def programs_overview(programs: Sequence[Program], *, today: dt.date) -> Program
             present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)), recorded=Count("pk")
         )
         .order_by()
-    }
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    at_risk = []
-    for circle in circles:
-        circle.program = by_pk[circle.program_id]  # already fetched, with the viewer's capacities
-        counts[circle.program_id][0] += 1
-        if circle.pk in flags:
-            counts[circle.program_id][1] += 1
-            at_risk.append(CircleAtRisk(circle=circle, flags=flags[circle.pk]))
-    at_risk.sort(key=lambda c: (min(f.rank for f in c.flags), c.circle.program.name, c.circle.name))
-    summaries = []
-    for program in programs:
-        m, a = meetings.get(program.pk, {}), attendance.get(program.pk, {})
-        summaries.append(
-            ProgramSummary(
-                program=program,
-                circles=counts[program.pk][0],
-                at_risk=counts[program.pk][1],
-                held=m.get("held", 0),
-                scheduled=m.get("scheduled", 0),
-                present=a.get("present", 0),
-                recorded=a.get("recorded", 0),
-            )
+    )
+    for row in attendance:
+        totals[row["meeting__circle__program_id"]].update(
+            present=row["present"], recorded=row["recorded"]
         )
-    return ProgramsOverview(at_risk=at_risk, programs=summaries)
+    return totals

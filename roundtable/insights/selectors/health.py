@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from roundtable.circles.models import Circle
 from roundtable.commitments.models import Commitment, Escalation
 from roundtable.core.charts import Chart, Dataset, TableColumn
+from roundtable.core.freshness import figures_cached
 from roundtable.ideas.models import Decision, Idea, Stage
 from roundtable.insights.models import PULSE_MIN_ANSWERS
 from roundtable.insights.selectors.pulses import PulsePeriodResult, pulse_results
@@ -293,8 +294,17 @@ def circles_health(
 
 
 def circle_health(circle: Circle, *, today: dt.date) -> CircleHealth:
-    """One circle's health, its months in its own time zone."""
-    return circles_health([circle.pk], today=today, time_zone=circle.time_zone)[circle.pk]
+    """One circle's health, its months in its own time zone, from the figures cache (kept per
+    program and day; core/freshness.py)."""
+    return figures_cached(
+        "health",
+        programs=[circle.program_id],
+        day=today,
+        part=f"{circle.pk}:{circle.time_zone}",
+        compute=lambda: circles_health([circle.pk], today=today, time_zone=circle.time_zone)[
+            circle.pk
+        ],
+    )
 
 
 # --- as charts, each with its plain reading ------------------------------------------------------
