@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -78,7 +79,12 @@ def _day(value: dt.date | dt.datetime | None, zone: str = "UTC") -> str:
 
 
 def _streamed(queryset: QuerySet[Any], *fields: Any) -> Iterator[Row]:
-    yield from queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
+    """The rows, CHUNK_SIZE at a time, in a read-only transaction: outside one, Django declares
+    PostgreSQL's cursor WITH HOLD and PostgreSQL runs the whole query inside that one statement
+    (a million attendance rows outlast DATABASE_STATEMENT_TIMEOUT); inside one, the first rows
+    come at once and each fetch is a short statement of its own."""
+    with transaction.atomic():
+        yield from queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE)
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
