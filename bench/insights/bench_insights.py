@@ -197,7 +197,7 @@ def main() -> None:
     parser.add_argument("--count-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sizes:
-        sizes(*args.sizes, args.sizes_db)
+        sizes(args.sizes[0], args.sizes[1], args.sizes_db)
         return
     _setup()
     if args.count_only:

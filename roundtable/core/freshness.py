@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import caches
-from django.db import transaction
+from django.core.cache.backends.dummy import DummyCache
+from django.db import connection, transaction
 
 T = TypeVar("T")
 
@@ -30,8 +31,28 @@ FIGURES_TIMEOUT = 60 * 60 * 27
 _MISSING = object()
 
 
+_DATABASES: dict[tuple[str, ...], str] = {}
+
+
+def _prefix() -> str:
+    """PREFIX and which database the figures are of: its engine, name, host and port, and when
+    its first migration ran (a database made again, say a development database emptied and
+    seeded anew, is another database). Two databases sharing a cache (a development server and
+    a benchmark on one machine) never read each other's figures. One query per process."""
+    database = connection.settings_dict
+    where = tuple(str(database.get(key) or "") for key in ("ENGINE", "NAME", "HOST", "PORT"))
+    stamp = _DATABASES.get(where)
+    if stamp is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT MIN(applied) FROM django_migrations")
+            born = cursor.fetchone()[0]
+        stamp = hashlib.sha256(f"{where}|{born}".encode()).hexdigest()[:12]
+        _DATABASES[where] = stamp
+    return f"{PREFIX}:{stamp}"
+
+
 def _version_key(program_id: int) -> str:
-    return f"{PREFIX}:version:{program_id}"
+    return f"{_prefix()}:version:{program_id}"
 
 
 def _replace(program_ids: frozenset[int]) -> None:
@@ -45,8 +66,8 @@ def figures_changed(*program_ids: int | None) -> None:
     attendance, feedback, an idea, a commitment, a pulse answer, a circle's members, lead or
     schedule, the program itself): their cached figures are computed afresh next time."""
     ids = frozenset(pk for pk in program_ids if pk is not None)
-    if not ids:
-        return
+    if not ids or isinstance(caches[CACHE_ALIAS], DummyCache):
+        return  # no cache (the tests' setting): nothing is kept, nothing to replace
     _replace(ids)
     transaction.on_commit(lambda: _replace(ids))
 
@@ -67,7 +88,7 @@ def figures_versions(program_ids: Iterable[int]) -> dict[int, str]:
 def _key(name: str, versions: dict[int, str], day: dt.date, part: str) -> str:
     stamp = ",".join(f"{pk}.{version}" for pk, version in sorted(versions.items()))
     digest = hashlib.sha256(f"{stamp}|{day.isoformat()}|{part}".encode()).hexdigest()[:40]
-    return f"{PREFIX}:{name}:{digest}"
+    return f"{_prefix()}:{name}:{digest}"
 
 
 def figures_cached(
@@ -76,9 +97,9 @@ def figures_cached(
     """`compute()`, or what it returned before for the same programs' versions and day. `name`
     says which figure and `part` which piece of it (a circle's id, say); the key is a hash, so
     any number of programs fits any cache backend."""
+    if isinstance(caches[CACHE_ALIAS], DummyCache):
+        return compute()
     versions = figures_versions(programs)
-    if not all(versions.values()):
-        return compute()  # no cache to keep versions in (DummyCache): always compute
     key = _key(name, versions, day, part)
     cache = caches[CACHE_ALIAS]
     value = cache.get(key, _MISSING)
@@ -99,9 +120,9 @@ def figures_cached_each(
     others from one call `compute(missing program ids)` (so that a page of many programs asks
     the same number of queries, cached or not, whatever their number)."""
     ids = sorted(set(programs))
-    versions = figures_versions(ids)
-    if not all(versions.values()):
+    if isinstance(caches[CACHE_ALIAS], DummyCache):
         return compute(ids)
+    versions = figures_versions(ids)
     keys = {pk: _key(name, {pk: versions[pk]}, day, "") for pk in ids}
     cache = caches[CACHE_ALIAS]
     stored = cache.get_many(list(keys.values()))

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -325,6 +325,17 @@ def test_the_cache_is_used_and_a_write_past_the_services_would_leave_it_stale(sc
     assert shown(scale, circle) == direct(scale, circle)
 
 
+def test_another_database_sharing_the_cache_never_reads_these_figures(scale, monkeypatch):
+    circle = _circle(scale, CircleKind.HEALTHY)
+    before = shown(scale, circle)
+    Attendance.objects.filter(meeting=_held_in_window(circle)).update(status="absent")
+    assert shown(scale, circle) == before  # this database's cached figures
+    # The same program ids in another database (a development server beside a benchmark).
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another-database")
+    assert shown(scale, circle) == direct(scale, circle)
+    assert shown(scale, circle) != before
+
+
 def test_a_new_day_computes_afresh(scale):
     circle = _circle(scale, CircleKind.HEALTHY)
     programs = _programs(scale)
@@ -340,7 +351,6 @@ def test_a_new_day_computes_afresh(scale):
 def test_warm_pages_ask_few_queries_and_show_what_they_showed(scale):
     """The dashboard, a health page and the home page of the coordinator of both programs: the
     second request reads its figures from the cache (fewer queries), with the same page."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
