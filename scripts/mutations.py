@@ -390,6 +390,49 @@ MUTATIONS: tuple[Mutation, ...] = (
         ),
         also=(("return decrypt(value)", "return value"),),
     ),
+    Mutation(
+        "pulse-under-three-shown",
+        "a circle's pulse shows its averages and comments when one or two members answered",
+        "roundtable/insights/selectors/pulses.py",
+        "if got is None or count < PULSE_MIN_ANSWERS or is_open:",
+        "if got is None or is_open:",
+        (
+            "roundtable/insights/tests/test_pulse_selectors.py",
+            "roundtable/api/tests/test_insights_pulses_api.py",
+        ),
+    ),
+    Mutation(
+        "pulse-open-period-shown",
+        "a pulse's averages show while the period is open, so the next answer can be read off",
+        "roundtable/insights/selectors/pulses.py",
+        "if got is None or count < PULSE_MIN_ANSWERS or is_open:",
+        "if got is None or count < PULSE_MIN_ANSWERS:",
+        ("roundtable/insights/tests/test_pulse_selectors.py",),
+    ),
+    Mutation(
+        "pulse-answered-twice",
+        "a member answers the same period's pulse twice and weighs double",
+        "roundtable/insights/models.py",
+        'return receipt_digest(f"{cls.SCOPE}:{circle_id}:{period_start.isoformat()}", member_id)',
+        'return receipt_digest(f"{cls.SCOPE}:{circle_id}:{random_id()}", member_id)',
+        ("roundtable/insights/tests/test_pulse_services.py",),
+    ),
+    Mutation(
+        "dashboard-for-members",
+        "any member of a program reads every circle's health and flags",
+        "roundtable/core/permissions.py",
+        "    return can_view_program_overview(user, program)\n\n\ndef can_set_pulse_schedule",
+        "    return can_view_program(user, program)\n\n\ndef can_set_pulse_schedule",
+        ("roundtable/insights/tests/test_dashboard.py",),
+    ),
+    Mutation(
+        "erase-last-admin",
+        "an admin erases the organisation's last admin and nobody can run it any more",
+        "roundtable/insights/services/erasure.py",
+        "        if not others:\n",
+        "        if others is None:\n",
+        ("roundtable/insights/tests/test_erasure.py",),
+    ),
 )
 
 # CI runs these (who may read or change what, anonymity, encryption, what is lost or sent twice)
@@ -405,6 +448,8 @@ CI_MUTATIONS = frozenset(
         "next-lead-reads-old-notes",
         "private-note-any-reader",
         "private-text-in-clear",
+        "pulse-under-three-shown",
+        "pulse-answered-twice",
     }
 )
 
