@@ -7,12 +7,14 @@ day computes afresh."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -73,8 +75,6 @@ def scale(seeded: ScaleResult, db: None, settings: Any) -> ScaleResult:
             "LOCATION": "figures-cache-test",
         }
     }
-    from django.core.cache import caches
-
     caches["default"].clear()
     return seeded
 
@@ -334,6 +334,30 @@ def test_another_database_sharing_the_cache_never_reads_these_figures(scale, mon
     monkeypatch.setitem(connection.settings_dict, "NAME", "another-database")
     assert shown(scale, circle) == direct(scale, circle)
     assert shown(scale, circle) != before
+
+
+SHARED_BACKENDS = [
+    pytest.param("django.core.cache.backends.filebased.FileBasedCache", id="files"),
+    pytest.param(
+        "django.core.cache.backends.redis.RedisCache",
+        id="redis",
+        marks=pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"),
+    ),
+]
+
+
+@pytest.mark.parametrize("backend", SHARED_BACKENDS)
+def test_the_shared_backends_keep_and_replace_figures_alike(scale, settings, tmp_path, backend):
+    """The caches production uses (files under var/cache, or Redis): figures come back whole
+    (pickled), and a change through a service is seen."""
+    location = os.environ["REDIS_URL"] if "redis" in backend else str(tmp_path)
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": location}}
+    assert backend.endswith(type(caches["default"]).__name__)
+    circle = _circle(scale, CircleKind.HEALTHY)
+    before = shown(scale, circle)
+    assert shown(scale, circle) == before == direct(scale, circle)
+    attendance_recorded(scale, circle)
+    assert shown(scale, circle) == direct(scale, circle) != before
 
 
 def test_a_new_day_computes_afresh(scale):
