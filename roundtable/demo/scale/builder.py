@@ -1,14 +1,5 @@
-"""The scale organisation (issue 16, item 7) for benchmarks: 10,000 members in 10 programs of 200
-circles, two years of weekly or fortnightly meetings with attendance and feedback, ideas with
-critiques and trials, commitments (some overdue, some escalated) and pulses, about 2.5 million
-rows in all.
-
-The services write one row at a time and would take hours at this size, so the builder makes the
-rows directly and writes them with `bulk_create` in batches, its ids set ahead (a child points at
-its parent without reading it back). Every row keeps the models' rules: the constraints hold, the
-anonymous rows (feedback, pulse answers and their receipts) carry no member, no time finer than a
-day and a random key, and the receipts are written in another order than the answers. The circles
-are a mix, so that every at-risk flag occurs somewhere: see `CircleKind`."""
+"""Building the scale organisation stage by stage (people, circles, meetings and attendance,
+feedback, ideas, commitments, pulses), every random choice from one seeded generator."""
 
 from __future__ import annotations
 
@@ -22,162 +13,52 @@ import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from roundtable.accounts.models import User
 from roundtable.circles.models import Circle, CircleMembership
 from roundtable.commitments.models import Activity, Commitment, DateChange, Escalation
 from roundtable.core.roles import Role
+from roundtable.demo.scale.rows import BATCH, Ids, RowWriter
+from roundtable.demo.scale.shape import (
+    CANCEL_REASONS,
+    CIRCLE_WORDS,
+    COMMITMENT_TITLES,
+    CRITIQUE_TEXTS,
+    DEPARTMENTS,
+    DROP_REASONS,
+    FIRST_KINDS,
+    FIRST_NAMES,
+    HISTORY_WEEKS,
+    HORIZON_WEEKS,
+    IDEA_SUMMARIES,
+    JOBS,
+    KIND_WEIGHTS,
+    LAST_NAMES,
+    PROGRAM_NAMES,
+    PULSE_COMMENTS,
+    SCALE_DOMAIN,
+    SCALE_LOGINS,
+    SCALE_ORG_NAME,
+    SCALE_ORG_SLUG,
+    SCALE_PASSWORD,
+    START_TIMES,
+    TIME_ZONES,
+    CircleKind,
+    ScaleResult,
+    ScaleSize,
+)
 from roundtable.ideas.models import Challenge, Critique, Decision, Idea, IdeaVersion, Stage, Trial
 from roundtable.insights.models import PULSE_FIELDS, PulseAnswer, PulseReceipt, PulseSchedule
 from roundtable.meetings.models import Attendance, Feedback, FeedbackReceipt, Meeting, Schedule
 from roundtable.orgs.models import Member, Organization
 from roundtable.programs.models import Enrolment, Program
 from roundtable.timeslots.recurrence import Recurrence, to_aware
-
-SCALE_ORG_NAME = "Scale Industries"
-SCALE_ORG_SLUG = "scale"
-SCALE_DOMAIN = "scale.example"
-SCALE_PASSWORD = "roundtable-scale"  # noqa: S105 (the benchmark's sign-ins, like the demo's)
-CIRCLES_PER_PROGRAM = 200
-HISTORY_WEEKS = 104  # the programs began about two years ago
-HORIZON_WEEKS = 12  # meetings exist this far ahead, as the schedules' roll forward keeps them
-BATCH = 2000
-
-# The sign-ins (local part of the email -> who): the coordinator coordinates every program.
-SCALE_LOGINS: dict[str, str] = {
-    "admin": "the organisation admin",
-    "coordinator": "coordinates every program",
-    "sponsor": "sponsors the first program",
-    "lead": "leads the first circle of the first program",
-    "member": "a member of that circle",
-}
-
-
-class CircleKind(StrEnum):
-    """What a circle's history looks like; each kind but the first two raises a flag."""
-
-    HEALTHY = "healthy"
-    STORMING = "storming"  # its pulse dips, then recovers: a normal step, not a flag
-    MISSED = "missed"  # its last three meetings were cancelled
-    FALLING = "falling"  # attendance has fallen over the last five weeks
-    SILENT = "silent"  # nobody has answered the pulse for three periods
-    LEADERLESS = "leaderless"  # its lead left and nobody took over
-    UNSCHEDULED = "unscheduled"  # formed a month ago, no schedule yet
-    ENDED = "ended"  # its schedule ended five weeks ago: no meetings ahead
-    OVERDUE = "overdue"  # open commitments past their date pile up
-
-
-AT_RISK = (
-    CircleKind.MISSED,
-    CircleKind.FALLING,
-    CircleKind.SILENT,
-    CircleKind.LEADERLESS,
-    CircleKind.UNSCHEDULED,
-    CircleKind.ENDED,
-    CircleKind.OVERDUE,
-)
-FIRST_KINDS = (CircleKind.HEALTHY, *AT_RISK, CircleKind.STORMING)
-# Beyond the first circles of each program (one of each at-risk kind), the mix per 100 circles.
-_KIND_WEIGHTS = {
-    CircleKind.HEALTHY: 70,
-    CircleKind.STORMING: 9,
-    CircleKind.MISSED: 3,
-    CircleKind.FALLING: 4,
-    CircleKind.SILENT: 4,
-    CircleKind.LEADERLESS: 2,
-    CircleKind.UNSCHEDULED: 2,
-    CircleKind.ENDED: 2,
-    CircleKind.OVERDUE: 4,
-}
-
-PROGRAM_NAMES = (
-    "Field Engineer Peer Circles", "Customer Success Playbook", "New Managers Circles",
-    "Safety Leadership", "Sales Craft", "Onboarding Buddies", "Data Literacy",
-    "Service Design Project", "Regional Leads Forum", "Quality Improvement",
-)  # fmt: skip
-CIRCLE_WORDS = (
-    "Anvil", "Beacon", "Compass", "Dynamo", "Ember", "Forge", "Harbour", "Lantern", "Meridian",
-    "Summit", "Atlas", "Birch", "Cedar", "Delta", "Falcon", "Granite", "Heron", "Iris", "Juniper",
-    "Kestrel",
-)  # fmt: skip
-FIRST_NAMES = (
-    "Oliver", "Amelia", "Harry", "Isla", "Jack", "Sophie", "George", "Grace", "Callum", "Niamh",
-    "Rhys", "Freya", "Arjun", "Zara", "Kwame", "Hannah", "Liam", "Chloe", "Imran", "Eleanor",
-    "Jordan", "Maria", "Tyler", "Keisha", "Carlos", "Emily", "Andre", "Lauren", "Miguel", "Sofia",
-    "Lukas", "Anna", "Felix", "Marie", "Elif", "Moritz", "Leonie", "Deniz", "Julia", "Niklas",
-)  # fmt: skip
-LAST_NAMES = (
-    "Thompson", "Patel", "Evans", "Walsh", "Hughes", "Khan", "Robertson", "Clarke", "Murphy",
-    "Okafor", "Mensah", "Nguyen", "Garcia", "Johnson", "Williams", "Brown", "Rivera", "Kim",
-    "Schmidt", "Weber", "Fischer", "Yilmaz", "Becker", "Hoffmann", "Novak", "Costa", "Silva",
-    "Haddad", "Ivanova", "Larsen",
-)  # fmt: skip
-DEPARTMENTS = ("North Region", "South Region", "Enterprise Accounts", "Partner Channel")
-JOBS = ("Field Service Engineer", "Customer Success Manager", "Inside Sales Representative")
-TIME_ZONES = ("Europe/London",) * 6 + ("America/New_York",) * 3 + ("Europe/Berlin",)
-START_TIMES = (dt.time(8, 30), dt.time(9, 0), dt.time(12, 0), dt.time(14, 0), dt.time(16, 0))
-CANCEL_REASONS = ("Half the circle on a site visit.", "Bank holiday.", "Lead off sick.")
-DROP_REASONS = ("Overtaken by the new process.", "No longer needed after the trial.")
-COMMITMENT_TITLES = (
-    "Share the parts checklist", "Draft the handover template", "Shadow a senior engineer",
-    "Call back the three repeat customers", "Write up what we learnt from the trial",
-    "Ask finance about the discount rules", "Try the shorter script for two weeks",
-    "Compare first-time fix rates by van", "Book the site visit", "Review the playbook draft",
-)  # fmt: skip
-IDEA_SUMMARIES = (
-    "A parts checklist on every van", "Ask the customer first, then diagnose",
-    "Pair newer engineers with seniors for a month", "A shorter renewal script",
-    "Handover notes in one shared template", "Escalate after two repeat visits, not three",
-    "Weekly review of repeat call-outs", "Start renewal talks 90 days out",
-)  # fmt: skip
-CRITIQUE_TEXTS = {
-    Critique.Stance.STRENGTH: "It would cut the repeat visits we see every week.",
-    Critique.Stance.CONCERN: "It adds ten minutes to every job when we are already late.",
-    Critique.Stance.QUESTION: "Who keeps the list up to date when the models change?",
-    Critique.Stance.ALTERNATIVE: "We could try it on one van first and compare.",
-}
-PULSE_COMMENTS = ("Good energy lately.", "We talk past each other sometimes.", "")
-
-
-@dataclass(frozen=True)
-class ScaleSize:
-    members: int = 10_000
-    circles: int = 2_000
-
-    def __post_init__(self) -> None:
-        if self.circles < 2 * len(CircleKind):
-            raise ValueError(f"--circles: at least {2 * len(CircleKind)} (every kind of circle).")
-        # A program's circles hold up to 9 people each (8 and a newcomer), each in one circle.
-        needed = self.staff + math.ceil(self.circles / self.programs) * 9
-        if self.members < needed:
-            raise ValueError(f"--members: at least {needed} for {self.circles} circles.")
-
-    @property
-    def programs(self) -> int:
-        # 10 programs of 200 circles at full size; at least two (a coordinator of several).
-        return max(2, min(10, self.circles // CIRCLES_PER_PROGRAM))
-
-    @property
-    def staff(self) -> int:
-        """The admin, the coordinator of everything, and a coordinator and a sponsor per program."""
-        return 2 + 2 * self.programs
-
-
-@dataclass
-class ScaleResult:
-    organization: Organization
-    counts: Counter[str] = field(default_factory=Counter)
-    stages: list[tuple[str, float]] = field(default_factory=list)
-    kinds: Counter[str] = field(default_factory=Counter)
-    circle_kinds: dict[int, CircleKind] = field(default_factory=dict)
 
 
 @dataclass
@@ -211,170 +92,6 @@ class _CircleFacts:
             cycle = rng.randint(7, 14)
             found = self.rhythms[member] = (cycle, rng.randrange(cycle))
         return found
-
-
-class _Ids:
-    """Ids handed out ahead for one table, above every id it has used (the sequence's high-water
-    mark included, so rows deleted by --replace never lend their ids to new rows that old log
-    entries could then point at)."""
-
-    def __init__(self, model: type[models.Model], *floors: int) -> None:
-        self.next = max(_high_water(model), *floors) + 1 if floors else _high_water(model) + 1
-
-    def take(self) -> int:
-        value = self.next
-        self.next += 1
-        return value
-
-
-def _high_water(model: type[models.Model]) -> int:
-    table = model._meta.db_table
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")  # noqa: S608
-        top = int(cursor.fetchone()[0])
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            top = max(top, int(row[0]) if row else 0)
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            sequence = cursor.fetchone()[0]
-            if sequence:
-                cursor.execute(f"SELECT last_value FROM {sequence}")  # noqa: S608
-                top = max(top, int(cursor.fetchone()[0]))
-    return top
-
-
-class _Table:
-    """How rows of one model are written: its concrete fields in order, what a field left out
-    gets (its model default, a fresh value from a callable default such as `random_id`, or the
-    time of writing for `auto_now` fields, as `save()` would give it) and Django's own adaptation
-    of the values that need one (dates and times, UUIDs, JSON) for this database."""
-
-    def __init__(self, model: type[models.Model], now: dt.datetime, *, with_pk: bool) -> None:
-        self.model = model
-        fields = list(model._meta.concrete_fields)
-        if not with_pk and isinstance(model._meta.pk, models.AutoField):
-            fields.remove(model._meta.pk)  # the database numbers the rows
-        self.index = {f.attname: n for n, f in enumerate(fields)}
-        self.adapters: dict[int, Callable[[Any], Any]] = {}
-        self.template: list[Any] = []
-        self.fresh: list[tuple[int, Callable[[], Any]]] = []
-        for n, f in enumerate(fields):
-            adapter = _adapter(f)
-            if adapter is not None:
-                self.adapters[n] = adapter
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = now
-            elif f.has_default() and callable(f.default):
-                value = None
-                self.fresh.append((n, f.default))
-            else:
-                value = f.get_default()  # "" for text, None for the rest
-            self.template.append(value if value is None or adapter is None else adapter(value))
-        quote = connection.ops.quote_name
-        self.columns = [f.column for f in fields]
-        self.table = quote(model._meta.db_table)
-        self.sql = (
-            f"INSERT INTO {self.table} ({', '.join(quote(c) for c in self.columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
-
-    def row(self, values: dict[str, Any]) -> list[Any]:
-        row = self.template.copy()
-        index, adapters = self.index, self.adapters
-        for name, value in values.items():
-            n = index[name]  # a KeyError names a field the model does not have
-            adapter = adapters.get(n)
-            row[n] = value if adapter is None or value is None else adapter(value)
-        for n, default in self.fresh:
-            if row[n] is None:
-                value = default()
-                adapter = adapters.get(n)
-                row[n] = value if adapter is None else adapter(value)
-        return row
-
-    def write(self, rows: list[list[Any]]) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: the constraints and triggers apply as to any insert, at a fraction
-                # of the round trips.
-                quote = connection.ops.quote_name
-                columns = ", ".join(quote(c) for c in self.columns)
-                with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, rows)
-
-
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """What turns a Python value into what the database stores for this field (the same calls
-    `save()` makes), or None when the driver takes the value as it is."""
-    ops = connection.ops
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
-    if isinstance(target, models.DateTimeField):
-        return ops.adapt_datetimefield_value
-    if isinstance(target, models.DateField):
-        return ops.adapt_datefield_value
-    if isinstance(target, models.TimeField):
-        return ops.adapt_timefield_value
-    if isinstance(target, models.UUIDField | models.JSONField | models.DecimalField):
-        return partial(field.get_db_prep_save, connection=connections[DEFAULT_DB_ALIAS])
-    return None
-
-
-class _Writer:
-    """Rows waiting to be written, per model; once BATCH rows of a model wait, everything
-    waiting goes out, models in the order they first came (a parent's rows are always added
-    before its children's, so they are written first).
-
-    Not `bulk_create`: at this size it spends nine tenths of its time compiling each value
-    (measured: about 3,500 rows a second on SQLite), so rows are tuples in the model's column
-    order (`_Table`) sent with executemany (SQLite) or COPY (PostgreSQL), some 20 times faster.
-    The database checks every constraint as for any insert, foreign keys included: on
-    PostgreSQL the builder makes them immediate, so each batch is checked as it goes in
-    rather than millions of rows at the commit, past the statement timeout."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-        self.tables: dict[type[models.Model], _Table] = {}
-        self.pending: dict[type[models.Model], list[list[Any]]] = defaultdict(list)
-        self.order: list[type[models.Model]] = []  # models in the order they first came
-        self.counts: Counter[str] = Counter()
-
-    def add(self, model: type[models.Model], **values: Any) -> None:
-        table = self.tables.get(model)
-        if table is None:
-            table = self.tables[model] = _Table(model, self.now, with_pk="id" in values)
-            self.order.append(model)
-        rows = self.pending[model]
-        rows.append(table.row(values))
-        if len(rows) >= BATCH:
-            self.flush()
-
-    def add_all(
-        self,
-        model: type[models.Model],
-        rows: list[dict[str, Any]],
-        *,
-        shuffled: random.Random | None = None,
-    ) -> None:
-        if shuffled is not None:
-            shuffled.shuffle(rows)
-        for values in rows:
-            self.add(model, **values)
-
-    def flush(self) -> None:
-        for model in self.order:
-            self._write(model)
-
-    def _write(self, model: type[models.Model]) -> None:
-        rows = self.pending.pop(model, [])
-        if rows:
-            self.tables[model].write(rows)
-            self.counts[model._meta.label] += len(rows)
 
 
 def scale_seed(
@@ -440,7 +157,7 @@ class _Builder:
         self.now = now
         self.today = now.astimezone(dt.UTC).date()
         self.progress = progress
-        self.writer = _Writer(now)
+        self.writer = RowWriter(now)
         self.organization = Organization(
             name=SCALE_ORG_NAME, slug=SCALE_ORG_SLUG, time_zone="Europe/London"
         )
@@ -464,7 +181,7 @@ class _Builder:
 
     def build(self) -> ScaleResult:
         if connection.vendor == "postgresql":
-            # Foreign keys checked batch by batch, not all at the commit (see _Writer).
+            # Foreign keys checked batch by batch, not all at the commit (see RowWriter).
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.stage("organisation and members", self._people)
@@ -491,7 +208,7 @@ class _Builder:
         organization.full_clean()
         organization.save()
         self.writer.counts["orgs.Organization"] += 1
-        user_ids, member_ids = _Ids(User), _Ids(Member)
+        user_ids, member_ids = Ids(User), Ids(Member)
         known = make_password(SCALE_PASSWORD)
         programs = size.programs
         # The staff: an admin, the coordinator of everything, one coordinator and one sponsor
@@ -550,8 +267,8 @@ class _Builder:
     def _circles(self) -> None:
         rng, size = self.rng, self.size
         organization = self.organization
-        program_ids, circle_ids = _Ids(Program), _Ids(Circle)
-        membership_ids, enrolment_ids = _Ids(CircleMembership), _Ids(Enrolment)
+        program_ids, circle_ids = Ids(Program), Ids(Circle)
+        membership_ids, enrolment_ids = Ids(CircleMembership), Ids(Enrolment)
         per_program = math.ceil(size.circles / size.programs)
         cursor = 0  # people are dealt round the whole organisation: many are in two programs
         lead_member = self.logins.get("lead"), self.logins.get("member")
@@ -673,14 +390,14 @@ class _Builder:
         # a storming one; the rest are dealt at random.
         if index < len(FIRST_KINDS):
             return FIRST_KINDS[index]
-        kinds, weights = zip(*_KIND_WEIGHTS.items(), strict=True)
+        kinds, weights = zip(*KIND_WEIGHTS.items(), strict=True)
         return self.rng.choices(kinds, weights)[0]
 
     # --- meetings ----------------------------------------------------------------------------
 
     def _meetings(self) -> None:
         rng, now = self.rng, self.now
-        schedule_ids, meeting_ids = _Ids(Schedule), _Ids(Meeting)
+        schedule_ids, meeting_ids = Ids(Schedule), Ids(Meeting)
         horizon_length = dt.timedelta(weeks=HORIZON_WEEKS)
         horizon = now + horizon_length
         for circle in self.circles:
@@ -848,7 +565,7 @@ class _Builder:
 
     def _ideas(self) -> None:
         rng = self.rng
-        challenge_ids = _Ids(Challenge)
+        challenge_ids = Ids(Challenge)
         challenges: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
         for p, program in enumerate(self.programs):
             for n in range(3):
@@ -863,7 +580,7 @@ class _Builder:
                     posed_by_id=self.logins["coordinator"],
                 )
                 challenges[p].append((challenge_id, posed))
-        trial_ids = _Ids(Trial)
+        trial_ids = Ids(Trial)
         paths = {
             Stage.PROPOSED: (Stage.PROPOSED,),
             Stage.DISCUSSING: (Stage.PROPOSED, Stage.DISCUSSING),
@@ -959,9 +676,9 @@ class _Builder:
 
     def _commitments(self) -> None:
         rng, now = self.rng, self.now
-        commitment_ids = _Ids(Commitment, _max(Activity, "commitment_id"))
-        escalation_ids = _Ids(Escalation, _max(Activity, "escalation_id"))
-        self.activity_ids = _Ids(Activity)
+        commitment_ids = Ids(Commitment, _max(Activity, "commitment_id"))
+        escalation_ids = Ids(Escalation, _max(Activity, "escalation_id"))
+        self.activity_ids = Ids(Activity)
         for circle in self.circles:
             people = circle.current() or [m for m, _, _ in circle.spans]
             held = [(m, d) for m, d, h in circle.meetings if h]
