@@ -31,6 +31,7 @@ from roundtable.demo.scale import CircleKind, ScaleResult, ScaleSize, scale_seed
 from roundtable.ideas.models import Idea
 from roundtable.ideas.services.ideas import idea_withdraw
 from roundtable.insights.models import PULSE_FIELDS
+from roundtable.insights.selectors import dashboard
 from roundtable.insights.selectors.dashboard import program_dashboard, programs_overview
 from roundtable.insights.selectors.flags import program_flags
 from roundtable.insights.selectors.health import circle_health
@@ -370,6 +371,19 @@ def test_a_new_day_computes_afresh(scale):
         expected = program_flags([p.pk for p in programs], today=tomorrow)
     assert program_flags([p.pk for p in programs], today=tomorrow) == expected
     assert program_flags([p.pk for p in programs], today=TODAY) == today
+
+
+def test_home_lists_the_most_serious_circles_at_risk_and_counts_them_all(scale, monkeypatch):
+    monkeypatch.setattr(dashboard, "AT_RISK_SHOWN", 3)
+    programs = _programs(scale)
+    overview = programs_overview(programs, today=TODAY)
+    flags = program_flags([p.pk for p in programs], today=TODAY)
+    assert overview.at_risk_count == len(flags) > 3
+    assert len(overview.at_risk) == 3
+    assert overview.at_risk_more == len(flags) - 3
+    ranks = sorted(min(f.rank for f in found) for found in flags.values())
+    assert [min(f.rank for f in c.flags) for c in overview.at_risk] == ranks[:3]
+    assert sum(s.at_risk for s in overview.programs) == len(flags)
 
 
 def test_warm_pages_ask_few_queries_and_show_what_they_showed(scale):
