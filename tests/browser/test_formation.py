@@ -45,7 +45,8 @@ def test_coordinator_forms_and_publishes_circles(live_server, demo, page, artifa
     page.get_by_role("button", name="Propose circles").click()
 
     page.get_by_role("heading", name="Balance across circles").wait_for()
-    assert page.get_by_role("img", name="Balance per criterion").is_visible()
+    # The chart's box shows once charts.js has drawn it (Chart.js loads after the page).
+    page.get_by_role("img", name="Balance per criterion").wait_for(state="visible")
     assert page.get_by_text("Why this mix:").first.is_visible()
     page.screenshot(path=str(artifacts / "formation-proposal.png"), full_page=True)
 
