@@ -40,7 +40,7 @@ class Mutation:
     path: str
     original: str
     mutated: str
-    tests: tuple[str, ...]
+    tests: tuple[str, ...]  # the likeliest catcher first: pytest -x stops at the first failure
     also: tuple[tuple[str, str], ...] = ()  # more (original, mutated) pieces in the same file
 
     def pieces(self) -> tuple[tuple[str, str], ...]:
@@ -55,7 +55,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         '"viewer_is_member": ("memberships__member_id__in", '
         '{"memberships__left_on__isnull": True}),',
         '"viewer_is_member": ("program__circles__memberships__member_id__in", {}),',
-        ("roundtable/core/tests", "tests/test_every_page_for_every_persona.py"),
+        (
+            "roundtable/core/tests/test_permissions.py",
+            "roundtable/core/tests",
+            "tests/test_every_page_for_every_persona.py",
+        ),
     ),
     Mutation(
         "withdraw-keeps-circles",
@@ -146,7 +150,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         "roundtable/notifications/services.py",
         "        .update(claimed_at=now, claimed_by=worker)\n        == 1\n",
         "        .update(claimed_at=now, claimed_by=worker)\n        >= 0\n",
-        ("roundtable/notifications/tests",),
+        (
+            "roundtable/notifications/tests/test_services.py::"
+            "test_two_workers_cannot_both_claim_a_row",
+            "roundtable/notifications/tests",
+        ),
     ),
     Mutation(
         "mark-ignores-claim",
@@ -214,7 +222,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "roundtable/meetings/rsvp.py",
         "    if not (still_in_circle and member.is_active and member.user.is_active):",
         "    if not (member.is_active and member.user.is_active):",
-        ("roundtable/meetings/tests",),
+        ("roundtable/meetings/tests/test_rsvp.py", "roundtable/meetings/tests"),
     ),
     Mutation(
         "csv-import-half-a-file",
@@ -239,7 +247,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "roundtable/meetings/services/feedback.py",
         "        member=None,\n        anonymous=True,\n",
         "        member=member,\n        anonymous=False,\n",
-        ("roundtable/meetings/tests",),
+        ("roundtable/meetings/tests/test_anonymity.py", "roundtable/meetings/tests"),
     ),
     Mutation(
         "series-deletes-held-meeting",
@@ -384,9 +392,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         "return encrypt(str(value))",
         "return str(value)",
         (
-            "roundtable/core/tests/test_crypto.py",
             "roundtable/leadership/tests/test_private_privacy.py::"
             "test_the_raw_database_holds_none_of_the_words_in_clear",
+            "roundtable/core/tests/test_crypto.py",
         ),
         also=(("return decrypt(value)", "return value"),),
     ),
