@@ -23,7 +23,13 @@ def pytest_configure(config: pytest.Config) -> None:
 # The slowest files run first: the browser tests (and the demo's), so that the two workers
 # (xdist hands out whole files in this order) end together instead of one waiting on the other's
 # last long file. The order within each group stays as collected.
-SLOW_FIRST = ("tests/browser/", "roundtable/demo/tests/", "roundtable/leadership/tests/")
+SLOW_FIRST = (
+    "tests/browser/",
+    "roundtable/demo/tests/",
+    "roundtable/leadership/tests/",
+    "roundtable/commitments/tests/test_nudges.py",
+    "roundtable/insights/tests/",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
