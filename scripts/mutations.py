@@ -120,10 +120,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "roundtable/meetings/services/changes.py",
         "    meeting.change_reason = reason[:300]\n    meeting.sequence += 1\n"
         "    full_clean_or_raise(meeting)\n    meeting.save()\n"
+        "    figures_changed(meeting.circle.program_id)\n"
         "    notifications_meeting_changed(meeting=meeting, now=now)\n    return meeting\n\n\n"
         "@transaction.atomic\ndef meeting_cancel(",
         "    meeting.change_reason = reason[:300]\n"
         "    full_clean_or_raise(meeting)\n    meeting.save()\n"
+        "    figures_changed(meeting.circle.program_id)\n"
         "    notifications_meeting_changed(meeting=meeting, now=now)\n    return meeting\n\n\n"
         "@transaction.atomic\ndef meeting_cancel(",
         ("roundtable/meetings/tests", "roundtable/notifications/tests"),
@@ -304,8 +306,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         "cancel-loses-agenda",
         "the open agenda items of a cancelled meeting are not carried to the next one",
         "roundtable/meetings/services/changes.py",
-        "    meeting.save()\n    agenda_carry_over(meeting=meeting, now=now)\n",
-        "    meeting.save()\n",
+        "    figures_changed(meeting.circle.program_id)\n"
+        "    agenda_carry_over(meeting=meeting, now=now)\n",
+        "    figures_changed(meeting.circle.program_id)\n",
         ("roundtable/meetings/tests/test_changes.py",),
     ),
     Mutation(
