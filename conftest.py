@@ -20,9 +20,10 @@ def pytest_configure(config: pytest.Config) -> None:
     migration_template_install()
 
 
-# The slowest files run first: the browser tests (and the demo's), so that the two workers
-# (xdist hands out whole files in this order) end together instead of one waiting on the other's
-# last long file. The order within each group stays as collected.
+# The slowest files first: the browser tests, the demo's, the toolkit's, the nudges walk,
+# insights. xdist's scheduler then hands out the files with the most tests first and keeps this
+# order among files of as many tests (so the browser stories, one or two tests a file, still run
+# last, after CI's lint and mutation jobs have finished beside them; see README, Testing).
 SLOW_FIRST = (
     "tests/browser/",
     "roundtable/demo/tests/",
