@@ -1,0 +1,495 @@
+"""Re-balancing circles that already meet: a short plan of moves and swaps, at most `budget`
+people moved, chosen greedily by objective gain per person moved, that never breaks a hard
+constraint holding now.
+
+The objective is `problem.objective` (W, the within-circle sum of squares); a plan's gains are
+read from per-circle feature sums (O(d) per candidate), never by recomputing W. A person counts
+once toward the budget however often the plan moves them, so once the budget is spent a short
+improvement phase may still move or swap people already moved. The rules kept, each for every
+circle or pair where it holds at the time of the step (a rule already broken is never made
+worse either):
+
+- sizes stay within `size_range` (a circle outside it may only come nearer), no circle empties;
+- kept-apart pairs stay in different circles;
+- kept-together pairs that share a circle move as one block (a unit), together;
+- a circle whose members share a weekly slot keeps one;
+- a circle of one job role stays of one role (when roles are given);
+- pinned people (`problem.pinned`, which the caller fills with leads too unless they may move)
+  stay where they are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from roundtable.formation.features import Feature, as_tags
+from roundtable.formation.problem import FormationError, Problem, objective
+
+EPS = 1e-9  # gains below this are rounding, not progress
+SWAP_CANDIDATES = 1500  # people considered for swaps per step (the best placed to leave)
+CHUNK = 4_000_000  # cells per block of the move-by-slot check (bounds its memory)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a plan: a unit (one person, or people kept together) moving to another
+    circle, or two people swapping circles. `people`, `origin` and `target` run in parallel."""
+
+    kind: str  # "move" or "swap"
+    people: tuple[int, ...]
+    origin: tuple[int, ...]
+    target: tuple[int, ...]
+    gain: float  # the objective's increase by this step
+    new_people: int  # people this step adds to those moved (what it costs of the budget)
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...]
+    labels: np.ndarray  # circle per person after every step
+    objective_before: float
+    objective_after: float
+    imbalance_before: float  # between-circle sum of squares before: total minus W
+    budget: int
+    moved: tuple[int, ...]  # people moved at least once, in order of their first step
+    message: str
+    stopped_early: bool = False  # the time limit ended the search
+
+    @property
+    def gain(self) -> float:
+        return self.objective_after - self.objective_before
+
+    @property
+    def share(self) -> float:
+        """The part of the imbalance between circles the plan removes (0..1)."""
+        return self.gain / self.imbalance_before if self.imbalance_before > EPS else 0.0
+
+    def changed(self, start: np.ndarray) -> list[int]:
+        """People whose circle differs at the end (one moved away and back is not)."""
+        return np.flatnonzero(self.labels != np.asarray(start)).tolist()
+
+
+def rebalance(
+    problem: Problem,
+    *,
+    budget: int,
+    size_range: tuple[int, int],
+    roles: Sequence[str] | None = None,
+    time_limit: float = 1.0,
+    max_steps: int | None = None,
+) -> Plan:
+    """The plan for circles `problem.start` (every person in one, 0..k-1), moving at most
+    `budget` people; `problem.sizes` is not read (the sizes are the current ones, kept within
+    `size_range`). Deterministic: the time limit only cuts a plan short (`stopped_early`),
+    after its first step."""
+    start = _checked_start(problem, budget, size_range, roles)
+    board = _Board(problem, start, size_range, roles)
+    before = objective(problem.x, start)
+    steps: list[Step] = []
+    moved: list[int] = []
+    deadline = time.perf_counter() + max(0.0, time_limit)
+    limit = max_steps if max_steps is not None else 10 * budget + 50
+    stopped = False
+    while budget > 0 and len(steps) < limit:
+        if steps and time.perf_counter() > deadline:  # the first step is always looked for
+            stopped = True
+            break
+        step = board.best_step(remaining=budget - len(moved))
+        if step is None:
+            break
+        board.apply(step)
+        moved += [p for p in step.people if p not in moved]
+        steps.append(step)
+    after = objective(problem.x, board.labels)
+    total = float(((problem.x - problem.x.mean(axis=0)) ** 2).sum()) if problem.n else 0.0
+    return Plan(
+        steps=tuple(steps),
+        labels=board.labels.copy(),
+        objective_before=before,
+        objective_after=after,
+        imbalance_before=max(0.0, total - before),
+        budget=budget,
+        moved=tuple(moved),
+        message=_message(steps, budget, board.movable_people, stopped),
+        stopped_early=stopped,
+    )
+
+
+def _message(steps: list[Step], budget: int, movable: int, stopped: bool) -> str:
+    if budget == 0:
+        return "A budget of 0 moves nobody: nothing changes."
+    if movable == 0:
+        return "Nobody may move: everyone is pinned, leads or kept in place by a rule."
+    if stopped:
+        return (
+            f"The time limit ended the search after {len(steps)} step(s); they are the best "
+            "found until then."
+        )
+    if not steps:
+        return (
+            "Nothing to gain: no move or swap within the budget makes the circles more "
+            "balanced without breaking a rule that holds now."
+        )
+    return ""
+
+
+def _checked_start(
+    problem: Problem, budget: int, size_range: tuple[int, int], roles: Sequence[str] | None
+) -> np.ndarray:
+    problems = []
+    if problem.start is None or len(problem.start) != problem.n:
+        raise FormationError(["Re-balancing needs the current circle of every person."])
+    start = np.asarray(problem.start, dtype=np.int64)
+    if problem.n and start.min() < 0:
+        problems.append("Everyone must be in a circle to re-balance; place newcomers first.")
+    if budget < 0:
+        problems.append("The number of people to move must be 0 or more.")
+    low, high = size_range
+    if not 1 <= low <= high:
+        problems.append(f"The size range {low}-{high} is not valid.")
+    if roles is not None and len(roles) != problem.n:
+        problems.append("Every person needs a role for 'same role only'.")
+    if problems:
+        raise FormationError(problems)
+    return start.copy()
+
+
+class _Board:
+    """The circles as per-circle sums, head counts, slot tallies, role counts and apart-partner
+    counts, kept up to date by each step; candidate steps are scored from them."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        labels: np.ndarray,
+        size_range: tuple[int, int],
+        roles: Sequence[str] | None,
+    ):
+        n = problem.n
+        self.x = np.asarray(problem.x, dtype=np.float64)
+        self.labels = labels
+        self.k = int(labels.max()) + 1 if n else 0
+        self.low, self.high = size_range
+        self.norms = (self.x * self.x).sum(axis=1)
+        self.sums = np.zeros((self.k, self.x.shape[1]))
+        np.add.at(self.sums, labels, self.x)
+        self.sq = (self.sums * self.sums).sum(axis=1)
+        self.count = np.bincount(labels, minlength=self.k).astype(np.int64)
+        self.moved = np.zeros(n, dtype=bool)
+
+        self.av: np.ndarray | None = None
+        if problem.availability is not None:
+            self.av = np.asarray(problem.availability, dtype=bool)
+            self.tally = np.zeros((self.k, self.av.shape[1]), dtype=np.int64)
+            np.add.at(self.tally, labels, self.av.astype(np.int64))
+
+        self.role: np.ndarray | None = None
+        if roles is not None:
+            codes = {r: i for i, r in enumerate(sorted(set(map(str, roles))))}
+            self.role = np.array([codes[str(r)] for r in roles], dtype=np.int64)
+            self.role_count = np.zeros((self.k, len(codes)), dtype=np.int64)
+            np.add.at(self.role_count, (labels, self.role), 1)
+
+        self.partners: list[list[int]] = [[] for _ in range(n)]
+        for i, j in problem.apart:
+            if i != j:
+                self.partners[i].append(j)
+                self.partners[j].append(i)
+        self.apart_in = np.zeros((n, self.k), dtype=np.int64)  # apart partners per circle
+        for i, mine in enumerate(self.partners):
+            for j in mine:
+                self.apart_in[i, labels[j]] += 1
+
+        self.units = self._units(problem, labels)
+        self.movable_people = int(sum(len(u) for u in self.units))
+        singles = [int(u[0]) for u in self.units if len(u) == 1]
+        self.singles = np.array(singles, dtype=np.int64)
+        self.gram: np.ndarray | None = None
+        if 1 < len(self.singles) <= SWAP_CANDIDATES:
+            xs = self.x[self.singles]
+            self.gram = xs @ xs.T
+
+    @staticmethod
+    def _units(problem: Problem, labels: np.ndarray) -> list[np.ndarray]:
+        """Movable units: people joined by kept-together pairs that share a circle now move
+        as one; a unit holding a pinned person does not move."""
+        n = problem.n
+        parent = list(range(n))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, j in problem.together:
+            if labels[i] == labels[j]:
+                parent[root(int(i))] = root(int(j))
+        groups: dict[int, list[int]] = {}
+        for i in range(n):
+            groups.setdefault(root(i), []).append(i)
+        pinned = {int(p) for p in problem.pinned}
+        return [np.array(g, dtype=np.int64) for g in groups.values() if not pinned.intersection(g)]
+
+    # --- what the rules allow ----------------------------------------------------------------
+
+    def _distance(self, size: np.ndarray) -> np.ndarray:
+        """How far a circle size lies outside the size range (0 inside it)."""
+        return np.maximum(np.maximum(self.low - size, size - self.high), 0)
+
+    def _shared(self) -> np.ndarray:
+        """Per circle: its members share a weekly slot now (only with availability)."""
+        return (self.tally == self.count[:, None]).any(axis=1)
+
+    def _circle_role(self) -> np.ndarray:
+        """Per circle: its one job role, or -1 when it mixes roles (or roles are not kept)."""
+        if self.role is None:
+            return np.full(self.k, -1, dtype=np.int64)
+        uniform = (self.role_count > 0).sum(axis=1) == 1
+        return np.where(uniform, self.role_count.argmax(axis=1), -1)
+
+    # --- candidate steps ---------------------------------------------------------------------
+
+    def best_step(self, *, remaining: int) -> Step | None:
+        """The step with the best gain per newly moved person within the remaining budget; when
+        none gains, the best step among people already moved (it costs nothing)."""
+        if remaining > 0:
+            paid = [c for c in (self._best_move(remaining), self._best_swap(remaining)) if c]
+            if paid:
+                return max(paid, key=lambda c: (c.gain / c.new_people, c.gain))
+        free = [c for c in (self._best_move(0), self._best_swap(0)) if c]
+        return max(free, key=lambda c: c.gain) if free else None
+
+    def _best_move(self, remaining: int) -> Step | None:
+        """`remaining` > 0: the best move costing 1..remaining people by gain per person;
+        0: the best move of people all moved already."""
+        units = [u for u in self.units if self._affordable(u, remaining)]
+        if not units or self.k < 2:
+            return None
+        size = np.array([len(u) for u in units], dtype=np.int64)
+        origin = self.labels[np.array([u[0] for u in units])]
+        block = np.stack([self.x[u].sum(axis=0) for u in units])  # U x d
+        across = block @ self.sums.T  # U x k
+        block_sq = (block * block).sum(axis=1)
+        count = self.count.astype(np.float64)
+        left = count[origin] - size
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a_after = (
+                self.sq[origin] - 2 * across[np.arange(len(units)), origin] + block_sq
+            ) / left
+            b_after = (self.sq[None, :] + 2 * across + block_sq[:, None]) / (
+                count[None, :] + size[:, None]
+            )
+            gain = (
+                (self.sq[origin] / count[origin])[:, None]
+                + (self.sq / np.maximum(count, 1))[None, :]
+                - a_after[:, None]
+                - b_after
+            )
+        ok = self._move_ok(units, size, origin)
+        gain = np.where(ok, gain, -np.inf)
+        cost = np.array([int((~self.moved[u]).sum()) for u in units], dtype=np.int64)
+        score = gain / np.maximum(cost, 1)[:, None] if remaining > 0 else gain
+        best = np.unravel_index(int(np.argmax(score)), score.shape)
+        u, b = int(best[0]), int(best[1])
+        if not gain[u, b] > EPS:
+            return None
+        people = tuple(int(p) for p in units[u])
+        return Step(
+            "move",
+            people,
+            (int(origin[u]),) * len(people),
+            (b,) * len(people),
+            float(gain[u, b]),
+            int(cost[u]),
+        )
+
+    def _affordable(self, unit: np.ndarray, remaining: int) -> bool:
+        new = int((~self.moved[unit]).sum())
+        return 1 <= new <= remaining if remaining > 0 else new == 0
+
+    def _move_ok(self, units: list[np.ndarray], size: np.ndarray, origin: np.ndarray) -> np.ndarray:
+        k = self.k
+        rows = np.arange(len(units))
+        ok = np.ones((len(units), k), dtype=bool)
+        ok[rows, origin] = False
+        ok &= (self.count > 0)[None, :]  # no circle is opened
+        left = self.count[origin] - size
+        ok &= ((left >= 1) & (self._distance(left) <= self._distance(self.count[origin])))[:, None]
+        grown = self.count[None, :] + size[:, None]
+        ok &= self._distance(grown) <= self._distance(self.count)[None, :]
+        owner = np.repeat(rows, size)
+        flat = np.concatenate(units)
+        partners = np.zeros((len(units), k), dtype=np.int64)
+        np.add.at(partners, owner, self.apart_in[flat])
+        ok &= partners == 0
+        if self.role is not None:
+            circle_role = self._circle_role()
+            unit_role = np.array(
+                [self.role[u[0]] if (self.role[u] == self.role[u[0]]).all() else -2 for u in units]
+            )
+            ok &= (circle_role[None, :] < 0) | (circle_role[None, :] == unit_role[:, None])
+        if self.av is not None:
+            ok &= self._move_slots_ok(self.av, units, size, origin)
+        return ok
+
+    def _move_slots_ok(
+        self, av: np.ndarray, units: list[np.ndarray], size: np.ndarray, origin: np.ndarray
+    ) -> np.ndarray:
+        shared = self._shared()
+        avail = np.stack([av[u].sum(axis=0) for u in units]).astype(np.int64)  # U x S
+        leave = ((self.tally[origin] - avail) == (self.count[origin] - size)[:, None]).any(axis=1)
+        ok = np.empty((len(units), self.k), dtype=bool)
+        step = max(1, CHUNK // max(1, self.k * avail.shape[1]))
+        for lo in range(0, len(units), step):
+            hi = min(len(units), lo + step)
+            joined = self.tally[None, :, :] + avail[lo:hi, None, :]
+            full = (self.count[None, :] + size[lo:hi, None])[:, :, None]
+            ok[lo:hi] = (joined == full).any(axis=2) | ~shared[None, :]
+        return ok & (leave | ~shared[origin])[:, None]
+
+    def _best_swap(self, remaining: int) -> Step | None:
+        """As `_best_move`, for two people (not kept together with anyone) swapping circles."""
+        if len(self.singles) < 2:
+            return None
+        if remaining > 0:
+            pool = self.singles
+        else:
+            pool = self.singles[self.moved[self.singles]]
+            if len(pool) < 2:
+                return None
+        chosen, gram = self._swap_pool(pool)
+        origin = self.labels[chosen]
+        count = self.count.astype(np.float64)
+        across = self.x[chosen] @ self.sums.T  # c x k: x_i . S_g
+        mine = across[np.arange(len(chosen)), origin]
+        theirs = across[:, origin]  # [i, j] = x_i . S_(circle of j)
+        dd = self.norms[chosen][:, None] + self.norms[chosen][None, :] - 2 * gram
+        toward_a = theirs.T - mine[:, None]  # S_a . (x_j - x_i), a the circle of i
+        toward_b = mine[None, :] - theirs  # S_b . (x_j - x_i), b the circle of j
+        gain = (-2 * toward_a - dd) / count[origin][:, None] + (2 * toward_b - dd) / count[origin][
+            None, :
+        ]
+        ok = self._swap_ok(chosen, origin)
+        fresh = (~self.moved[chosen]).astype(np.int64)
+        cost = fresh[:, None] + fresh[None, :]
+        ok &= (cost >= 1) & (cost <= remaining) if remaining > 0 else cost == 0
+        gain = np.where(ok, gain, -np.inf)
+        score = gain / np.maximum(cost, 1) if remaining > 0 else gain
+        best = np.unravel_index(int(np.argmax(score)), score.shape)
+        i, j = int(best[0]), int(best[1])
+        if not gain[i, j] > EPS:
+            return None
+        p, q = int(chosen[i]), int(chosen[j])
+        a, b = int(origin[i]), int(origin[j])
+        return Step("swap", (p, q), (a, b), (b, a), float(gain[i, j]), int(cost[i, j]))
+
+    def _swap_pool(self, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The people considered for swaps and their Gram matrix: everyone in `pool` when few
+        enough, else those whose circle gains most by their leaving (the likeliest to swap)."""
+        if len(pool) <= SWAP_CANDIDATES:
+            if self.gram is not None and len(pool) == len(self.singles):
+                return pool, self.gram
+            xs = self.x[pool]
+            return pool, xs @ xs.T
+        origin = self.labels[pool]
+        count = self.count[origin].astype(np.float64)
+        rest = self.sums[origin] - self.x[pool]
+        leaving = self.sq[origin] / count - (rest * rest).sum(axis=1) / np.maximum(count - 1, 1)
+        chosen = np.sort(pool[np.argsort(leaving, kind="stable")[:SWAP_CANDIDATES]])
+        xs = self.x[chosen]
+        return chosen, xs @ xs.T
+
+    def _swap_ok(self, chosen: np.ndarray, origin: np.ndarray) -> np.ndarray:
+        c = len(chosen)
+        ok = origin[:, None] != origin[None, :]
+        ok &= np.triu(np.ones((c, c), dtype=bool), 1)
+        position = {int(p): i for i, p in enumerate(chosen)}
+        pair = np.zeros((c, c), dtype=np.int64)
+        for i, p in enumerate(chosen):
+            for q in self.partners[int(p)]:
+                if q in position:
+                    pair[i, position[q]] += 1
+        # I may join the partner's circle only if no partner of mine is there, but the one
+        # I swap with (who leaves it); and the same for them.
+        meet = self.apart_in[chosen][:, origin]  # [i, j] = i's partners in j's circle
+        ok &= (meet - pair == 0) & (meet.T - pair.T == 0)
+        if self.role is not None:
+            circle_role = self._circle_role()
+            role = self.role[chosen]
+            alone = self.count[origin] == 1
+            into_b = (circle_role[origin][None, :] < 0) | (
+                role[:, None] == circle_role[origin][None, :]
+            )
+            ok &= (into_b | alone[None, :]) & (into_b.T | alone[:, None])
+        if self.av is not None:
+            shared = self._shared()
+            near = self.tally == (self.count - 1)[:, None]
+            full = self.tally == self.count[:, None]
+            avail = self.av[chosen]
+            # The slots my circle keeps shared if someone free then replaces me.
+            keep = full[origin] | (near[origin] & ~avail)
+            fits = (keep.astype(np.float32) @ avail.T.astype(np.float32)) > 0.5
+            ok &= fits | ~shared[origin][:, None]
+            ok &= fits.T | ~shared[origin][None, :]
+        return ok
+
+    # --- applying a step ---------------------------------------------------------------------
+
+    def apply(self, step: Step) -> None:
+        for person, a, b in zip(step.people, step.origin, step.target, strict=True):
+            xi = self.x[person]
+            self.sums[a] -= xi
+            self.sums[b] += xi
+            self.count[a] -= 1
+            self.count[b] += 1
+            if self.av is not None:
+                self.tally[a] -= self.av[person]
+                self.tally[b] += self.av[person]
+            if self.role is not None:
+                self.role_count[a, self.role[person]] -= 1
+                self.role_count[b, self.role[person]] += 1
+            for partner in self.partners[person]:
+                self.apart_in[partner, a] -= 1
+                self.apart_in[partner, b] += 1
+            self.labels[person] = b
+            self.moved[person] = True
+        for g in {*step.origin, *step.target}:
+            self.sq[g] = self.sums[g] @ self.sums[g]
+
+
+def circle_mean_deviation(features: Sequence[Feature], labels: np.ndarray) -> dict[str, float]:
+    """Per feature, a size-independent balance figure: the mean absolute deviation of the
+    circles' means from the whole pool's mean, in the pool's standard deviations (0 is perfect).
+    A categorical feature or tags averages it over its categories (tags), each a 0/1 column.
+    (`report.balance` gives the largest difference between two circles instead, which grows
+    with the number of circles.)"""
+    labels = np.asarray(labels)
+    k = int(labels.max()) + 1 if len(labels) else 0
+    counts = np.bincount(labels, minlength=k)
+    present = counts > 0
+    result: dict[str, float] = {}
+    for feature in features:
+        if feature.kind == "numeric":
+            columns = [np.array([float(v) for v in feature.values], dtype=np.float64)]  # type: ignore[arg-type]
+        else:
+            if feature.kind == "categorical":
+                sets = [frozenset([str(v)]) for v in feature.values]
+            else:
+                sets = [frozenset(str(t) for t in as_tags(v)) for v in feature.values]
+            levels = sorted(set().union(*sets)) if sets else []
+            columns = [np.array([lv in s for s in sets], dtype=np.float64) for lv in levels]
+        figures = []
+        for column in columns:
+            sd = float(column.std())
+            if sd == 0 or not present.any():
+                figures.append(0.0)
+                continue
+            means = np.bincount(labels, weights=column, minlength=k)[present] / counts[present]
+            figures.append(float(np.abs(means - column.mean()).mean() / sd))
+        result[feature.name] = float(np.mean(figures)) if figures else 0.0
+    return result
