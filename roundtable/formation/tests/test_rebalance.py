@@ -29,7 +29,10 @@ def _pool(seed: int, *, n: int = 26, k: int = 5, slots: int = 6) -> tuple[Proble
     order = np.argsort(x[:, 0])
     labels = np.empty(n, dtype=np.int64)
     labels[order] = np.repeat(np.arange(k), sizes)
-    pairs = [tuple(int(v) for v in rng.choice(n, 2, replace=False)) for _ in range(12)]
+    pairs: list[tuple[int, int]] = []
+    for _ in range(12):
+        i, j = (int(v) for v in rng.choice(n, 2, replace=False))
+        pairs.append((i, j))
     apart = list(pairs[:8])
     together = [p for p in pairs[8:] if p not in apart and p[::-1] not in apart]
     availability = rng.random((n, slots)) < 0.75
