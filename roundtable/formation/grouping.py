@@ -66,6 +66,9 @@ def form_circles(
 
     labels = np.full(n, -1, dtype=np.int64)
     keys: list[str] = []
+    # Current keys may look like new ones (an app passes a proposal's "new-2" for people pinned
+    # there): a new circle's key must differ from all of them, or two circles would share one.
+    taken: set[str] = set((request.current or {}).values())
     shared_slots: list[int] = []
     done_share = 0.0
     for role, members in parts:
@@ -93,11 +96,13 @@ def form_circles(
                 key = request.current.get(pool.ids[p])
                 if key is not None and position[key] < len(sizes):
                     start[local[p]] = position[key]
-            part_keys = ranked[: len(sizes)] + [
-                f"new-{len(keys) + i + 1}" for i in range(len(sizes) - len(ranked))
-            ]
+            # A current circle continues in one part only (one that mixes roles is split).
+            fresh = iter(_fresh_keys(len(sizes), taken=taken))
+            continuing = [key if key not in keys else next(fresh) for key in ranked[: len(sizes)]]
+            part_keys = [*continuing, *fresh][: len(sizes)]
         else:
-            part_keys = [f"new-{len(keys) + i + 1}" for i in range(len(sizes))]
+            part_keys = _fresh_keys(len(sizes), taken=taken)
+        taken.update(part_keys)
         move_cost = 0.0
         if start is not None and request.stickiness > 0:
             xs = x[members]
@@ -172,6 +177,17 @@ def assess(
         started,
         circle_names or {},
     )
+
+
+def _fresh_keys(count: int, *, taken: set[str]) -> list[str]:
+    """`count` keys "new-1", "new-2", ... that are not `taken`."""
+    fresh: list[str] = []
+    number = 0
+    while len(fresh) < count:
+        number += 1
+        if f"new-{number}" not in taken:
+            fresh.append(f"new-{number}")
+    return fresh
 
 
 def _parts(pool: Pool, request: Request, n: int) -> list[tuple[str | None, list[int]]]:

@@ -168,15 +168,25 @@ def _sentence(
     """A broken hard constraint as a coordinator reads it (the engine breaks none; hand edits
     may)."""
     a, b = ([pool.name(pool.ids[i]) for i in breach.people] + ["", ""])[:2]
-    circle = names[breach.circle] if breach.circle >= 0 else ""
+    circle = circle_label(names[breach.circle]) if breach.circle >= 0 else ""
     if breach.kind == "sizes" and request.size_range is not None:
         low, high = request.size_range
-        return f"Circle {circle} has {len(members[breach.circle])} people, outside {low}-{high}."
+        return size_sentence(circle, len(members[breach.circle]), low, high)
     sentences = {
         "apart": f"{a} and {b} are in one circle (kept apart).",
         "managers_apart": f"{a} and {b} are in one circle (manager and report).",
         "together": f"{a} and {b} are in different circles (kept together).",
-        "same_role": f"Circle {circle} mixes job roles.",
-        "availability": f"Circle {circle} has no weekly slot everyone can make.",
+        "same_role": f"{circle} mixes job roles.",
+        "availability": f"{circle} has no weekly slot everyone can make.",
     }
     return sentences[breach.kind]
+
+
+def circle_label(name: str) -> str:
+    """A circle as a sentence names it: "Circle Blue", and "Circle 1" (not "Circle Circle 1")."""
+    return name if name.lower().startswith("circle") else f"Circle {name}"
+
+
+def size_sentence(circle: str, people: int, low: int, high: int) -> str:
+    """A circle whose size is out of range, in the words every check uses."""
+    return f"{circle} has {people} people, outside {low}-{high}."

@@ -4,6 +4,8 @@ form the rest again, publish (the only step that changes circles) or discard."""
 from __future__ import annotations
 
 import time
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +18,7 @@ from roundtable.circles.forming.tasks import formation_run_task
 from roundtable.circles.models import Circle, FormationRun
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
 from roundtable.core.errors import DomainError
+from roundtable.formation.proposal import circle_label, size_sentence
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Program
 
@@ -96,6 +99,121 @@ def formation_pin(*, run: FormationRun, member_id: int, pinned: bool) -> Formati
     return run
 
 
+@dataclass(frozen=True)
+class FormationCheck:
+    """One line of the Checks panel: what was checked and how it came out."""
+
+    label: str
+    verdict: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class FormationChecks:
+    """The checks of a proposal; publishing refuses exactly while `problems` is not empty."""
+
+    lines: list[FormationCheck]
+    problems: list[str]
+
+
+def formation_check(*, run: FormationRun) -> FormationChecks:
+    """The one validation of a proposal, shown in the Checks panel and enforced by publishing:
+    circles distinct (keys and names), everyone placed once in a proposed circle, each circle's
+    size within the range, and every hard constraint the engine's assessment found broken.
+    Reads the stored proposal only (no query): publishing re-assesses first, then calls this."""
+    proposal = run.proposal or {}
+    entries = proposal.get("circles", [])
+    low, high = int(run.settings["size_min"]), int(run.settings["size_max"])
+    problems: list[str] = []
+    keys = Counter(c["key"] for c in entries)
+    names = Counter(c["name"] for c in entries)
+    problems += [f"{n} circles share the key {k}." for k, n in keys.items() if n > 1]
+    problems += [f"{n} circles are named {name}." for name, n in names.items() if n > 1]
+    listed = Counter(p for c in entries for p in c["members"])
+    twice = sorted((p for p, n in listed.items() if n > 1), key=int)
+    if twice:
+        problems.append(f"{len(twice)} people are listed in two circles.")
+    strays = sorted((p for p, key in run.assignment.items() if key not in keys), key=int)
+    if strays:
+        problems.append(f"{len(strays)} people are placed in no proposed circle.")
+    if any(run.assignment.get(p) != c["key"] for c in entries for p in c["members"]) or (
+        set(listed) != set(run.assignment)
+    ):
+        problems.append("The circles listed differ from where people are placed; reload.")
+    sizes = Counter(run.assignment.values())
+    outside = [c for c in entries if not low <= sizes[c["key"]] <= high]
+    problems += [
+        size_sentence(circle_label(c["name"]), sizes[c["key"]], low, high) for c in outside
+    ]
+    problems += proposal.get("issues", [])
+    lines = [
+        FormationCheck(
+            f"{len(entries)} circles of {low}–{high}",
+            f"{len(outside)} outside" if outside else "all within",
+            not outside,
+        ),
+        *_constraint_lines(proposal.get("constraints", {})),
+    ]
+    return FormationChecks(lines=lines, problems=list(dict.fromkeys(problems)))
+
+
+def _constraint_lines(constraints: dict[str, Any]) -> list[FormationCheck]:
+    """The Checks panel's line per hard constraint the engine's assessment counted."""
+    lines = []
+
+    def get(name: str) -> dict[str, Any]:
+        return constraints.get(name) or {}
+
+    managers, apart, together = get("managers_apart"), get("apart"), get("together")
+    if managers.get("checked") and managers.get("pairs"):
+        broken = int(managers.get("violations", 0))
+        pairs = int(managers["pairs"])
+        lines.append(
+            FormationCheck(
+                f"Managers apart from their {pairs} direct report{'s' if pairs != 1 else ''}",
+                f"{broken} together" if broken else "yes",
+                not broken,
+            )
+        )
+    for entry, label in ((apart, "Pairs kept apart"), (together, "Pairs kept together")):
+        if entry.get("pairs"):
+            broken = int(entry.get("violations", 0))
+            lines.append(
+                FormationCheck(
+                    label, f"{broken} broken" if broken else f"all {entry['pairs']}", not broken
+                )
+            )
+    role = get("same_role")
+    if role.get("checked"):
+        broken = int(role.get("violations", 0))
+        lines.append(
+            FormationCheck(
+                "Same job role in each circle", f"{broken} mixed" if broken else "yes", not broken
+            )
+        )
+    slots = get("availability")
+    if slots.get("checked"):
+        broken, kept = int(slots.get("violations", 0)), int(slots.get("kept_without_slot", 0))
+        if broken:
+            verdict = f"{broken} circle{'s' if broken != 1 else ''} without"
+        elif kept:
+            verdict = (
+                f"every circle but {kept} current one{'s' if kept != 1 else ''} whose members "
+                f"already had none (kept as {'they are' if kept != 1 else 'it is'}; "
+                "re-balance to fix)"
+            )
+        else:
+            verdict = "every circle"
+        lines.append(FormationCheck("A weekly slot everyone can make", verdict, not broken))
+    return lines
+
+
+def _refuse_on_problems(run: FormationRun) -> None:
+    problems = formation_check(run=run).problems
+    if problems:
+        raise DomainError("Fix these first: " + " ".join(problems))
+
+
 @transaction.atomic
 def formation_publish(
     *, run: FormationRun, by: Member | None, confirm_moves: bool = False
@@ -105,10 +223,11 @@ def formation_publish(
     unless the coordinator confirmed those moves."""
     run = FormationRun.objects.select_for_update().get(pk=run.pk)
     _require_open(run)
+    # The checks the coordinator sees, then the same checks once enrolments since are taken in.
+    _refuse_on_problems(run)
     run = formation_reassess(run=run)
+    _refuse_on_problems(run)
     proposal = run.proposal
-    if proposal["issues"]:
-        raise DomainError("Fix these first: " + " ".join(proposal["issues"]))
     if proposal["moved"] and not confirm_moves:
         raise DomainError(
             f"{len(proposal['moved'])} people already in circles would change circle; "

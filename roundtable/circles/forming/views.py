@@ -91,6 +91,7 @@ def _proposal_context(program: Program, run: FormationRun) -> dict[str, Any]:
             if p in people
         ],
         "everyone": sorted(people.values(), key=lambda m: m.name),
+        "checks": services.formation_check(run=run),
     }
 
 
