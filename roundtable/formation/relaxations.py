@@ -1,0 +1,472 @@
+"""What would make a failed formation possible. `explain(pool, request)` names the people in
+conflict and the rules that clash for them (see `diagnosis`), and offers the relaxations the
+engine found a valid grouping with, each tried with a short budget before it is offered:
+smaller circles, the slot rule dropped for those people, one more weekly slot for them, their
+kept-apart pairs dropped, or (when nothing narrower works) the slot rule dropped for everyone.
+`relax` applies a relaxation to a pool and request; the app stores `Relaxation.as_dict()`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from roundtable.formation.diagnosis import SIZE, SLOT, Conflict, find_conflicts
+from roundtable.formation.grouping import form_circles
+from roundtable.formation.pool import Pool, Request, index_pairs, validate
+from roundtable.formation.problem import FormationError, Problem, plan_sizes
+from roundtable.formation.units import build_units
+
+SMALLER, LARGER = "smaller", "larger"
+SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, SLOT_OFF = (
+    "slot_exempt",
+    "slot_widen",
+    "apart_drop",
+    "slot_off",
+)
+KINDS = (SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, SLOT_OFF)
+BUDGET = 3.0  # seconds for the whole explanation
+PER_TRY = 0.4  # seconds the engine gets per relaxation tried
+WIDEN_SLOTS = 2  # the most popular slots tried as an extra slot for the people in conflict
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One way to loosen the request; `label` is what the coordinator chooses, `detail` what
+    it changes. Only the fields of its kind are set."""
+
+    kind: str
+    label: str
+    detail: str
+    people: tuple[str, ...] = ()  # ids (slot_exempt, slot_widen)
+    size: int = 0  # the new smallest (smaller) or largest (larger) circle size
+    groups: int = 0  # with smaller: this many circles, so that some are that small
+    slot: str = ""  # the slot label added for `people` (slot_widen)
+    pairs: tuple[tuple[str, str], ...] = ()  # kept-apart pairs dropped (apart_drop)
+    seconds: float = 0.0  # how long the engine took to find a valid grouping with it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "detail": self.detail,
+            "people": list(self.people),
+            "size": self.size,
+            "groups": self.groups,
+            "slot": self.slot,
+            "pairs": [list(p) for p in self.pairs],
+            "seconds": round(self.seconds, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Relaxation:
+        """The relaxation stored by `as_dict`; FormationError when it is not one."""
+        try:
+            relaxation = cls(
+                kind=str(data["kind"]),
+                label=str(data.get("label", "")),
+                detail=str(data.get("detail", "")),
+                people=tuple(str(p) for p in data.get("people", ())),
+                size=int(data.get("size", 0)),
+                groups=int(data.get("groups", 0)),
+                slot=str(data.get("slot", "")),
+                pairs=tuple((str(a), str(b)) for a, b in data.get("pairs", ())),
+                seconds=float(data.get("seconds", 0.0)),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise FormationError(["That relaxation is not one the engine offered."]) from None
+        if relaxation.kind not in KINDS:
+            raise FormationError([f"Unknown relaxation {relaxation.kind!r}."])
+        return relaxation
+
+
+@dataclass(frozen=True)
+class NamedConflict:
+    """People (ids) for whom the `rules` (diagnosis.SLOT, SIZE, APART, PINNED) cannot all hold."""
+
+    people: tuple[str, ...]
+    rules: tuple[str, ...]
+    message: str
+    pairs: tuple[tuple[str, str], ...] = ()  # kept-apart pairs involved
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "people": list(self.people),
+            "rules": list(self.rules),
+            "message": self.message,
+            "pairs": [list(p) for p in self.pairs],
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a formation failed and what would work; `seconds` the time it took, `tried` how many
+    relaxations the engine tried."""
+
+    conflicts: tuple[NamedConflict, ...]
+    relaxations: tuple[Relaxation, ...]
+    seconds: float
+    tried: int
+
+    @property
+    def messages(self) -> list[str]:
+        return [c.message for c in self.conflicts]
+
+
+def relax(pool: Pool, request: Request, relaxation: Relaxation) -> tuple[Pool, Request]:
+    """The pool and request with `relaxation` applied; FormationError naming what no longer
+    fits (a slot that is gone, say)."""
+    kind = relaxation.kind
+    if kind == SMALLER:
+        high = request.size_range[1] if request.size_range else relaxation.size
+        size_range = (relaxation.size, max(high, relaxation.size))
+        return pool, replace(request, size_range=size_range, groups=relaxation.groups or None)
+    if kind == LARGER:
+        low = request.size_range[0] if request.size_range else relaxation.size
+        return pool, replace(request, size_range=(min(low, relaxation.size), relaxation.size))
+    if kind == SLOT_OFF:
+        return pool, replace(request, use_availability=False)
+    if kind == APART_DROP:
+        dropped = {frozenset(p) for p in relaxation.pairs}
+        managers = {
+            person: manager
+            for person, manager in pool.managers.items()
+            if frozenset((person, manager)) not in dropped
+        }
+        apart = [p for p in request.apart if frozenset(p) not in dropped]
+        return replace(pool, managers=managers), replace(request, apart=apart)
+    if pool.availability is None:
+        return pool, request
+    rows = _rows(pool, relaxation.people)
+    availability = np.array(pool.availability, dtype=bool, copy=True)
+    if kind == SLOT_EXEMPT:
+        availability[rows] = True  # any slot suits them: the rule no longer holds for them
+    else:
+        if relaxation.slot not in pool.slot_labels:
+            raise FormationError(
+                [f"{relaxation.slot} is no longer one of the weekly slots; form circles again."]
+            )
+        availability[rows, list(pool.slot_labels).index(relaxation.slot)] = True
+    return replace(pool, availability=availability), request
+
+
+def relax_all(
+    pool: Pool, request: Request, relaxations: Iterable[Relaxation]
+) -> tuple[Pool, Request]:
+    """Every relaxation in turn (a run relaxed twice keeps both)."""
+    for relaxation in relaxations:
+        pool, request = relax(pool, request, relaxation)
+    return pool, request
+
+
+def explain(
+    pool: Pool, request: Request, *, budget: float = BUDGET, per_try: float = PER_TRY
+) -> Explanation:
+    """The conflicts, by id, and the relaxations the engine found a valid grouping with (in the
+    order tried, at most `budget` seconds in all, `per_try` each, with the request's seed)."""
+    started = time.perf_counter()
+    if validate(pool, request):
+        return Explanation((), (), 0.0, 0)
+    deadline = started + budget
+    trier = _Trier(pool, request, per_try, deadline)
+    conflicts = conflicts_named(pool, request)
+    if not conflicts:
+        conflicts = _isolate_slot_conflict(pool, request, trier)
+    offered: list[Relaxation] = []
+    slot_worked = False
+    for candidate in _candidates(pool, request, conflicts):
+        if candidate.kind == SLOT_OFF and slot_worked:
+            continue  # something narrower already works
+        seconds = trier.works(candidate)
+        if seconds is not None:
+            offered.append(replace(candidate, seconds=seconds))
+            slot_worked = slot_worked or candidate.kind in (SLOT_EXEMPT, SLOT_WIDEN)
+    return Explanation(tuple(conflicts), tuple(offered), time.perf_counter() - started, trier.tried)
+
+
+def conflicts_named(pool: Pool, request: Request) -> list[NamedConflict]:
+    """The cheap checks of `diagnosis`, per part of the pool (per job role with "same role
+    only"), by id; contradictions and impossible sizes as they are worded elsewhere."""
+    named: list[NamedConflict] = []
+    for members, problem in _problems(pool, request, named):
+        try:
+            units = build_units(problem)
+        except FormationError as exc:
+            named += [NamedConflict((), (), message) for message in exc.problems]
+            continue
+        named += [_by_id(pool, members, c) for c in find_conflicts(problem, units)]
+    return named
+
+
+def is_valid(pool: Pool, request: Request) -> bool:
+    """Whether the engine finds a grouping that breaks no hard constraint, with the request's
+    own budget."""
+    try:
+        result = form_circles(pool, request)
+    except FormationError:
+        return False
+    return not result.issues and all(
+        int(check.get("violations", 0)) == 0 for check in result.constraints.values()
+    )
+
+
+class _Trier:
+    """Runs the engine on relaxed requests, briefly, until the deadline."""
+
+    def __init__(self, pool: Pool, request: Request, per_try: float, deadline: float):
+        self.pool, self.request = pool, request
+        self.per_try, self.deadline = per_try, deadline
+        self.tried = 0
+
+    def works(
+        self, relaxation: Relaxation | None, extra: Sequence[Relaxation] = ()
+    ) -> float | None:
+        """Seconds the engine took to find a valid grouping with the relaxation, or None (not
+        found, or no time left)."""
+        left = self.deadline - time.perf_counter()
+        if left < 0.05:
+            return None
+        chosen = [r for r in (relaxation, *extra) if r is not None]
+        try:
+            pool, request = relax_all(self.pool, self.request, chosen)
+        except FormationError:
+            return None
+        # The first valid grouping proves the relaxation works: one round, a short budget.
+        request = replace(request, time_limit=min(self.per_try, left), max_rounds=1, rounds=None)
+        self.tried += 1
+        began = time.perf_counter()
+        valid = is_valid(pool, request)
+        return time.perf_counter() - began if valid else None
+
+
+def _problems(
+    pool: Pool, request: Request, named: list[NamedConflict]
+) -> list[tuple[list[int], Problem]]:
+    """The engine's problem per part of the pool, as far as the checks need it (no features);
+    a part whose sizes cannot be planned is a conflict of its own."""
+    n = len(pool.ids)
+    index = {person: i for i, person in enumerate(pool.ids)}
+    coordinator_apart, managers, together = index_pairs(pool, request, index)
+    apart = coordinator_apart + managers
+    parts: dict[str, list[int]] = {"": list(range(n))}
+    if request.same_role and pool.roles is not None:
+        parts = {}
+        for i, role in enumerate(pool.roles):
+            parts.setdefault(str(role), []).append(i)
+    availability = pool.availability if request.use_availability else None
+    current = request.current or {}
+    keys = sorted(set(current.values()))
+    problems = []
+    for role, members in sorted(parts.items()):
+        try:
+            sizes = plan_sizes(
+                len(members),
+                groups=request.groups if not role else None,
+                size_range=request.size_range,
+            )
+        except FormationError as exc:
+            where = f"Role {role!r} has {len(members)} people: " if role else ""
+            named += [NamedConflict((), (SIZE,), where + p) for p in exc.problems]
+            continue
+        local = {p: i for i, p in enumerate(members)}
+        start = np.array(
+            [keys.index(current[pool.ids[p]]) if pool.ids[p] in current else -1 for p in members],
+            dtype=np.int64,
+        )
+        pinned = [local[index[p]] for p in request.pinned if p in index and index[p] in local]
+        problem = Problem(
+            x=np.zeros((len(members), 1)),
+            sizes=sizes,
+            apart=[(local[i], local[j]) for i, j in apart if i in local and j in local],
+            together=[(local[i], local[j]) for i, j in together if i in local and j in local],
+            availability=availability[members] if availability is not None else None,
+            start=start if current else None,
+            pinned=[p for p in pinned if start[p] >= 0] if current else [],
+            names=[pool.name(pool.ids[p]) for p in members],
+        )
+        problems.append((members, problem))
+    return problems
+
+
+def _by_id(pool: Pool, members: Sequence[int], conflict: Conflict) -> NamedConflict:
+    return NamedConflict(
+        tuple(pool.ids[members[p]] for p in conflict.people),
+        conflict.rules,
+        conflict.message,
+        tuple((pool.ids[members[a]], pool.ids[members[b]]) for a, b in conflict.pairs),
+    )
+
+
+def _rows(pool: Pool, people: Iterable[str]) -> list[int]:
+    index = {person: i for i, person in enumerate(pool.ids)}
+    missing = [p for p in people if p not in index]
+    if missing:
+        raise FormationError([f"{', '.join(missing)} no longer in the program."])
+    return [index[p] for p in people]
+
+
+def _tightness(pool: Pool) -> list[str]:
+    """People, those whose slots suit the fewest others first."""
+    availability = np.asarray(pool.availability, dtype=bool)
+    at_slot = availability.sum(axis=0)
+    best = np.where(availability, at_slot[None, :], 0).max(axis=1, initial=0)
+    order = np.lexsort((availability.sum(axis=1), best))
+    return [pool.ids[int(i)] for i in order]
+
+
+def _isolate_slot_conflict(pool: Pool, request: Request, trier: _Trier) -> list[NamedConflict]:
+    """When no cheap check explains the failure but the slot rule is on: the fewest people
+    (tightest first) whose exemption from it lets the engine succeed, by bisection then by
+    leaving each out in turn. Empty when even dropping the rule does not help."""
+    if not request.use_availability or pool.availability is None:
+        return []
+    ranked = _tightness(pool)
+    everyone = Relaxation(SLOT_EXEMPT, "", "", people=tuple(ranked))
+    if trier.works(everyone) is None:
+        return []
+    low, high = 0, len(ranked)  # exempting `low` fails, `high` works
+    while high - low > 1:
+        middle = (low + high) // 2
+        exempt = Relaxation(SLOT_EXEMPT, "", "", people=tuple(ranked[:middle]))
+        if trier.works(exempt) is None:
+            low = middle
+        else:
+            high = middle
+    people = ranked[:high]
+    if len(people) <= 6:
+        for person in list(people):
+            fewer = [p for p in people if p != person]
+            if fewer and trier.works(Relaxation(SLOT_EXEMPT, "", "", people=tuple(fewer))):
+                people = fewer
+    smallest = request.size_range[0] if request.size_range else 2
+    listed = _names(pool, people)
+    if len(people) == 1:
+        message = (
+            f"{listed} cannot join a circle of at least {smallest} that shares a weekly slot: "
+            "the others who can make their slots are all needed in other circles."
+        )
+    else:
+        message = (
+            f"{listed} cannot all join circles of at least {smallest} that share a weekly "
+            "slot: too few others can make the slots they can."
+        )
+    return [NamedConflict(tuple(people), (SLOT, SIZE), message)]
+
+
+def _names(pool: Pool, people: Sequence[str]) -> str:
+    listed = [pool.name(p) for p in people]
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+def _candidates(
+    pool: Pool, request: Request, conflicts: Sequence[NamedConflict]
+) -> list[Relaxation]:
+    """The relaxations worth trying for these conflicts, narrowest first within each kind."""
+    candidates: list[Relaxation] = []
+    if request.size_range is not None:
+        low, high = request.size_range
+        smaller = _smaller(pool, request, low, high) if low > 2 else None
+        if smaller is not None:
+            candidates.append(smaller)
+        if any(SIZE in c.rules and not c.people for c in conflicts) and high < 20:
+            candidates.append(
+                Relaxation(
+                    LARGER,
+                    f"Allow circles of {high + 1}",
+                    f"The largest circle becomes {high + 1} people instead of {high}.",
+                    size=high + 1,
+                )
+            )
+    slot_people = _unique(p for c in conflicts if SLOT in c.rules for p in c.people)
+    if request.use_availability and pool.availability is not None and slot_people:
+        listed = _names(pool, slot_people)
+        candidates.append(
+            Relaxation(
+                SLOT_EXEMPT,
+                f"Drop the slot rule for {listed}",
+                f"{listed} may join a circle whose weekly slot they have not marked as free; "
+                "check with them before publishing.",
+                people=tuple(slot_people),
+            )
+        )
+        rows = _rows(pool, slot_people)
+        availability = np.asarray(pool.availability, dtype=bool)
+        popular = np.argsort(-availability.sum(axis=0), kind="stable")
+        for slot in [s for s in popular if not availability[rows, s].all()][:WIDEN_SLOTS]:
+            label = pool.slot_labels[slot] if pool.slot_labels else f"slot {slot + 1}"
+            lacking = tuple(
+                p for p, row in zip(slot_people, rows, strict=True) if not availability[row, slot]
+            )
+            candidates.append(
+                Relaxation(
+                    SLOT_WIDEN,
+                    f"Ask {_names(pool, lacking)} to make {label} too",
+                    f"Forms circles as if {_names(pool, lacking)} could also meet on {label}; "
+                    "they add it to their availability.",
+                    people=lacking,
+                    slot=label,
+                )
+            )
+    pairs = _apart_pairs(conflicts)
+    if pairs:
+        described = "; ".join(f"{pool.name(a)} and {pool.name(b)}" for a, b in pairs)
+        candidates.append(
+            Relaxation(
+                APART_DROP,
+                f"Let {described} share a circle",
+                f"Stops keeping apart {described} in this proposal.",
+                pairs=tuple(pairs),
+            )
+        )
+    if request.use_availability and pool.availability is not None:
+        candidates.append(
+            Relaxation(
+                SLOT_OFF,
+                "Drop the slot rule for everyone",
+                "Circles are formed without a weekly slot everyone can make.",
+            )
+        )
+    return candidates
+
+
+def _smaller(pool: Pool, request: Request, low: int, high: int) -> Relaxation | None:
+    """Circles one smaller than the smallest allowed: as many circles as it takes for some to
+    be that small (the engine plans sizes as equal as possible), or with "same role only" the
+    smaller minimum alone."""
+    size = low - 1
+    if request.same_role:
+        return Relaxation(
+            SMALLER,
+            f"Allow circles of {size}",
+            f"The smallest circle becomes {size} people instead of {low}.",
+            size=size,
+        )
+    n = len(pool.ids)
+    for groups in range(-(-n // high), n // size + 1):
+        try:
+            sizes = plan_sizes(n, groups=groups, size_range=(size, high))
+        except FormationError:
+            continue
+        if min(sizes) == size:
+            spread = f"{min(sizes)}–{max(sizes)}" if max(sizes) > size else f"{size}"
+            return Relaxation(
+                SMALLER,
+                f"Allow circles of {size}",
+                f"{groups} circles of {spread} people; the smallest allowed was {low}.",
+                size=size,
+                groups=groups,
+            )
+    return None
+
+
+def _apart_pairs(conflicts: Sequence[NamedConflict]) -> list[tuple[str, str]]:
+    """The kept-apart pairs (the coordinator's, and manager and report) the conflicts involve."""
+    return list(dict.fromkeys(p for c in conflicts for p in c.pairs))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
