@@ -3,6 +3,7 @@
 from django.urls import path
 
 from roundtable.circles import views
+from roundtable.circles.forming import rebalance_views
 from roundtable.circles.forming import views as forming_views
 
 app_name = "circles"
@@ -67,5 +68,20 @@ urlpatterns = [
         "programs/<int:program_pk>/formation/<int:run_pk>/discard/",
         forming_views.formation_discard_view,
         name="formation_discard",
+    ),
+    path(
+        "programs/<int:program_pk>/formation/<int:run_pk>/relax/",
+        forming_views.formation_relax_view,
+        name="formation_relax",
+    ),
+    path(
+        "programs/<int:program_pk>/formation/rebalance/",
+        rebalance_views.formation_rebalance_view,
+        name="formation_rebalance",
+    ),
+    path(
+        "programs/<int:program_pk>/formation/rebalance/apply/",
+        rebalance_views.formation_rebalance_apply_view,
+        name="formation_rebalance_apply",
     ),
 ]
