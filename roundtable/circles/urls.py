@@ -70,6 +70,11 @@ urlpatterns = [
         name="formation_discard",
     ),
     path(
+        "programs/<int:program_pk>/formation/<int:run_pk>/relax/",
+        forming_views.formation_relax_view,
+        name="formation_relax",
+    ),
+    path(
         "programs/<int:program_pk>/formation/rebalance/",
         rebalance_views.formation_rebalance_view,
         name="formation_rebalance",

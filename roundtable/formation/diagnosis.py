@@ -74,6 +74,12 @@ def find_conflicts(problem: Problem, units: Units) -> list[Conflict]:
     return found
 
 
+def _need(problem: Problem, smallest: int) -> str:
+    """ "circles need at least 5 (17 people in 3 circles)": the planned sizes, which are as
+    equal as possible, not the range the coordinator allowed."""
+    return f"circles need at least {smallest} ({problem.n} people in {len(problem.sizes)} circles)"
+
+
 def names(problem: Problem, people: Sequence[int]) -> str:
     """ "A", "A and B", "A, B and C"."""
     listed = [problem.name(p) for p in people]
@@ -106,14 +112,14 @@ def _short_of_slot_mates(problem: Problem, units: Units, smallest: int) -> list[
         if len(people) == 1:
             message = (
                 f"{problem.name(people[0])} shares a weekly slot with only {most} other "
-                f"{'person' if most == 1 else 'people'} at most, and circles need at least "
-                f"{smallest}."
+                f"{'person' if most == 1 else 'people'} at most, and "
+                f"{_need(problem, smallest)}."
             )
         else:
             message = (
                 f"{names(problem, people)} share no weekly slot with any {smallest - 1} others: "
-                f"no slot any of them can make suits more than {most + 1} people, and circles "
-                f"need at least {smallest}."
+                f"no slot any of them can make suits more than {most + 1} people, and "
+                f"{_need(problem, smallest)}."
             )
         conflicts.append(Conflict(people, (SLOT, SIZE), message))
     return conflicts
@@ -154,7 +160,7 @@ def _short_once_apart(problem: Problem, units: Units, smallest: int) -> list[Con
         message = (
             f"{names(problem, person)} can meet only {left - len(person)} other "
             f"{'person' if left - len(person) == 1 else 'people'}{where} once kept apart from "
-            f"{names(problem, others)}, and circles need at least {smallest}."
+            f"{names(problem, others)}, and {_need(problem, smallest)}."
         )
         rules = (SLOT, SIZE, APART) if units.avail is not None else (SIZE, APART)
         conflicts.append(Conflict(person, rules, message, pairs))
@@ -181,6 +187,24 @@ def _pinned_circles(problem: Problem, units: Units, smallest: int) -> list[Confl
                 )
             )
             continue
+        held_set = {int(u) for u in held}
+        clashing = [
+            (i, j)
+            for i, j in problem.apart
+            if units.of_person[i] in held_set and units.of_person[j] in held_set
+        ]
+        if clashing:
+            conflicts += [
+                Conflict(
+                    (int(i), int(j)),
+                    (PINNED, APART),
+                    f"{problem.name(i)} and {problem.name(j)} stay in one circle (pinned, or "
+                    "in it now), but they are kept apart.",
+                    ((int(i), int(j)),),
+                )
+                for i, j in clashing
+            ]
+            continue
         joinable = free.copy()
         for u in held:
             joinable[units.neighbours[units.indptr[u] : units.indptr[u + 1]]] = False
@@ -202,7 +226,7 @@ def _pinned_circles(problem: Problem, units: Units, smallest: int) -> list[Confl
                 f"circle that only {could_join} other "
                 f"{'person' if could_join == 1 else 'people'} could join"
                 + (" at a weekly slot they share" if SLOT in rules else "")
-                + f", and circles need at least {smallest}.",
+                + f", and {_need(problem, smallest)}.",
             )
         )
     return conflicts

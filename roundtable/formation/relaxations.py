@@ -15,20 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from roundtable.formation.diagnosis import SIZE, SLOT, Conflict, find_conflicts
+from roundtable.formation.diagnosis import PINNED, SIZE, SLOT, Conflict, find_conflicts
 from roundtable.formation.grouping import form_circles
 from roundtable.formation.pool import Pool, Request, index_pairs, validate
 from roundtable.formation.problem import FormationError, Problem, plan_sizes
 from roundtable.formation.units import build_units
 
 SMALLER, LARGER = "smaller", "larger"
-SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, SLOT_OFF = (
-    "slot_exempt",
-    "slot_widen",
-    "apart_drop",
-    "slot_off",
-)
-KINDS = (SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, SLOT_OFF)
+SLOT_EXEMPT, SLOT_WIDEN = "slot_exempt", "slot_widen"
+APART_DROP, SLOT_OFF, UNPIN = "apart_drop", "slot_off", "unpin"
+KINDS = (SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, UNPIN, SLOT_OFF)
 BUDGET = 3.0  # seconds for the whole explanation
 PER_TRY = 0.4  # seconds the engine gets per relaxation tried
 WIDEN_SLOTS = 2  # the most popular slots tried as an extra slot for the people in conflict
@@ -42,7 +38,7 @@ class Relaxation:
     kind: str
     label: str
     detail: str
-    people: tuple[str, ...] = ()  # ids (slot_exempt, slot_widen)
+    people: tuple[str, ...] = ()  # ids (slot_exempt, slot_widen, unpin)
     size: int = 0  # the new smallest (smaller) or largest (larger) circle size
     groups: int = 0  # with smaller: this many circles, so that some are that small
     slot: str = ""  # the slot label added for `people` (slot_widen)
@@ -130,6 +126,9 @@ def relax(pool: Pool, request: Request, relaxation: Relaxation) -> tuple[Pool, R
         return pool, replace(request, size_range=(min(low, relaxation.size), relaxation.size))
     if kind == SLOT_OFF:
         return pool, replace(request, use_availability=False)
+    if kind == UNPIN:
+        freed = set(relaxation.people)
+        return pool, replace(request, pinned=[p for p in request.pinned if p not in freed])
     if kind == APART_DROP:
         dropped = {frozenset(p) for p in relaxation.pairs}
         managers = {
@@ -420,6 +419,19 @@ def _candidates(
                 f"Let {described} share a circle",
                 f"Stops keeping apart {described} in this proposal.",
                 pairs=tuple(pairs),
+            )
+        )
+    pinned = set(request.pinned)
+    held = _unique(p for c in conflicts if PINNED in c.rules for p in c.people if p in pinned)
+    if held:
+        listed = _names(pool, held)
+        candidates.append(
+            Relaxation(
+                UNPIN,
+                f"Let {listed} change circle",
+                f"{listed} may move from the circle they are in; you confirm every move "
+                "before publishing.",
+                people=tuple(held),
             )
         )
     if request.use_availability and pool.availability is not None:

@@ -1,9 +1,12 @@
 """Running the engine for a run: the background search that stores a proposal (or the reasons
-there is none), and the re-assessment of a proposal after the coordinator edited it."""
+there is none, naming the people in conflict, with the relaxations the engine found to work),
+and the re-assessment of a proposal after the coordinator edited it. A run formed with a
+relaxation (`settings["relaxations"]`) is formed and assessed with it applied."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from roundtable.circles.forming.adapter import formation_pool_build, formation_request_build
 from roundtable.circles.forming.proposal import (
@@ -12,7 +15,8 @@ from roundtable.circles.forming.proposal import (
 )
 from roundtable.circles.forming.selectors import formation_members, formation_placements
 from roundtable.circles.models import FormationRun
-from roundtable.formation import FormationError, assess, form_circles
+from roundtable.formation import FormationError, Pool, Request, assess, form_circles
+from roundtable.formation.relaxations import Relaxation, explain, relax_all
 
 Status = FormationRun.Status
 PROGRESS_EVERY = 0.5  # seconds between two progress saves
@@ -46,13 +50,19 @@ def formation_execute(*, run: FormationRun) -> FormationRun:
             last_saved[0] = now
             FormationRun.objects.filter(pk=run.pk).update(progress=round(fraction, 3))
 
+    asked: tuple[Pool, Request] | None = None
     try:
-        pool = formation_pool_build(program=program, members=members, settings=run.settings)
-        request = formation_request_build(program=program, run=run, current=current)
-        result = form_circles(pool, request, progress=progress)
+        asked = _relaxed(
+            run,
+            formation_pool_build(program=program, members=members, settings=run.settings),
+            formation_request_build(program=program, run=run, current=current),
+        )
+        result = form_circles(*asked, progress=progress)
     except FormationError as exc:
         run.status, run.problems, run.progress = Status.FAILED, exc.problems, 1.0
-        run.save(update_fields=["status", "problems", "progress", "updated_at"])
+        if asked is not None:  # the engine ran: name the conflicts, try relaxations
+            run.problems, run.proposal = formation_explain(pool=asked[0], request=asked[1], exc=exc)
+        run.save(update_fields=["status", "problems", "proposal", "progress", "updated_at"])
         return run
     keys = [c.key for c in result.circles]
     run.assignment = result.assignment()
@@ -85,6 +95,7 @@ def formation_reassess(*, run: FormationRun) -> FormationRun:
         sizes = {k: sum(1 for v in assignment.values() if v == k) for k in keys}
         assignment[person] = min(keys, key=lambda k: sizes[k])
     request = formation_request_build(program=program, run=run, current=current)
+    pool, request = _relaxed(run, pool, request)
     result = assess(pool, request, assignment, keys, names)
     engine_seconds = run.proposal.get("seconds", 0)
     run.assignment = assignment
@@ -94,3 +105,38 @@ def formation_reassess(*, run: FormationRun) -> FormationRun:
     }
     run.save(update_fields=["assignment", "proposal", "updated_at"])
     return run
+
+
+RULE_LABELS = {
+    "slot": "everyone in a circle shares a weekly slot",
+    "size": "the circle sizes",
+    "apart": "kept-apart pairs (and managers apart from their reports)",
+    "pinned": "pinned people stay where they are",
+}
+
+
+def formation_explain(
+    *, pool: Pool, request: Request, exc: FormationError
+) -> tuple[list[str], dict[str, Any]]:
+    """A failed run's problems (the people in conflict named when the checks find them, else
+    the engine's reasons) and what its proposal keeps: the conflicts and the relaxations the
+    engine found a valid grouping with (`relaxations.explain`, about 3 s at most)."""
+    explanation = explain(pool, request)
+    problems = explanation.messages or list(exc.problems)
+    return problems, {
+        "infeasible": {
+            "conflicts": [
+                {**c.as_dict(), "rules": [RULE_LABELS.get(r, r) for r in c.rules]}
+                for c in explanation.conflicts
+            ],
+            "relaxations": [r.as_dict() for r in explanation.relaxations],
+            "seconds": round(explanation.seconds, 2),
+            "tried": explanation.tried,
+        }
+    }
+
+
+def _relaxed(run: FormationRun, pool: Pool, request: Request) -> tuple[Pool, Request]:
+    """The pool and request with the run's relaxations applied (none for most runs)."""
+    chosen = [Relaxation.from_dict(r) for r in run.settings.get("relaxations", [])]
+    return relax_all(pool, request, chosen)

@@ -20,3 +20,9 @@ class FormationPublishForm(forms.Form):
 
 class FormationButtonForm(forms.Form):
     """A button with no input (form the rest again, discard)."""
+
+
+class FormationRelaxForm(forms.Form):
+    """One of the relaxations offered for a request that could not be formed, by position."""
+
+    choice = forms.IntegerField(min_value=0)

@@ -18,7 +18,9 @@ from roundtable.circles.forming.tasks import formation_run_task
 from roundtable.circles.models import Circle, FormationRun
 from roundtable.circles.services import circle_add_member, circle_create, circle_remove_member
 from roundtable.core.errors import DomainError
+from roundtable.formation import FormationError
 from roundtable.formation.proposal import circle_label, size_sentence
+from roundtable.formation.relaxations import LARGER, SMALLER, Relaxation
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Program
 
@@ -254,6 +256,33 @@ def formation_publish(
     run.status, run.published_at = Status.PUBLISHED, timezone.now()
     run.save(update_fields=["status", "published_at", "updated_at"])
     return touched
+
+
+@transaction.atomic
+def formation_relax(*, run: FormationRun, by: Member | None, choice: int) -> FormationRun:
+    """Form the circles again with one of the relaxations the engine found to work for a run
+    that could not be formed (its seed kept, so the engine starts where the trial did); the
+    new run keeps that run's relaxations too."""
+    run = FormationRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != Status.FAILED:
+        raise DomainError("Only a request that could not be formed can be relaxed.")
+    offered = (run.proposal or {}).get("infeasible", {}).get("relaxations", [])
+    if not 0 <= choice < len(offered):
+        raise DomainError("Choose one of the offered ways to form the circles.")
+    try:
+        relaxation = Relaxation.from_dict(offered[choice])
+    except FormationError as exc:
+        raise DomainError(" ".join(exc.problems)) from None
+    settings = {
+        **run.settings,
+        "relaxations": [*run.settings.get("relaxations", []), relaxation.as_dict()],
+    }
+    # Sizes are settings the checks and the criteria form read too.
+    if relaxation.kind == SMALLER:
+        settings["size_min"] = relaxation.size
+    elif relaxation.kind == LARGER:
+        settings["size_max"] = relaxation.size
+    return formation_start(program=run.program, by=by, settings=settings)
 
 
 def formation_discard(*, run: FormationRun) -> FormationRun:

@@ -18,6 +18,7 @@ from roundtable.circles.forming.forms import (
     FormationButtonForm,
     FormationPinForm,
     FormationPublishForm,
+    FormationRelaxForm,
 )
 from roundtable.circles.forming.proposal import formation_balance_chart
 from roundtable.circles.forms import FormationForm, FormationMoveForm, PairRuleForm
@@ -189,6 +190,33 @@ def formation_publish_view(request: HttpRequest, program_pk: int, run_pk: int) -
     if form_action(request, FormationPublishForm(request.POST), save=publish, invalid=""):
         return redirect("programs:detail", pk=program.pk)
     return redirect("circles:formation_run", program_pk=program.pk, run_pk=run.pk)
+
+
+@login_required
+@require_POST
+def formation_relax_view(request: HttpRequest, program_pk: int, run_pk: int) -> HttpResponse:
+    """Form the circles again with one relaxation the engine found to work."""
+    run = selectors.formation_run_get_for_user(user=request.user, program_pk=program_pk, pk=run_pk)
+    program = run.program
+    relaxed: list[FormationRun] = []
+
+    def relax(data: dict[str, Any]) -> None:
+        relaxed.append(
+            services.formation_relax(
+                run=run,
+                by=permissions.acting_member(request.user, program.organization_id),
+                choice=data["choice"],
+            )
+        )
+
+    form_action(
+        request,
+        FormationRelaxForm(request.POST),
+        save=relax,
+        invalid="Choose one of the offered ways to form the circles.",
+    )
+    target = relaxed[0] if relaxed else run
+    return redirect("circles:formation_run", program_pk=program.pk, run_pk=target.pk)
 
 
 @login_required

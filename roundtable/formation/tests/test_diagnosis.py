@@ -28,7 +28,8 @@ def test_someone_with_too_few_slot_mates_is_named_with_the_rules_that_clash():
         ((2,), (SLOT, SIZE)),
     ]
     assert found[0].message == (
-        "P1 shares a weekly slot with only 0 other people at most, and circles need at least 4."
+        "P1 shares a weekly slot with only 0 other people at most, and circles need at least 4 "
+        "(8 people in 2 circles)."
     )
     with pytest.raises(Infeasible) as caught:
         form(problem, rounds=2)
@@ -47,7 +48,7 @@ def test_people_who_can_meet_only_each_other_are_named_together():
     assert found.people == (0, 1)
     assert found.message == (
         "P0 and P1 share no weekly slot with any 4 others: no slot any of them can make suits "
-        "more than 3 people, and circles need at least 5."
+        "more than 3 people, and circles need at least 5 (10 people in 2 circles)."
     )
 
 
@@ -64,7 +65,7 @@ def test_someone_short_of_slot_mates_once_kept_apart_names_those_pairs():
     assert found.pairs == tuple(apart)
     assert found.message == (
         "P0 can meet only 2 other people at a weekly slot they can make once kept apart from P1, "
-        "P2, P3, P4 and P5, and circles need at least 4."
+        "P2, P3, P4 and P5, and circles need at least 4 (8 people in 2 circles)."
     )
 
 
@@ -94,7 +95,7 @@ def test_a_pinned_circle_too_few_could_join_is_named():
     assert [(c.people, c.rules) for c in found][-1] == ((0, 1), (PINNED, SLOT, SIZE))
     assert found[-1].message == (
         "P0 and P1 are pinned to a circle that only 0 other people could join at a weekly slot "
-        "they share, and circles need at least 4."
+        "they share, and circles need at least 4 (8 people in 2 circles)."
     )
 
 
@@ -124,3 +125,20 @@ def test_without_a_culprit_the_constraints_that_clash_are_listed():
         "No grouping was found that meets all the kept-apart pairs at once within the time "
         "budget; loosen one of them or allow other circle sizes."
     ]
+
+
+def test_people_who_must_stay_in_one_circle_but_are_kept_apart():
+    start = np.array([0, 0, 1, 1, -1, -1, -1, -1])
+    problem = Problem(
+        x=np.zeros((8, 1)),
+        sizes=[4, 4],
+        apart=[(0, 1)],
+        start=start,
+        pinned=[0, 1, 2, 3],
+        names=NAMES[:8],
+    )
+    [found] = conflicts(problem)
+    assert (found.people, found.rules, found.pairs) == ((0, 1), (PINNED, APART), ((0, 1),))
+    assert found.message == (
+        "P0 and P1 stay in one circle (pinned, or in it now), but they are kept apart."
+    )

@@ -140,8 +140,16 @@ def test_impossible_requests_fail_with_reasons_and_publish_nothing(program, pers
     pairs.pair_rule_add(program=program, first=lead, second=member, kind="apart")
     run = start(program)
     assert run.status == Status.FAILED
-    assert any("kept-apart pairs and pinned people" in problem for problem in run.problems)
-    assert run.proposal == {}
+    assert run.problems == [
+        f"{lead.name} and {member.name} stay in one circle (pinned, or in it now), but they are "
+        "kept apart."
+    ]
+    offered = [r["label"] for r in run.proposal["infeasible"]["relaxations"]]
+    assert offered == [
+        f"Let {lead.name} and {member.name} share a circle",
+        f"Let {lead.name} and {member.name} change circle",
+    ]
+    assert "circles" not in run.proposal
     assert Circle.objects.filter(program=program).count() == 2
     with pytest.raises(DomainError, match="could not form circles"):
         services.formation_publish(run=run, by=None)
