@@ -51,6 +51,7 @@ class RebalanceMove:
     origin: Circle
     target: Circle
     leads: bool  # the person leads `origin` now (it will need a new lead)
+    again: bool = False  # an earlier step of the plan moved this person already
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class RebalancePreview:
     share: float  # part of the imbalance between circles the plan removes
     message: str
     moves: tuple[tuple[int, int, int], ...]  # net moves: member, from circle, to circle (pks)
+    changes: tuple[RebalanceMove, ...]  # the same moves, to show: where people end up
     token: str = field(repr=False)  # what "Apply these moves" posts back
 
     @property
@@ -281,12 +283,22 @@ def formation_rebalance_preview(
         share=plan.share,
         message=plan.message,
         moves=moves,
+        changes=tuple(
+            RebalanceMove(
+                member=found.members[i],
+                origin=found.circles[found.labels[i]],
+                target=found.circles[plan.labels[i]],
+                leads=found.circles[found.labels[i]].lead_id == found.members[i].pk,
+            )
+            for i in plan.changed(found.labels)
+        ),
         token=token,
     )
 
 
 def _steps(found: _Situation, plan: Plan) -> tuple[RebalanceStep, ...]:
-    steps, done = [], 0.0
+    steps: list[RebalanceStep] = []
+    done, seen = 0.0, set[int]()
     for step in plan.steps:
         share = step.gain / plan.imbalance_before if plan.imbalance_before > 0 else 0.0
         done += share
@@ -299,6 +311,7 @@ def _steps(found: _Situation, plan: Plan) -> tuple[RebalanceStep, ...]:
                         origin=found.circles[a],
                         target=found.circles[b],
                         leads=found.circles[a].lead_id == found.members[p].pk,
+                        again=p in seen,
                     )
                     for p, a, b in zip(step.people, step.origin, step.target, strict=True)
                 ),
@@ -307,6 +320,7 @@ def _steps(found: _Situation, plan: Plan) -> tuple[RebalanceStep, ...]:
                 cumulative=done,
             )
         )
+        seen.update(step.people)
     return tuple(steps)
 
 

@@ -78,6 +78,11 @@ def test_a_preview_keeps_the_budget_leads_in_place_and_changes_nothing(lopsided,
     department = next(f for f in preview.figures if f.feature == "Department")
     assert department.deviation_after < department.deviation_before
     assert _placed(lopsided) == before
+    assert [(c.member.pk, c.origin.pk, c.target.pk) for c in preview.changes] == list(preview.moves)
+    seen: set[int] = set()
+    for step in preview.steps:
+        assert [m.again for m in step.moves] == [m.member.pk in seen for m in step.moves]
+        seen |= {m.member.pk for m in step.moves}
 
 
 def test_leads_may_move_only_when_allowed(lopsided):
