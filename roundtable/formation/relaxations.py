@@ -25,6 +25,9 @@ SMALLER, LARGER = "smaller", "larger"
 SLOT_EXEMPT, SLOT_WIDEN = "slot_exempt", "slot_widen"
 APART_DROP, SLOT_OFF, UNPIN = "apart_drop", "slot_off", "unpin"
 KINDS = (SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, UNPIN, SLOT_OFF)
+# Narrow relaxations aimed at the people named work most often; a try that fails costs the
+# most (the engine searches until its time is up), so those come last.
+TRY_FIRST = (SLOT_EXEMPT, APART_DROP, UNPIN, SLOT_WIDEN, SMALLER, LARGER, SLOT_OFF)
 BUDGET = 3.0  # seconds for the whole explanation
 PER_TRY = 0.4  # seconds the engine gets per relaxation tried
 WIDEN_SLOTS = 2  # the most popular slots tried as an extra slot for the people in conflict
@@ -163,28 +166,39 @@ def relax_all(
 
 
 def explain(
-    pool: Pool, request: Request, *, budget: float = BUDGET, per_try: float = PER_TRY
+    pool: Pool, request: Request, *, budget: float | None = None, per_try: float | None = None
 ) -> Explanation:
-    """The conflicts, by id, and the relaxations the engine found a valid grouping with (in the
-    order tried, at most `budget` seconds in all, `per_try` each, with the request's seed)."""
+    """The conflicts, by id, and the relaxations the engine found a valid grouping with, at
+    most `budget` seconds in all (BUDGET), `per_try` each (PER_TRY), with the request's seed.
+    The likeliest to work are tried first, so a short budget loses the least; they are offered
+    in the order of KINDS."""
     started = time.perf_counter()
     if validate(pool, request):
         return Explanation((), (), 0.0, 0)
-    deadline = started + budget
-    trier = _Trier(pool, request, per_try, deadline)
+    deadline = started + (BUDGET if budget is None else budget)
+    trier = _Trier(pool, request, PER_TRY if per_try is None else per_try, deadline)
     conflicts = conflicts_named(pool, request)
     if not conflicts:
         conflicts = _isolate_slot_conflict(pool, request, trier)
-    offered: list[Relaxation] = []
+    candidates = _candidates(pool, request, conflicts)
+    offered: dict[int, Relaxation] = {}
     slot_worked = False
-    for candidate in _candidates(pool, request, conflicts):
+    for position in sorted(
+        range(len(candidates)), key=lambda i: TRY_FIRST.index(candidates[i].kind)
+    ):
+        candidate = candidates[position]
         if candidate.kind == SLOT_OFF and slot_worked:
             continue  # something narrower already works
         seconds = trier.works(candidate)
         if seconds is not None:
-            offered.append(replace(candidate, seconds=seconds))
+            offered[position] = replace(candidate, seconds=seconds)
             slot_worked = slot_worked or candidate.kind in (SLOT_EXEMPT, SLOT_WIDEN)
-    return Explanation(tuple(conflicts), tuple(offered), time.perf_counter() - started, trier.tried)
+    return Explanation(
+        tuple(conflicts),
+        tuple(offered[i] for i in sorted(offered)),
+        time.perf_counter() - started,
+        trier.tried,
+    )
 
 
 def conflicts_named(pool: Pool, request: Request) -> list[NamedConflict]:
@@ -368,9 +382,7 @@ def _candidates(
     candidates: list[Relaxation] = []
     if request.size_range is not None:
         low, high = request.size_range
-        smaller = _smaller(pool, request, low, high) if low > 2 else None
-        if smaller is not None:
-            candidates.append(smaller)
+        candidates += _smaller(pool, request, low, high)
         if any(SIZE in c.rules and not c.people for c in conflicts) and high < 20:
             candidates.append(
                 Relaxation(
@@ -445,34 +457,63 @@ def _candidates(
     return candidates
 
 
-def _smaller(pool: Pool, request: Request, low: int, high: int) -> Relaxation | None:
-    """Circles one smaller than the smallest allowed: as many circles as it takes for some to
-    be that small (the engine plans sizes as equal as possible), or with "same role only" the
-    smaller minimum alone."""
-    size = low - 1
+def _smaller(pool: Pool, request: Request, low: int, high: int) -> list[Relaxation]:
+    """Smaller circles, as many as it takes for some to be that small (the engine plans sizes
+    as equal as possible): first one less than the plan's smallest, if that is still allowed,
+    then one less than the smallest allowed. With "same role only", the smaller minimum alone
+    (each role's circles are planned apart)."""
     if request.same_role:
-        return Relaxation(
-            SMALLER,
-            f"Allow circles of {size}",
-            f"The smallest circle becomes {size} people instead of {low}.",
-            size=size,
-        )
-    n = len(pool.ids)
-    for groups in range(-(-n // high), n // size + 1):
-        try:
-            sizes = plan_sizes(n, groups=groups, size_range=(size, high))
-        except FormationError:
-            continue
-        if min(sizes) == size:
-            spread = f"{min(sizes)}–{max(sizes)}" if max(sizes) > size else f"{size}"
-            return Relaxation(
+        if low <= 2:
+            return []
+        return [
+            Relaxation(
                 SMALLER,
-                f"Allow circles of {size}",
-                f"{groups} circles of {spread} people; the smallest allowed was {low}.",
-                size=size,
-                groups=groups,
+                f"Allow circles of {low - 1}",
+                f"The smallest circle becomes {low - 1} people instead of {low}.",
+                size=low - 1,
             )
-    return None
+        ]
+    n = len(pool.ids)
+    try:
+        planned: list[int] | None = plan_sizes(n, size_range=(low, high))
+    except FormationError:
+        planned = None
+    targets = [min(planned) - 1] if planned and min(planned) - 1 >= low else []
+    targets += [low - 1] if low > 2 else []
+    found = []
+    for target in targets:
+        for groups in range(-(-n // high), n // target + 1):
+            try:
+                sizes = plan_sizes(n, groups=groups, size_range=(min(target, low), high))
+            except FormationError:
+                continue
+            if min(sizes) != target:
+                continue
+            spread = f"{target}–{max(sizes)}" if max(sizes) > target else f"{target}"
+            if target >= low and planned:
+                was = f"{min(planned)}–{max(planned)}" if max(planned) > min(planned) else ""
+                found.append(
+                    Relaxation(
+                        SMALLER,
+                        f"Form {groups} circles, some of {target}",
+                        f"{groups} circles of {spread} people instead of {len(planned)} of "
+                        f"{was or min(planned)}; within the sizes allowed ({low}–{high}).",
+                        size=low,
+                        groups=groups,
+                    )
+                )
+            else:
+                found.append(
+                    Relaxation(
+                        SMALLER,
+                        f"Allow circles of {target}",
+                        f"{groups} circles of {spread} people; the smallest allowed was {low}.",
+                        size=target,
+                        groups=groups,
+                    )
+                )
+            break
+    return found
 
 
 def _apart_pairs(conflicts: Sequence[NamedConflict]) -> list[tuple[str, str]]:

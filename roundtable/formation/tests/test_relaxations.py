@@ -51,6 +51,12 @@ def mei_and_hiroshi(n=16):
 REQUEST = Request(size_range=(4, 6), seed=3, time_limit=1.0)
 
 
+def explain_roomy(pool, request):
+    """With room to spare, so that a busy machine changes nothing (the budget is tested on
+    its own)."""
+    return explain(pool, request, budget=60.0, per_try=1.0)
+
+
 def offered(explanation):
     return {r.kind: r for r in explanation.relaxations}
 
@@ -59,7 +65,7 @@ def test_the_people_and_the_rules_in_conflict_are_named():
     pool = mei_and_hiroshi()
     with pytest.raises(Infeasible):
         form_circles(pool, REQUEST)
-    explanation = explain(pool, REQUEST)
+    explanation = explain_roomy(pool, REQUEST)
     [conflict] = explanation.conflicts
     assert conflict.people == ("p0", "p1")
     assert conflict.rules == (SLOT, SIZE)
@@ -68,7 +74,7 @@ def test_the_people_and_the_rules_in_conflict_are_named():
 
 def test_every_relaxation_offered_works_and_the_request_without_it_does_not():
     pool = mei_and_hiroshi()
-    explanation = explain(pool, REQUEST)
+    explanation = explain_roomy(pool, REQUEST)
     kinds = offered(explanation)
     assert set(kinds) == {SMALLER, SLOT_EXEMPT, SLOT_WIDEN}
     assert not is_valid(pool, REQUEST)
@@ -87,6 +93,28 @@ def test_every_relaxation_offered_works_and_the_request_without_it_does_not():
     assert SLOT_OFF not in kinds
 
 
+def test_more_circles_within_the_sizes_allowed_come_before_smaller_ones():
+    # Friday suits four: Mei, Hiroshi, Sam and Person 3. 16 people in circles of 4-6 are
+    # planned as 6, 5 and 5, so Mei's circle cannot meet; four circles of 4 can.
+    pool = mei_and_hiroshi()
+    availability = pool.availability.copy()
+    availability[3, 2] = True
+    pool = replace(pool, availability=availability)
+    explanation = explain_roomy(pool, REQUEST)
+    smaller = [r for r in explanation.relaxations if r.kind == SMALLER]
+    assert [(r.label, r.detail) for r in smaller] == [
+        (
+            "Form 4 circles, some of 4",
+            "4 circles of 4 people instead of 3 of 5–6; within the sizes allowed (4–6).",
+        ),
+        ("Allow circles of 3", "5 circles of 3–4 people; the smallest allowed was 4."),
+    ]
+    within = relax(pool, REQUEST, smaller[0])[1]
+    assert (within.size_range, within.groups) == ((4, 6), 4)
+    for relaxation in smaller:
+        assert is_valid(*relax(pool, REQUEST, relaxation))
+
+
 def test_smaller_circles_are_not_offered_when_they_would_not_help():
     # Mei can make no slot anybody else can: no circle size helps, only the slot rules do.
     availability = np.zeros((12, 3), dtype=bool)
@@ -94,7 +122,7 @@ def test_smaller_circles_are_not_offered_when_they_would_not_help():
     availability[0, 2] = True
     pool = pool_of(availability, names={"p0": "Mei Clarke"})
     request = replace(REQUEST, size_range=(4, 6))
-    explanation = explain(pool, request)
+    explanation = explain_roomy(pool, request)
     kinds = offered(explanation)
     assert SMALLER not in kinds
     smaller = Relaxation(SMALLER, "", "", size=3, groups=4)
@@ -111,7 +139,7 @@ def test_kept_apart_pairs_in_conflict_can_be_dropped():
     request = replace(REQUEST, size_range=(5, 5), apart=[("p0", "p5"), ("p0", "p6")])
     with pytest.raises(FormationError):
         form_circles(pool, request)
-    explanation = explain(pool, request)
+    explanation = explain_roomy(pool, request)
     [conflict] = explanation.conflicts
     assert conflict.rules == (SLOT, SIZE, APART)
     assert conflict.people == ("p0",)
@@ -130,7 +158,7 @@ def test_without_a_cheap_culprit_the_engine_isolates_the_people():
     pool = pool_of(availability)
     request = replace(REQUEST, size_range=(4, 4))
     assert not is_valid(pool, request)
-    explanation = explain(pool, request)
+    explanation = explain_roomy(pool, request)
     [conflict] = explanation.conflicts
     assert conflict.rules == (SLOT, SIZE)
     assert conflict.people == ("p0",)  # any one of the five would do; the first found is named
@@ -161,19 +189,25 @@ def test_relaxations_round_trip_and_bad_ones_are_refused():
         relax(pool, REQUEST, Relaxation(SLOT_EXEMPT, "", "", people=("p99",)))
 
 
-def test_the_explanation_keeps_to_its_budget_and_is_deterministic():
+def test_the_explanation_keeps_to_its_budget():
     pool = mei_and_hiroshi(n=60)
     began = time.perf_counter()
-    first = explain(pool, REQUEST, budget=1.0)
-    assert time.perf_counter() - began < 1.5
-    assert first.seconds < 1.5
-    again = explain(pool, REQUEST, budget=1.0)
+    explanation = explain(pool, REQUEST, budget=1.0)
+    assert time.perf_counter() - began < 1.6
+    assert explanation.seconds < 1.6
+    assert explanation.conflicts  # named before any trial, whatever the budget
+
+
+def test_the_explanation_is_deterministic_for_a_seed():
+    pool = mei_and_hiroshi(n=60)
+    first, again = explain_roomy(pool, REQUEST), explain_roomy(pool, REQUEST)
     assert [r.label for r in again.relaxations] == [r.label for r in first.relaxations]
+    assert again.conflicts == first.conflicts
 
 
 def test_bad_input_gets_no_relaxation():
     pool = mei_and_hiroshi()
     request = replace(REQUEST, apart=[("p0", "nobody")])
-    explanation = explain(pool, request)
+    explanation = explain_roomy(pool, request)
     assert explanation.relaxations == ()
     assert explanation.conflicts == ()

