@@ -34,9 +34,13 @@ node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The formation engine's compiled loops are compiled here, once, into numba's on-disk cache
+# (a second run only loads them), so no coordinator waits for the compiler.
 setup: $(VENV)/.stamp-base node_modules/.stamp
+	@$(BIN)/python -m roundtable.formation.warm
 
 setup-dev: $(VENV)/.stamp-dev node_modules/.stamp
+	@$(BIN)/python -m roundtable.formation.warm
 
 frontend: node_modules/.stamp
 

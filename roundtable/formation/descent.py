@@ -1,6 +1,6 @@
 """Phase two of the search: raise the objective among valid groupings. Swap and move local
-search with gains read from the incremental state, vectorised over all partners, and the random
-valid swaps that kick it out of a local optimum.
+search with gains read from the incremental state, compiled (`kernels`), and the random valid
+swaps that kick it out of a local optimum.
 """
 
 from __future__ import annotations
@@ -9,11 +9,67 @@ import time
 
 import numpy as np
 
+from roundtable.formation import kernels
 from roundtable.formation.bundles import bundle_step
-from roundtable.formation.state import EPS, SearchState
+from roundtable.formation.state import SearchState
 
-FULL_PARTNER_LIMIT = 3000  # units; above this, each unit tries a random sample of partners
-SAMPLE_PARTNERS = 48
+FULL_PARTNER_LIMIT = 12000  # units; above this, each unit tries its neighbours and a sample
+SAMPLE_PARTNERS = 24  # random partners per unit and pass, beside its nearest neighbours
+NEIGHBOUR_WIDTH = 4  # per projection: this many units on either side of a unit
+PROJECTIONS = 4  # random directions whose orders give each unit its nearest neighbours
+CHUNK = 2048  # units per kernel call (at most), between deadline checks
+
+
+class Kernel:
+    """The search state's arrays as the compiled kernels take them, plus each unit's exchange
+    partners: every unit on pools up to `FULL_PARTNER_LIMIT` units, else its nearest neighbours
+    in feature space (as anticlust's fast exchange does) plus random units each pass."""
+
+    def __init__(
+        self, state: SearchState, movable: np.ndarray, cost: np.ndarray, rng: np.random.Generator
+    ):
+        u = state.u
+        self.movable = movable
+        self.avail = (
+            u.avail.astype(np.int64) if u.avail is not None else np.zeros((u.count, 0), np.int64)
+        )
+        self.exempt = (
+            u.exempt.astype(np.bool_) if len(u.exempt) == state.k else np.zeros(state.k, np.bool_)
+        )
+        self.cost = cost if cost.any() else np.zeros(0)
+        self.home = u.start.astype(np.int64)
+        self.q = (u.x * u.x).sum(axis=1)
+        if u.count > FULL_PARTNER_LIMIT:
+            directions = rng.standard_normal((u.x.shape[1], PROJECTIONS))
+            ids = np.flatnonzero(movable & (u.size == 1)).astype(np.int64)
+            proj = np.ascontiguousarray(u.x[ids] @ directions)
+            self.cand_ptr, self.cands = kernels.projection_neighbours(
+                proj, ids, u.count, NEIGHBOUR_WIDTH
+            )
+            self.samples = SAMPLE_PARTNERS
+            self.chunk = CHUNK
+        else:
+            self.cand_ptr, self.cands = np.zeros(0, np.int64), np.zeros(0, np.int64)
+            self.samples = 0
+            # A unit scans every partner: fewer units per call, so deadlines are kept.
+            self.chunk = max(16, min(CHUNK, 20_000_000 // max(1, u.count * u.x.shape[1])))
+
+    @staticmethod
+    def tally(s: SearchState) -> np.ndarray:
+        return s.tally if s.u.avail is not None else np.zeros((s.k, 0), np.int64)
+
+    def pass_over(
+        self, s: SearchState, order: np.ndarray, look: np.ndarray, changed: np.ndarray
+    ) -> int:
+        u = s.u
+        return int(
+            kernels.descend_units(
+                order, u.x, u.size, self.movable, s.labels, s.sums, s.sq, s.people,
+                s.unit_count, self.tally(s), self.avail, self.exempt, u.indptr, u.neighbours,
+                self.cand_ptr, self.cands, self.samples, self.cost, self.home, self.q, look,
+                changed,
+            )
+        )  # fmt: skip
 
 
 def descend(
@@ -22,116 +78,52 @@ def descend(
     cost: np.ndarray,
     rng: np.random.Generator,
     deadline: float,
+    look: np.ndarray | None = None,
+    kernel: Kernel | None = None,
 ) -> None:
-    """Best valid swap per unit, first-improvement over units, until no swap gains. Units whose
-    circle did not change since they were last examined are skipped (don't-look bits)."""
+    """Best valid move or swap per unit, first-improvement over units, until no step gains.
+    Units whose circle did not change since they were last examined are skipped (don't-look
+    bits; `look` says which to examine first, by default every movable unit). The loop over
+    units runs compiled (`kernels.descend_units`), in chunks between deadline checks."""
     u = state.u
-    everyone = np.flatnonzero(movable)
-    sample = u.count > FULL_PARTNER_LIMIT
-    look = np.ones(u.count, dtype=bool)
-    look[~movable] = False
-    home = u.start
+    kernel = kernel or Kernel(state, movable, cost, rng)
+    look = (movable.copy() if look is None else look & movable).astype(np.bool_)
+    bundles = movable & (u.size > 1)
     while look.any():
-        changed = np.zeros(state.k, dtype=bool)
-        for unit in rng.permutation(np.flatnonzero(look)):
+        changed = np.zeros(state.k, dtype=np.bool_)
+        order = rng.permutation(np.flatnonzero(look)).astype(np.int64)
+        kernels.seed_random(int(rng.integers(2**31)))
+        for begin in range(0, len(order), kernel.chunk):
             if time.perf_counter() > deadline:
                 return
-            look[unit] = False
-            moved_to = _move_step(state, unit, cost, rng)
-            if moved_to is not None:
-                changed[moved_to[0]] = changed[moved_to[1]] = True
-                continue
-            if u.size[unit] > 1:
-                touched = bundle_step(state, unit, movable, rng, None, repair=False, cost=cost)
-                if touched:
-                    changed[list(touched)] = True
-                continue
-            if sample:
-                partners = everyone[rng.integers(0, len(everyone), SAMPLE_PARTNERS)]
-            else:
-                partners = everyone
-            a = state.labels[unit]
-            keep = (state.labels[partners] != a) & (u.size[partners] == u.size[unit])
-            partners = partners[keep]
-            if not len(partners):
-                continue
-            gains = state.gains(unit, partners)
-            if cost.any():
-                b = state.labels[partners]
-                gains -= _moved_cost(unit, partners, a, b, home, cost)
-            candidates = np.flatnonzero(gains > EPS)
-            if not len(candidates):
-                continue
-            candidates = candidates[np.argsort(-gains[candidates], kind="stable")][:32]
-            ok = state.apart_ok(unit, partners[candidates]) & state.slots_ok(
-                unit, partners[candidates]
-            )
-            if not ok.any():
-                continue
-            partner = int(partners[candidates[int(np.argmax(ok))]])
-            b = state.labels[partner]
-            state.swap(unit, partner)
-            changed[a] = changed[b] = True
+            kernel.pass_over(state, order[begin : begin + kernel.chunk], look, changed)
+        for unit in order[bundles[order]].tolist():
+            if time.perf_counter() > deadline:
+                return
+            touched = bundle_step(state, unit, movable, rng, None, repair=False, cost=cost)
+            if touched:
+                changed[list(touched)] = True
         look |= changed[state.labels] & movable
 
 
-def _move_step(
-    state: SearchState, unit: int, cost: np.ndarray, rng: np.random.Generator
-) -> tuple[int, int] | None:
-    """Move the unit alone to a circle one size smaller when that raises the objective and
-    keeps every constraint (circles trade sizes, so the plan of sizes holds). Many circles:
-    a random sample of them, as for swap partners."""
-    targets = state.move_targets(unit)
-    if not len(targets):
-        return None
-    if len(targets) > SAMPLE_PARTNERS:
-        targets = targets[rng.integers(0, len(targets), SAMPLE_PARTNERS)]
-    a = int(state.labels[unit])
-    gains = state.move_gains(unit, targets)
-    if cost.any():
-        home = state.u.start[unit]
-        if home >= 0:
-            gains = gains - cost[unit] * ((home != targets).astype(float) - float(home != a))
-    best = np.flatnonzero(gains > EPS)
-    if not len(best):
-        return None
-    best = best[np.argsort(-gains[best], kind="stable")]
-    ok = state.move_ok(unit, targets[best])
-    if not ok.any():
-        return None
-    b = int(targets[best[int(np.argmax(ok))]])
-    state.move(unit, b)
-    return a, b
-
-
-def _moved_cost(
-    unit: int, partners: np.ndarray, a: int, b: np.ndarray, home: np.ndarray, cost: np.ndarray
-) -> np.ndarray:
-    """Change in the cost of people away from their current circle if unit and partner swap."""
-    before = cost[unit] * (home[unit] >= 0) * (home[unit] != a) + cost[partners] * (
-        home[partners] >= 0
-    ) * (home[partners] != b)
-    after = cost[unit] * (home[unit] >= 0) * (home[unit] != b) + cost[partners] * (
-        home[partners] >= 0
-    ) * (home[partners] != a)
-    return np.asarray(after - before, dtype=np.float64)
-
-
 def perturb(
-    state: SearchState, movable: np.ndarray, rng: np.random.Generator, strength: int
-) -> None:
-    """A few random swaps that keep every hard constraint."""
-    u = state.u
-    candidates = np.flatnonzero(movable)
+    state: SearchState,
+    movable: np.ndarray,
+    rng: np.random.Generator,
+    strength: int,
+    kernel: Kernel | None = None,
+) -> np.ndarray:
+    """A few random swaps that keep every hard constraint; returns the circles touched."""
+    candidates = np.flatnonzero(movable).astype(np.int64)
+    changed = np.zeros(state.k, dtype=np.bool_)
     if len(candidates) < 2:
-        return
-    done = tries = 0
-    while done < strength and tries < strength * 20:
-        tries += 1
-        unit, partner = (int(v) for v in rng.choice(candidates, 2, replace=False))
-        if state.labels[unit] == state.labels[partner] or u.size[unit] != u.size[partner]:
-            continue
-        pair = np.array([partner])
-        if state.apart_ok(unit, pair)[0] and state.slots_ok(unit, pair)[0]:
-            state.swap(unit, partner)
-            done += 1
+        return changed
+    kernel = kernel or Kernel(state, movable, np.zeros(state.u.count), rng)
+    u = state.u
+    kernels.seed_random(int(rng.integers(2**31)))
+    kernels.random_swaps(
+        strength, strength * 20, candidates, u.x, u.size, state.labels, state.sums, state.sq,
+        state.unit_count, kernel.tally(state), kernel.avail, kernel.exempt, u.indptr, u.neighbours,
+        changed,
+    )  # fmt: skip
+    return changed

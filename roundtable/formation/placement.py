@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from roundtable.formation import kernels
 from roundtable.formation.bundles import bundle_step
 from roundtable.formation.problem import Infeasible, Problem
 from roundtable.formation.state import SearchState
@@ -35,68 +36,62 @@ def place(units: Units, problem: Problem, rng: np.random.Generator) -> np.ndarra
     tightness = units.avail[free].sum(axis=1) if units.avail is not None else np.zeros(len(free))
     degree = np.diff(units.indptr)[free]
     order = free[np.lexsort((rng.random(len(free)), -degree, tightness, -units.size[free]))]
-    for u in order:
-        open_circles = np.flatnonzero(room >= units.size[u])
-        if not len(open_circles):
-            raise Infeasible(
-                [
-                    "The 'together' groups cannot be packed into circles of sizes "
-                    f"{min(problem.sizes)}-{max(problem.sizes)}."
-                ]
-            )
-        if len(open_circles) > 64:
-            open_circles = rng.choice(open_circles, 64, replace=False)
-        score = rng.random(len(open_circles))
-        nbrs = units.neighbours[units.indptr[u] : units.indptr[u + 1]]
-        if len(nbrs):
-            clash = np.isin(open_circles, labels[nbrs])
-            score -= clash * 1000.0
-        if common is not None and units.avail is not None:
-            shared = (common[open_circles] & units.avail[u]).sum(axis=1)
-            fits = (shared > 0) | units.exempt[open_circles]
-            score += np.where(fits, 10.0 + shared / units.avail.shape[1], -100.0)
-        g = int(open_circles[int(np.argmax(score))])
-        labels[u] = g
-        room[g] -= units.size[u]
-        if common is not None and units.avail is not None:
-            common[g] &= units.avail[u]
+    avail = np.zeros((units.count, 0), np.int64)
+    if units.avail is not None:
+        avail = units.avail.astype(np.int64)
+    shared = common if common is not None else np.zeros((k, 0), dtype=np.bool_)
+    exempt = units.exempt.astype(np.bool_) if len(units.exempt) == k else np.zeros(k, np.bool_)
+    kernels.seed_random(int(rng.integers(2**31)))
+    stuck = kernels.place_units(
+        order.astype(np.int64), units.size, avail, units.indptr, units.neighbours, exempt,
+        room, labels, shared,
+    )  # fmt: skip
+    if stuck >= 0:
+        raise Infeasible(
+            [
+                "The 'together' groups cannot be packed into circles of sizes "
+                f"{min(problem.sizes)}-{max(problem.sizes)}."
+            ]
+        )
     return labels
 
 
 def repair(state: SearchState, rng: np.random.Generator, deadline: float) -> bool:
     """Min-conflicts: while some circle breaks a constraint, move one of its units by the swap
-    that most reduces the number of broken constraints (ties at random, sideways allowed)."""
+    that most reduces the number of broken constraints (ties at random, sideways allowed).
+    Single people are swapped by the compiled loop (`kernels.repair_steps`), in batches
+    between deadline checks; kept-together groups trade with single people (`bundle_step`)
+    when their circle is broken, and now and then anywhere."""
     u = state.u
-    movable = u.pinned_to < 0
+    movable = (u.pinned_to < 0).astype(np.bool_)
     bad = state.broken_per_circle()
+    avail = u.avail.astype(np.int64) if u.avail is not None else np.zeros((u.count, 0), np.int64)
+    tally = state.tally if u.avail is not None else np.zeros((state.k, 0), np.int64)
+    exempt = u.exempt.astype(np.bool_) if len(u.exempt) == state.k else np.zeros(state.k, bool)
+    groups = np.flatnonzero(movable & (u.size > 1))
+    batch = 64 if len(groups) else 4096
     steps = 0
     while bad.any():
         if time.perf_counter() > deadline or steps > 500 * u.count + 5000:
             return False
-        steps += 1
-        circle = int(rng.choice(np.flatnonzero(bad)))
-        inside = np.flatnonzero((state.labels == circle) & movable)
-        if not len(inside):
-            return False
-        unit = int(rng.choice(inside))
-        groups = np.flatnonzero(movable & (u.size > 1))
-        if len(groups) and (u.size[unit] > 1 or rng.random() < 0.3):
-            # A kept-together group trades with single people; here or from elsewhere.
-            if u.size[unit] == 1:
-                unit = int(rng.choice(groups))
-            bundle_step(state, unit, movable, rng, bad, repair=True)
+        kernels.seed_random(int(rng.integers(2**31)))
+        taken = int(
+            kernels.repair_steps(
+                batch, u.x, u.size, movable, state.labels, state.sums, state.sq,
+                state.unit_count, tally, avail, exempt, u.indptr, u.neighbours, bad,
+            )
+        )  # fmt: skip
+        steps += max(taken, 1)
+        if not len(groups):
+            if taken < 0:
+                return False  # a broken circle holds nobody who may move
             continue
-        partners = np.flatnonzero((state.labels != circle) & movable & (u.size == u.size[unit]))
-        if len(partners) > 256:
-            partners = rng.choice(partners, 256, replace=False)
-        if not len(partners):
-            continue
-        deltas = state.conflict_change(unit, partners)
-        # Mostly the best swap (sideways and uphill too, to leave plateaus), sometimes any.
-        choices = partners if rng.random() < 0.1 else partners[deltas == deltas.min()]
-        partner = int(rng.choice(choices))
-        other = state.labels[partner]
-        state.swap(unit, partner)
-        bad[circle] = state.broken(circle)
-        bad[other] = state.broken(other)
+        # Kept-together groups in broken circles (and one elsewhere, at random) trade places.
+        broken_groups = groups[bad[state.labels[groups]] > 0]
+        picks = broken_groups[:8] if len(broken_groups) else groups[:0]
+        if rng.random() < 0.3 or taken < 0:
+            picks = np.append(picks, rng.choice(groups))
+        for unit in rng.permutation(picks).tolist():
+            bundle_step(state, int(unit), movable, rng, bad, repair=True)
+            steps += 1
     return True

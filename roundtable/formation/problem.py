@@ -100,12 +100,18 @@ def plan_sizes(
 
 
 def objective(x: np.ndarray, labels: np.ndarray) -> float:
-    """W: the within-circle sum of squares, summed over circles (what the search maximises)."""
-    total = 0.0
-    for g in np.unique(labels):
-        members = x[labels == g]
-        total += float(((members - members.mean(axis=0)) ** 2).sum())
-    return total
+    """W: the within-circle sum of squares, summed over circles (what the search maximises),
+    as the total sum of squares less each circle's ||sum||^2 / size (one sort, no loop over
+    circles: 100,000 people in a few milliseconds)."""
+    labels = np.asarray(labels)
+    if not len(labels):
+        return 0.0
+    centred = x - x.mean(axis=0)  # the same W, with smaller numbers to cancel
+    order = np.argsort(labels, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(labels[order]) != 0])
+    sums = np.add.reduceat(centred[order], starts, axis=0)
+    sizes = np.diff(np.r_[starts, len(labels)])
+    return float((centred * centred).sum() - ((sums * sums).sum(axis=1) / sizes).sum())
 
 
 def violations(problem: Problem, labels: np.ndarray) -> dict[str, int]:

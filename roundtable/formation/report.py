@@ -4,6 +4,11 @@ Balance is measured in standard-deviation units of the whole pool, per feature: 
 difference between two circles' means and between two circles' standard deviations. For a
 categorical feature or tags each category (tag) is a 0/1 indicator and the worst category
 counts. 0 is perfect balance; 0.5 means two circles differ by half a pool SD.
+
+Ranges grow with the number of circles (more circles, more extreme pairs), so each feature also
+gets a size-independent figure: the mean absolute deviation of circle means from the pool's
+mean, in SD units (for a categorical feature or tags, averaged over its categories). It compares
+programs of 1,000 and 100,000 people on one scale.
 """
 
 from __future__ import annotations
@@ -24,14 +29,26 @@ class FeatureBalance:
     sd_range: float  # SD units
     worst: str  # the category or tag behind the figures ("" for numeric)
     circle_means: tuple[float, ...]  # numeric: per circle mean; otherwise the worst level's share
+    mean_deviation: float = 0.0  # SD units: mean |circle mean - pool mean| (size-independent)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
             "mean_range_sd": round(self.mean_range, 4),
             "sd_range_sd": round(self.sd_range, 4),
+            "mean_deviation_sd": round(self.mean_deviation, 4),
             "worst": self.worst,
         }
+
+
+def mean_deviation(column: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Mean over circles of |circle mean - pool mean|, in pool SD units (0 when constant)."""
+    sd = float(column.std())
+    if sd == 0 or k == 0:
+        return 0.0
+    counts = np.bincount(labels, minlength=k)
+    means = np.bincount(labels, weights=column, minlength=k)[counts > 0] / counts[counts > 0]
+    return float(np.abs(means - column.mean()).mean() / sd)
 
 
 def _indicator_balance(
@@ -55,8 +72,11 @@ def balance(features: Sequence[Feature], labels: np.ndarray) -> list[FeatureBala
         if feature.kind == "numeric":
             column = np.array([float(v) for v in feature.values], dtype=np.float64)  # type: ignore[arg-type]
             mean_range, sd_range, means = _indicator_balance(column, labels, k)
+            deviation = mean_deviation(column, labels, k)
             result.append(
-                FeatureBalance(feature.name, feature.kind, mean_range, sd_range, "", tuple(means))
+                FeatureBalance(
+                    feature.name, feature.kind, mean_range, sd_range, "", tuple(means), deviation
+                )
             )
             continue
         if feature.kind == "categorical":
@@ -65,14 +85,22 @@ def balance(features: Sequence[Feature], labels: np.ndarray) -> list[FeatureBala
             sets = [frozenset(str(t) for t in as_tags(v)) for v in feature.values]
         levels = sorted(set().union(*sets)) if sets else []
         worst = ("", 0.0, 0.0, np.zeros(k))
+        deviations = []
         for level in levels:
             column = np.array([level in s for s in sets], dtype=np.float64)
             mean_range, sd_range, means = _indicator_balance(column, labels, k)
+            deviations.append(mean_deviation(column, labels, k))
             if (mean_range, sd_range) > (worst[1], worst[2]):
                 worst = (level, mean_range, sd_range, means)
         result.append(
             FeatureBalance(
-                feature.name, feature.kind, worst[1], worst[2], worst[0], tuple(worst[3])
+                feature.name,
+                feature.kind,
+                worst[1],
+                worst[2],
+                worst[0],
+                tuple(worst[3]),
+                float(np.mean(deviations)) if deviations else 0.0,
             )
         )
     return result

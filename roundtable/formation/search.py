@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from roundtable.formation.descent import descend, perturb
+from roundtable.formation.descent import Kernel, descend, perturb
 from roundtable.formation.diagnosis import diagnose
 from roundtable.formation.placement import place, repair
 from roundtable.formation.problem import (
@@ -73,6 +73,10 @@ def form(
     exact_rounds = max(1, rounds) if rounds is not None else None
     if exact_rounds is not None:
         max_restarts, patience = exact_rounds, exact_rounds + 1
+    if problem.n < 1:
+        raise FormationError(["There is nobody to place."])
+    if not len(problem.sizes) or min(problem.sizes) < 1:
+        raise FormationError(["Every circle needs at least one person."])
     if sum(problem.sizes) != problem.n:
         raise FormationError([f"The circle sizes add up to {sum(problem.sizes)}, not {problem.n}."])
     if problem.start is not None and len(problem.start) != problem.n:
@@ -84,7 +88,7 @@ def form(
 
     labels = place(units, problem, rng)
     state = SearchState(units, labels, k)
-    if not repair(state, rng, started + 0.5 * (deadline - started)):
+    if not repair(state, rng, started + 0.8 * (deadline - started)):
         raise Infeasible(diagnose(problem, units))
 
     movable = units.pinned_to < 0
@@ -96,7 +100,8 @@ def form(
         moved = (s.labels != units.start) & (units.start >= 0)
         return s.value(total_sq) - float(cost[moved].sum())
 
-    descend(state, movable, cost, rng, deadline)
+    kernel = Kernel(state, movable, cost, rng)
+    descend(state, movable, cost, rng, deadline, kernel=kernel)
     best_labels, best_score, done_rounds = state.labels.copy(), score(state), 1
     if progress:
         progress(_share_done(started, time_limit, done_rounds, exact_rounds))
@@ -114,9 +119,11 @@ def form(
                 done_rounds += 1
                 continue
             state = restart
+            look = None
         else:
-            perturb(state, movable, rng, strength=int(rng.integers(2, strongest + 1)))
-        descend(state, movable, cost, rng, deadline)
+            touched = perturb(state, movable, rng, int(rng.integers(2, strongest + 1)), kernel)
+            look = touched[state.labels]
+        descend(state, movable, cost, rng, deadline, look, kernel)
         done_rounds += 1
         current = score(state)
         if current > best_score + EPS:

@@ -145,6 +145,6 @@ def build_units(problem: Problem) -> Units:
         pinned_to,
         start,
         np.asarray(indptr),
-        both_ways[:, 1],
+        np.ascontiguousarray(both_ways[:, 1]),
         exempt,
     )
