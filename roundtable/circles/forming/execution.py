@@ -5,10 +5,10 @@ relaxation (`settings["relaxations"]`) is formed and assessed with it applied.""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from roundtable.circles.forming.adapter import formation_pool_build, formation_request_build
+from roundtable.circles.forming.progress import ProgressReporter, progress_heartbeat
 from roundtable.circles.forming.proposal import (
     formation_circle_names,
     formation_proposal_serialise,
@@ -19,7 +19,6 @@ from roundtable.formation import FormationError, Pool, Request, assess, form_cir
 from roundtable.formation.relaxations import Relaxation, explain, relax_all
 
 Status = FormationRun.Status
-PROGRESS_EVERY = 0.5  # seconds between two progress saves
 
 
 def formation_execute(*, run: FormationRun) -> FormationRun:
@@ -42,13 +41,11 @@ def formation_execute(*, run: FormationRun) -> FormationRun:
         if person in ids and person in run.assignment:
             current[person] = run.assignment[person]
     names.update({c["key"]: c["name"] for c in run.proposal.get("circles", [])})
-    last_saved = [0.0]
-
-    def progress(fraction: float) -> None:
-        now = time.monotonic()
-        if now - last_saved[0] > PROGRESS_EVERY:
-            last_saved[0] = now
-            FormationRun.objects.filter(pk=run.pk).update(progress=round(fraction, 3))
+    running = FormationRun.objects.filter(pk=run.pk, status=Status.RUNNING)
+    reporter = ProgressReporter(
+        save=lambda fraction: running.update(progress=fraction),
+        time_limit=float(run.settings.get("time_limit", 2.0)),
+    )
 
     asked: tuple[Pool, Request] | None = None
     try:
@@ -57,7 +54,8 @@ def formation_execute(*, run: FormationRun) -> FormationRun:
             formation_pool_build(program=program, members=members, settings=run.settings),
             formation_request_build(program=program, run=run, current=current),
         )
-        result = form_circles(*asked, progress=progress)
+        with progress_heartbeat(reporter):
+            result = form_circles(*asked, progress=reporter.report)
     except FormationError as exc:
         run.status, run.problems, run.progress = Status.FAILED, exc.problems, 1.0
         if asked is not None:  # the engine ran: name the conflicts, try relaxations

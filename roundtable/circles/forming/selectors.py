@@ -3,9 +3,10 @@ path), the people to place, where they are now, and what the pages list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from roundtable.circles.forming.criteria import formation_settings_default
 from roundtable.circles.models import CircleMembership, FormationRun, PairRule
@@ -113,10 +114,126 @@ def formation_placements(*, program: Program) -> tuple[dict[str, str], dict[str,
     return current, names
 
 
-def formation_proposal_people(*, run: FormationRun) -> dict[str, Member]:
-    """Member id (as the proposal keys it) -> member, for everyone in the proposal."""
-    ids = [int(p) for p in run.assignment]
-    return {str(m.pk): m for m in Member.objects.filter(pk__in=ids).select_related("user")}
+def formation_proposal_people(
+    *, run: FormationRun, ids: Iterable[str] | None = None
+) -> dict[str, Member]:
+    """Member id (as the proposal keys it) -> member, for `ids` (default: everyone in the
+    proposal)."""
+    wanted = [int(p) for p in (run.assignment if ids is None else ids)]
+    return {str(m.pk): m for m in Member.objects.filter(pk__in=wanted).select_related("user")}
+
+
+PROPOSAL_PAGE_SIZE = 24  # circles per page of a proposal
+SEARCH_LIMIT = 20  # people listed for a search
+MOVED_LISTED = 50  # people named in "would change circle"; the rest are counted
+
+
+def formation_proposal_search(*, run: FormationRun, query: str) -> list[Member]:
+    """People of the proposal whose name or email contains `query` (in name order, at most
+    SEARCH_LIMIT), found by the database among the program's enrolled members."""
+    query = query.strip()
+    if not query:
+        return []
+    found = (
+        Member.objects.filter(
+            enrolments__program_id=run.program_id, enrolments__withdrawn_on__isnull=True
+        )
+        .filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+        .distinct()
+    )
+    return [m for m in found[: SEARCH_LIMIT * 2] if str(m.pk) in run.assignment][:SEARCH_LIMIT]
+
+
+def formation_proposal_page(
+    *, run: FormationRun, page: int = 1, query: str = "", compact: bool = False
+) -> dict[str, Any]:
+    """What one page of a proposal shows, in a fixed number of queries whatever its size:
+    PROPOSAL_PAGE_SIZE circles with their people, the people a search finds (the page then
+    opens on the first one's circle, unless a page was asked for) and the first MOVED_LISTED
+    people who would change circle. `page` 0 means "where the search leads", else page 1."""
+    proposal = run.proposal or {}
+    entries = proposal.get("circles", [])
+    position = {c["key"]: i for i, c in enumerate(entries)}
+    found = formation_proposal_search(run=run, query=query)
+    found_keys = {run.assignment[str(m.pk)] for m in found}
+    pages = max(1, -(-len(entries) // PROPOSAL_PAGE_SIZE))
+    if page < 1:
+        first = next((position[run.assignment[str(m.pk)]] for m in found), 0)
+        page = first // PROPOSAL_PAGE_SIZE + 1
+    page = min(page, pages)
+    shown = entries[(page - 1) * PROPOSAL_PAGE_SIZE : page * PROPOSAL_PAGE_SIZE]
+    moved = list(proposal.get("moved", []))
+    people = formation_proposal_people(
+        run=run, ids={p for c in shown for p in c["members"]} | set(moved[:MOVED_LISTED])
+    )
+    pinned = {str(p) for p in run.pinned}
+    moved_set, found_ids = set(moved), {str(m.pk) for m in found}
+    circles = [
+        {
+            **c,
+            "size": len(c["members"]),
+            "found": c["key"] in found_keys,
+            "people": sorted(
+                (
+                    {
+                        "member": people[p],
+                        "pinned": p in pinned,
+                        "moved": p in moved_set,
+                        "found": p in found_ids,
+                    }
+                    for p in c["members"]
+                    if p in people
+                ),
+                key=lambda person: person["member"].name.lower(),
+            ),
+        }
+        for c in shown
+    ]
+    leads = formation_circle_leads(program=run.program)
+    names = {c["key"]: c["name"] for c in entries}
+    return {
+        "circles": circles,
+        "circle_choices": [(c["key"], c["name"]) for c in entries],
+        "circle_count": len(entries),
+        "people_count": len(run.assignment),
+        "page": page,
+        "pages": pages,
+        "page_numbers": _page_numbers(page, pages),
+        "query": query.strip(),
+        "compact": compact,
+        "found": [
+            {
+                "member": m,
+                "circle": names[run.assignment[str(m.pk)]],
+                "key": run.assignment[str(m.pk)],
+                "page": position[run.assignment[str(m.pk)]] // PROPOSAL_PAGE_SIZE + 1,
+            }
+            for m in found
+        ],
+        "everyone": sorted(
+            (person["member"] for c in circles for person in c["people"]),
+            key=lambda m: m.name.lower(),
+        ),
+        "moved_people": [
+            {"member": people[p], "leads": leads.get(p)}
+            for p in moved[:MOVED_LISTED]
+            if p in people
+        ],
+        "moved_more": max(0, len(moved) - MOVED_LISTED),
+    }
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """Page links to show: the first, the last and two either side of `page`; None is a gap."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def formation_circle_leads(*, program: Program) -> dict[str, str]:

@@ -4,6 +4,7 @@ pins (htmx), publish. Every business rule lives in `forming.services` and `formi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from roundtable.circles.forming.criteria import CRITERIA
 from roundtable.circles.forming.forms import (
     FormationButtonForm,
     FormationPinForm,
+    FormationProposalViewForm,
     FormationPublishForm,
     FormationRelaxForm,
 )
@@ -63,36 +65,25 @@ def formation_start_view(request: HttpRequest, program_pk: int) -> HttpResponse:
     )
 
 
-def _proposal_context(program: Program, run: FormationRun) -> dict[str, Any]:
+def _proposal_context(program: Program, run: FormationRun, request: HttpRequest) -> dict[str, Any]:
+    """One page of the proposal as the query string asks (page, search, compact rows); moves
+    and pins post to URLs that carry the same query string, so their fragment stays put."""
+    state = FormationProposalViewForm(request.GET).state()
     proposal = run.proposal or {}
-    people = selectors.formation_proposal_people(run=run)
-    pinned = {str(p) for p in run.pinned}
-    leads = selectors.formation_circle_leads(program=program)
-    moved = set(proposal.get("moved", []))
-    circles = [
-        {
-            **c,
-            "people": [
-                {"member": people[p], "pinned": p in pinned, "moved": p in moved}
-                for p in c["members"]
-                if p in people
-            ],
-        }
-        for c in proposal.get("circles", [])
-    ]
+    page = selectors.formation_proposal_page(run=run, **state)
+    keep = {"q": page["query"], "view": "compact" if page["compact"] else ""}
+    keep = {k: v for k, v in keep.items() if v}
     return {
+        **page,
         "program": program,
         "run": run,
         "proposal": proposal,
-        "circles": circles,
         "balance_chart": formation_balance_chart(proposal.get("balance", [])),
-        "moved_people": [
-            {"member": people[p], "leads": leads.get(p)}
-            for p in proposal.get("moved", [])
-            if p in people
-        ],
-        "everyone": sorted(people.values(), key=lambda m: m.name),
         "checks": services.formation_check(run=run),
+        "keep_query": urlencode(keep),
+        "here_query": urlencode({**keep, "page": page["page"]}),
+        "cards_query": urlencode({k: v for k, v in keep.items() if k != "view"}),
+        "compact_query": urlencode({**keep, "view": "compact"}),
     }
 
 
@@ -100,7 +91,9 @@ def _proposal_context(program: Program, run: FormationRun) -> dict[str, Any]:
 def formation_run_view(request: HttpRequest, program_pk: int, run_pk: int) -> HttpResponse:
     run = selectors.formation_run_get_for_user(user=request.user, program_pk=program_pk, pk=run_pk)
     program = run.program
-    context = _proposal_context(program, run) if run.status == Status.READY else {}
+    context = _proposal_context(program, run, request) if run.status == Status.READY else {}
+    if context and request.headers.get("HX-Request"):  # search and paging swap the proposal
+        return render(request, "circles/_formation_proposal.html", context)
     context.update(
         {"program": program, "run": run, "nav_section": "programs", "polling": run.is_open}
     )
@@ -123,9 +116,12 @@ def _after_edit(request: HttpRequest, run: FormationRun) -> HttpResponse:
     if request.headers.get("HX-Request"):
         run.refresh_from_db()
         return render(
-            request, "circles/_formation_proposal.html", _proposal_context(run.program, run)
+            request,
+            "circles/_formation_proposal.html",
+            _proposal_context(run.program, run, request),
         )
-    return redirect("circles:formation_run", program_pk=run.program_id, run_pk=run.pk)
+    url = reverse("circles:formation_run", args=[run.program_id, run.pk])
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
 @login_required
