@@ -21,7 +21,7 @@ worse either):
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +31,8 @@ from roundtable.formation.problem import FormationError, Problem, objective
 
 EPS = 1e-9  # gains below this are rounding, not progress
 SWAP_CANDIDATES = 1500  # people considered for swaps per step (the best placed to leave)
-CHUNK = 4_000_000  # cells per block of the move-by-slot check (bounds its memory)
+CHUNK = 2_000_000  # unit-by-circle cells scored at once (bounds memory at scale)
+FIRST_LOOK = 256  # best candidates sorted first; the rest only if none of them is allowed
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,9 @@ def _checked_start(
 
 
 class _Board:
-    """The circles as per-circle sums, head counts, slot tallies, role counts and apart-partner
-    counts, kept up to date by each step; candidate steps are scored from them."""
+    """The circles as per-circle sums, head counts, slot tallies and role counts, kept up to
+    date by each step. Candidate steps are scored from them all at once (numpy); the rules are
+    then checked one candidate at a time, best first, until one passes (few are looked at)."""
 
     def __init__(
         self,
@@ -182,10 +184,11 @@ class _Board:
         self.moved = np.zeros(n, dtype=bool)
 
         self.av: np.ndarray | None = None
+        self.tally = np.zeros((self.k, 0), dtype=np.int64)
         if problem.availability is not None:
-            self.av = np.asarray(problem.availability, dtype=bool)
+            self.av = np.asarray(problem.availability, dtype=np.int64)
             self.tally = np.zeros((self.k, self.av.shape[1]), dtype=np.int64)
-            np.add.at(self.tally, labels, self.av.astype(np.int64))
+            np.add.at(self.tally, labels, self.av)
 
         self.role: np.ndarray | None = None
         if roles is not None:
@@ -194,20 +197,24 @@ class _Board:
             self.role_count = np.zeros((self.k, len(codes)), dtype=np.int64)
             np.add.at(self.role_count, (labels, self.role), 1)
 
-        self.partners: list[list[int]] = [[] for _ in range(n)]
+        self.partners: list[set[int]] = [set() for _ in range(n)]
         for i, j in problem.apart:
             if i != j:
-                self.partners[i].append(j)
-                self.partners[j].append(i)
-        self.apart_in = np.zeros((n, self.k), dtype=np.int64)  # apart partners per circle
-        for i, mine in enumerate(self.partners):
-            for j in mine:
-                self.apart_in[i, labels[j]] += 1
+                self.partners[int(i)].add(int(j))
+                self.partners[int(j)].add(int(i))
 
+        # Units never change: their members, sizes and feature sums are computed once.
         self.units = self._units(problem, labels)
         self.movable_people = int(sum(len(u) for u in self.units))
-        singles = [int(u[0]) for u in self.units if len(u) == 1]
-        self.singles = np.array(singles, dtype=np.int64)
+        self.unit_size = np.array([len(u) for u in self.units], dtype=np.int64)
+        self.unit_first = np.array([u[0] for u in self.units], dtype=np.int64)
+        self.unit_x = (
+            np.stack([self.x[u].sum(axis=0) for u in self.units])
+            if self.units
+            else np.zeros((0, self.x.shape[1]))
+        )
+        self.unit_sq = (self.unit_x * self.unit_x).sum(axis=1)
+        self.singles = self.unit_first[self.unit_size == 1]
         self.gram: np.ndarray | None = None
         if 1 < len(self.singles) <= SWAP_CANDIDATES:
             xs = self.x[self.singles]
@@ -235,22 +242,57 @@ class _Board:
         pinned = {int(p) for p in problem.pinned}
         return [np.array(g, dtype=np.int64) for g in groups.values() if not pinned.intersection(g)]
 
-    # --- what the rules allow ----------------------------------------------------------------
+    # --- what the rules allow, one candidate at a time ---------------------------------------
 
     def _distance(self, size: np.ndarray) -> np.ndarray:
         """How far a circle size lies outside the size range (0 inside it)."""
         return np.maximum(np.maximum(self.low - size, size - self.high), 0)
 
-    def _shared(self) -> np.ndarray:
-        """Per circle: its members share a weekly slot now (only with availability)."""
-        return (self.tally == self.count[:, None]).any(axis=1)
+    def _shares_slot(self, g: int) -> bool:
+        return bool((self.tally[g] == self.count[g]).any())
 
-    def _circle_role(self) -> np.ndarray:
-        """Per circle: its one job role, or -1 when it mixes roles (or roles are not kept)."""
+    def _one_role(self, g: int) -> int:
+        """The circle's one job role, or -1 when it mixes roles (or roles are not kept)."""
         if self.role is None:
-            return np.full(self.k, -1, dtype=np.int64)
-        uniform = (self.role_count > 0).sum(axis=1) == 1
-        return np.where(uniform, self.role_count.argmax(axis=1), -1)
+            return -1
+        present = np.flatnonzero(self.role_count[g])
+        return int(present[0]) if len(present) == 1 else -1
+
+    def _partners_in(self, person: int, circle: int, but: int = -1) -> bool:
+        return any(self.labels[q] == circle and q != but for q in self.partners[person])
+
+    def _move_allowed(self, unit: int, b: int) -> bool:
+        people = self.units[unit]
+        if any(self._partners_in(int(p), b) for p in people):
+            return False
+        if self.role is not None:
+            role = self._one_role(b)
+            if role >= 0 and not (self.role[people] == role).all():
+                return False
+        if self.av is not None and self._shares_slot(b):
+            # Leaving never costs a circle its shared slot; joining may.
+            avail = self.av[people].sum(axis=0)
+            if not ((self.tally[b] + avail) == (self.count[b] + len(people))).any():
+                return False
+        return True
+
+    def _swap_allowed(self, p: int, q: int) -> bool:
+        a, b = int(self.labels[p]), int(self.labels[q])
+        if self._partners_in(p, b, but=q) or self._partners_in(q, a, but=p):
+            return False
+        if self.role is not None:
+            role_a, role_b = self._one_role(a), self._one_role(b)
+            if role_b >= 0 and self.count[b] > 1 and self.role[p] != role_b:
+                return False
+            if role_a >= 0 and self.count[a] > 1 and self.role[q] != role_a:
+                return False
+        if self.av is not None:
+            change = self.av[q] - self.av[p]
+            if self._shares_slot(a) and not ((self.tally[a] + change) == self.count[a]).any():
+                return False
+            if self._shares_slot(b) and not ((self.tally[b] - change) == self.count[b]).any():
+                return False
+        return True
 
     # --- candidate steps ---------------------------------------------------------------------
 
@@ -266,127 +308,90 @@ class _Board:
 
     def _best_move(self, remaining: int) -> Step | None:
         """`remaining` > 0: the best move costing 1..remaining people by gain per person;
-        0: the best move of people all moved already."""
-        units = [u for u in self.units if self._affordable(u, remaining)]
-        if not units or self.k < 2:
+        0: the best move of people all moved already (by gain)."""
+        if not self.units or self.k < 2:
             return None
-        size = np.array([len(u) for u in units], dtype=np.int64)
-        origin = self.labels[np.array([u[0] for u in units])]
-        block = np.stack([self.x[u].sum(axis=0) for u in units])  # U x d
-        across = block @ self.sums.T  # U x k
-        block_sq = (block * block).sum(axis=1)
-        count = self.count.astype(np.float64)
-        left = count[origin] - size
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a_after = (
-                self.sq[origin] - 2 * across[np.arange(len(units)), origin] + block_sq
-            ) / left
-            b_after = (self.sq[None, :] + 2 * across + block_sq[:, None]) / (
-                count[None, :] + size[:, None]
-            )
-            gain = (
-                (self.sq[origin] / count[origin])[:, None]
-                + (self.sq / np.maximum(count, 1))[None, :]
-                - a_after[:, None]
-                - b_after
-            )
-        ok = self._move_ok(units, size, origin)
-        gain = np.where(ok, gain, -np.inf)
-        cost = np.array([int((~self.moved[u]).sum()) for u in units], dtype=np.int64)
-        score = gain / np.maximum(cost, 1)[:, None] if remaining > 0 else gain
-        best = np.unravel_index(int(np.argmax(score)), score.shape)
-        u, b = int(best[0]), int(best[1])
-        if not gain[u, b] > EPS:
+        cost = np.where(self.moved[self.unit_first], 0, self.unit_size)
+        allowed = (cost >= 1) & (cost <= remaining) if remaining > 0 else cost == 0
+        chosen = np.flatnonzero(allowed)
+        best: tuple[float, float, int, int] | None = None  # score, gain, unit, circle
+        rows = max(1, CHUNK // max(1, self.k))
+        for lo in range(0, len(chosen), rows):
+            part = chosen[lo : lo + rows]
+            gain = self._move_gains(part)
+            score = gain / np.maximum(cost[part], 1)[:, None] if remaining > 0 else gain
+            for flat in _best_first(score):
+                u, b = divmod(flat, self.k)
+                if best is not None and score[u, b] <= best[0]:
+                    break
+                if self._move_allowed(int(part[u]), b):
+                    best = (float(score[u, b]), float(gain[u, b]), int(part[u]), b)
+                    break
+        if best is None:
             return None
-        people = tuple(int(p) for p in units[u])
+        _, gain_ub, unit, b = best
+        people = tuple(int(p) for p in self.units[unit])
+        a = int(self.labels[people[0]])
         return Step(
-            "move",
-            people,
-            (int(origin[u]),) * len(people),
-            (b,) * len(people),
-            float(gain[u, b]),
-            int(cost[u]),
+            "move", people, (a,) * len(people), (b,) * len(people), gain_ub, int(cost[unit])
         )
 
-    def _affordable(self, unit: np.ndarray, remaining: int) -> bool:
-        new = int((~self.moved[unit]).sum())
-        return 1 <= new <= remaining if remaining > 0 else new == 0
-
-    def _move_ok(self, units: list[np.ndarray], size: np.ndarray, origin: np.ndarray) -> np.ndarray:
-        k = self.k
-        rows = np.arange(len(units))
-        ok = np.ones((len(units), k), dtype=bool)
-        ok[rows, origin] = False
-        ok &= (self.count > 0)[None, :]  # no circle is opened
+    def _move_gains(self, part: np.ndarray) -> np.ndarray:
+        """Gain of moving each unit in `part` to each circle; -inf where sizes forbid it (a
+        circle outside the size range may only come nearer it; none empties, none opens)."""
+        size = self.unit_size[part]
+        origin = self.labels[self.unit_first[part]]
+        block = self.unit_x[part]
+        across = block @ self.sums.T  # units x circles: X_u . S_g
+        count = self.count.astype(np.float64)
         left = self.count[origin] - size
-        ok &= ((left >= 1) & (self._distance(left) <= self._distance(self.count[origin])))[:, None]
         grown = self.count[None, :] + size[:, None]
-        ok &= self._distance(grown) <= self._distance(self.count)[None, :]
-        owner = np.repeat(rows, size)
-        flat = np.concatenate(units)
-        partners = np.zeros((len(units), k), dtype=np.int64)
-        np.add.at(partners, owner, self.apart_in[flat])
-        ok &= partners == 0
-        if self.role is not None:
-            circle_role = self._circle_role()
-            unit_role = np.array(
-                [self.role[u[0]] if (self.role[u] == self.role[u[0]]).all() else -2 for u in units]
+        ok = (left >= 1) & (self._distance(left) <= self._distance(self.count[origin]))
+        ok = ok[:, None] & (self._distance(grown) <= self._distance(self.count)[None, :])
+        ok &= (self.count > 0)[None, :]
+        ok[np.arange(len(part)), origin] = False
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a_after = (
+                self.sq[origin] - 2 * across[np.arange(len(part)), origin] + self.unit_sq[part]
+            ) / np.maximum(left, 1)
+            b_after = (self.sq[None, :] + 2 * across + self.unit_sq[part][:, None]) / grown
+            gain = (
+                (self.sq[origin] / count[origin] - a_after)[:, None]
+                + (self.sq / np.maximum(count, 1))[None, :]
+                - b_after
             )
-            ok &= (circle_role[None, :] < 0) | (circle_role[None, :] == unit_role[:, None])
-        if self.av is not None:
-            ok &= self._move_slots_ok(self.av, units, size, origin)
-        return ok
-
-    def _move_slots_ok(
-        self, av: np.ndarray, units: list[np.ndarray], size: np.ndarray, origin: np.ndarray
-    ) -> np.ndarray:
-        shared = self._shared()
-        avail = np.stack([av[u].sum(axis=0) for u in units]).astype(np.int64)  # U x S
-        leave = ((self.tally[origin] - avail) == (self.count[origin] - size)[:, None]).any(axis=1)
-        ok = np.empty((len(units), self.k), dtype=bool)
-        step = max(1, CHUNK // max(1, self.k * avail.shape[1]))
-        for lo in range(0, len(units), step):
-            hi = min(len(units), lo + step)
-            joined = self.tally[None, :, :] + avail[lo:hi, None, :]
-            full = (self.count[None, :] + size[lo:hi, None])[:, :, None]
-            ok[lo:hi] = (joined == full).any(axis=2) | ~shared[None, :]
-        return ok & (leave | ~shared[origin])[:, None]
+        return np.where(ok, gain, -np.inf)
 
     def _best_swap(self, remaining: int) -> Step | None:
         """As `_best_move`, for two people (not kept together with anyone) swapping circles."""
         if len(self.singles) < 2:
             return None
-        if remaining > 0:
-            pool = self.singles
-        else:
-            pool = self.singles[self.moved[self.singles]]
-            if len(pool) < 2:
-                return None
+        pool = self.singles if remaining > 0 else self.singles[self.moved[self.singles]]
+        if len(pool) < 2:
+            return None
         chosen, gram = self._swap_pool(pool)
         origin = self.labels[chosen]
-        count = self.count.astype(np.float64)
+        count = self.count.astype(np.float64)[origin]
         across = self.x[chosen] @ self.sums.T  # c x k: x_i . S_g
         mine = across[np.arange(len(chosen)), origin]
         theirs = across[:, origin]  # [i, j] = x_i . S_(circle of j)
         dd = self.norms[chosen][:, None] + self.norms[chosen][None, :] - 2 * gram
         toward_a = theirs.T - mine[:, None]  # S_a . (x_j - x_i), a the circle of i
         toward_b = mine[None, :] - theirs  # S_b . (x_j - x_i), b the circle of j
-        gain = (-2 * toward_a - dd) / count[origin][:, None] + (2 * toward_b - dd) / count[origin][
-            None, :
-        ]
-        ok = self._swap_ok(chosen, origin)
+        gain = (-2 * toward_a - dd) / count[:, None] + (2 * toward_b - dd) / count[None, :]
         fresh = (~self.moved[chosen]).astype(np.int64)
         cost = fresh[:, None] + fresh[None, :]
-        ok &= (cost >= 1) & (cost <= remaining) if remaining > 0 else cost == 0
+        ok = np.triu(origin[:, None] != origin[None, :], 1)
+        ok &= ((cost >= 1) & (cost <= remaining)) if remaining > 0 else cost == 0
         gain = np.where(ok, gain, -np.inf)
         score = gain / np.maximum(cost, 1) if remaining > 0 else gain
-        best = np.unravel_index(int(np.argmax(score)), score.shape)
-        i, j = int(best[0]), int(best[1])
-        if not gain[i, j] > EPS:
-            return None
-        p, q = int(chosen[i]), int(chosen[j])
-        a, b = int(origin[i]), int(origin[j])
-        return Step("swap", (p, q), (a, b), (b, a), float(gain[i, j]), int(cost[i, j]))
+        for flat in _best_first(score):
+            i, j = divmod(flat, len(chosen))
+            p, q = int(chosen[i]), int(chosen[j])
+            if self._swap_allowed(p, q):
+                a, b = int(origin[i]), int(origin[j])
+                return Step("swap", (p, q), (a, b), (b, a), float(gain[i, j]), int(cost[i, j]))
+        return None
 
     def _swap_pool(self, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The people considered for swaps and their Gram matrix: everyone in `pool` when few
@@ -404,40 +409,6 @@ class _Board:
         xs = self.x[chosen]
         return chosen, xs @ xs.T
 
-    def _swap_ok(self, chosen: np.ndarray, origin: np.ndarray) -> np.ndarray:
-        c = len(chosen)
-        ok = origin[:, None] != origin[None, :]
-        ok &= np.triu(np.ones((c, c), dtype=bool), 1)
-        position = {int(p): i for i, p in enumerate(chosen)}
-        pair = np.zeros((c, c), dtype=np.int64)
-        for i, p in enumerate(chosen):
-            for q in self.partners[int(p)]:
-                if q in position:
-                    pair[i, position[q]] += 1
-        # I may join the partner's circle only if no partner of mine is there, but the one
-        # I swap with (who leaves it); and the same for them.
-        meet = self.apart_in[chosen][:, origin]  # [i, j] = i's partners in j's circle
-        ok &= (meet - pair == 0) & (meet.T - pair.T == 0)
-        if self.role is not None:
-            circle_role = self._circle_role()
-            role = self.role[chosen]
-            alone = self.count[origin] == 1
-            into_b = (circle_role[origin][None, :] < 0) | (
-                role[:, None] == circle_role[origin][None, :]
-            )
-            ok &= (into_b | alone[None, :]) & (into_b.T | alone[:, None])
-        if self.av is not None:
-            shared = self._shared()
-            near = self.tally == (self.count - 1)[:, None]
-            full = self.tally == self.count[:, None]
-            avail = self.av[chosen]
-            # The slots my circle keeps shared if someone free then replaces me.
-            keep = full[origin] | (near[origin] & ~avail)
-            fits = (keep.astype(np.float32) @ avail.T.astype(np.float32)) > 0.5
-            ok &= fits | ~shared[origin][:, None]
-            ok &= fits.T | ~shared[origin][None, :]
-        return ok
-
     # --- applying a step ---------------------------------------------------------------------
 
     def apply(self, step: Step) -> None:
@@ -453,13 +424,28 @@ class _Board:
             if self.role is not None:
                 self.role_count[a, self.role[person]] -= 1
                 self.role_count[b, self.role[person]] += 1
-            for partner in self.partners[person]:
-                self.apart_in[partner, a] -= 1
-                self.apart_in[partner, b] += 1
             self.labels[person] = b
             self.moved[person] = True
         for g in {*step.origin, *step.target}:
             self.sq[g] = self.sums[g] @ self.sums[g]
+
+
+def _best_first(score: np.ndarray) -> Iterator[int]:
+    """Flat indices of the entries above EPS, best first, found a block at a time (most
+    searches stop at the first few)."""
+    flat = score.ravel()
+    positive = np.flatnonzero(flat > EPS)
+    values = -flat[positive]
+    head = np.arange(len(positive))
+    if len(positive) > FIRST_LOOK:
+        head = np.argpartition(values, FIRST_LOOK)[:FIRST_LOOK]
+    head = head[np.argsort(values[head], kind="stable")]
+    yield from (int(i) for i in positive[head])
+    if len(head) < len(positive):
+        rest = np.ones(len(positive), dtype=bool)
+        rest[head] = False
+        left = np.flatnonzero(rest)
+        yield from (int(i) for i in positive[left[np.argsort(values[left], kind="stable")]])
 
 
 def circle_mean_deviation(features: Sequence[Feature], labels: np.ndarray) -> dict[str, float]:

@@ -158,6 +158,39 @@ def test_people_kept_together_move_as_one_and_count_each():
     assert len(plan.moved) <= 2
 
 
+def test_a_swap_never_puts_someone_with_a_person_kept_apart_from_them():
+    x = np.array([[0.0], [0.1], [0.2], [10.0], [10.1], [10.2]])
+    apart = [(i, j) for i in (0, 1, 2) for j in (4, 5)]
+    problem = Problem(x=x, sizes=[3, 3], apart=apart, start=np.array([0, 0, 0, 1, 1, 1]))
+    # Every swap would put one of 0-2 with 4 or 5; sizes 3-3 allow no move.
+    assert rebalance(problem, budget=2, size_range=(3, 3)).steps == ()
+    # Free 2 of its rules: 2 and 3 may swap (3 has none); 4 and 5 still may not join 0 and 1.
+    free = Problem(x=x, sizes=[3, 3], apart=[p for p in apart if 2 not in p], start=problem.start)
+    plan = rebalance(free, budget=2, size_range=(3, 3))
+    assert [set(s.people) for s in plan.steps] == [{2, 3}]
+
+
+def test_a_swap_keeps_a_shared_slot_on_both_sides():
+    x = np.array([[0.0], [0.1], [0.2], [10.0], [10.1], [10.2]])
+    # Circle 0 meets in slot 0 only, circle 1 in slot 1 only; person 5 can do both.
+    availability = np.array([[1, 0], [1, 0], [1, 0], [0, 1], [0, 1], [1, 1]], dtype=bool)
+    problem = Problem(
+        x=x, sizes=[3, 3], availability=availability, start=np.array([0, 0, 0, 1, 1, 1])
+    )
+    plan = rebalance(problem, budget=2, size_range=(3, 3))
+    # Only 5 may join circle 0, and whoever leaves it must then share slot 1 with 3 and 4:
+    # nobody in circle 0 can, so no swap keeps both circles meeting.
+    assert plan.steps == ()
+    both = availability.copy()
+    both[0] = True
+    plan = rebalance(
+        Problem(x=x, sizes=[3, 3], availability=both, start=problem.start),
+        budget=2,
+        size_range=(3, 3),
+    )
+    assert [set(s.people) for s in plan.steps] == [{0, 5}]
+
+
 def test_a_budget_of_zero_moves_nobody():
     problem, roles = _pool(1)
     plan = _plan(problem, roles, 0)
