@@ -5,6 +5,7 @@ preview changes nothing; only coordinators and admins reach it."""
 from __future__ import annotations
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +13,9 @@ from django.utils import timezone
 
 from roundtable.circles.forming import services
 from roundtable.circles.forming.rebalance import (
+    SALT,
     STALE,
+    _situation,
     formation_rebalance_apply,
     formation_rebalance_preview,
 )
@@ -168,6 +171,49 @@ def test_a_forged_or_foreign_preview_is_refused(lopsided, personas):
     with pytest.raises(DomainError, match="another program"):
         formation_rebalance_apply(program=elsewhere, token=preview.token)
     assert _placed(lopsided) == before
+
+
+def _signed(program: Program, moves: list[list[int]], *, allow_leads: bool) -> str:
+    """A plan signed as a preview would be, for the circles as they are now."""
+    found = _situation(program=program, allow_leads=allow_leads)
+    data = {
+        "program": program.pk,
+        "budget": len(moves),
+        "allow_leads": allow_leads,
+        "fingerprint": found.fingerprint,
+        "moves": moves,
+    }
+    return signing.dumps(data, salt=SALT)
+
+
+def test_a_signed_plan_that_breaks_a_rule_now_is_refused(lopsided, personas):
+    north, south = personas.circle, personas.other_circle
+    lead = personas.members["lead"]
+    before = _placed(lopsided)
+    move = [[lead.pk, north.pk, south.pk]]
+    kept = _signed(lopsided, move, allow_leads=False)
+    with pytest.raises(DomainError, match="pinned or leads a circle"):
+        formation_rebalance_apply(program=lopsided, token=kept)
+    # North has 4, the smallest size allowed: one more leaving breaks the size rule.
+    allowed = _signed(lopsided, move, allow_leads=True)
+    with pytest.raises(DomainError, match="would now break a rule"):
+        formation_rebalance_apply(program=lopsided, token=allowed)
+    assert _placed(lopsided) == before
+
+
+def test_a_lead_allowed_to_move_leaves_their_circle_without_a_lead(client, lopsided, personas):
+    east, south = (Circle.objects.get(program=lopsided, name=n) for n in ("East", "South"))
+    lead = east.lead
+    assert lead is not None
+    token = _signed(lopsided, [[lead.pk, east.pk, south.pk]], allow_leads=True)
+    client.force_login(personas.coordinator)
+    response = client.post(
+        _apply(lopsided), {"token": token, "budget": 1, "allow_leads": "on"}, follow=True
+    )
+    assert "Moved 1 person. East needs a new lead." in response.content.decode()
+    east.refresh_from_db()
+    assert east.lead is None
+    assert _placed(lopsided)[lead.pk] == south.pk
 
 
 def test_the_budget_runs_from_one_to_everyone(lopsided):
