@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from roundtable.formation.features import Feature, as_tags
 from roundtable.formation.problem import FormationError, Problem, objective
 
 EPS = 1e-9  # gains below this are rounding, not progress
@@ -446,36 +445,3 @@ def _best_first(score: np.ndarray) -> Iterator[int]:
         rest[head] = False
         left = np.flatnonzero(rest)
         yield from (int(i) for i in positive[left[np.argsort(values[left], kind="stable")]])
-
-
-def circle_mean_deviation(features: Sequence[Feature], labels: np.ndarray) -> dict[str, float]:
-    """Per feature, a size-independent balance figure: the mean absolute deviation of the
-    circles' means from the whole pool's mean, in the pool's standard deviations (0 is perfect).
-    A categorical feature or tags averages it over its categories (tags), each a 0/1 column.
-    (`report.balance` gives the largest difference between two circles instead, which grows
-    with the number of circles.)"""
-    labels = np.asarray(labels)
-    k = int(labels.max()) + 1 if len(labels) else 0
-    counts = np.bincount(labels, minlength=k)
-    present = counts > 0
-    result: dict[str, float] = {}
-    for feature in features:
-        if feature.kind == "numeric":
-            columns = [np.array([float(v) for v in feature.values], dtype=np.float64)]  # type: ignore[arg-type]
-        else:
-            if feature.kind == "categorical":
-                sets = [frozenset([str(v)]) for v in feature.values]
-            else:
-                sets = [frozenset(str(t) for t in as_tags(v)) for v in feature.values]
-            levels = sorted(set().union(*sets)) if sets else []
-            columns = [np.array([lv in s for s in sets], dtype=np.float64) for lv in levels]
-        figures = []
-        for column in columns:
-            sd = float(column.std())
-            if sd == 0 or not present.any():
-                figures.append(0.0)
-                continue
-            means = np.bincount(labels, weights=column, minlength=k)[present] / counts[present]
-            figures.append(float(np.abs(means - column.mean()).mean() / sd))
-        result[feature.name] = float(np.mean(figures)) if figures else 0.0
-    return result

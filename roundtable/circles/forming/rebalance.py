@@ -34,7 +34,7 @@ from roundtable.formation.constraints import breaches
 from roundtable.formation.features import embed
 from roundtable.formation.pool import index_pairs
 from roundtable.formation.problem import FormationError, Problem
-from roundtable.formation.rebalance import Plan, circle_mean_deviation, rebalance
+from roundtable.formation.rebalance import Plan, rebalance
 from roundtable.formation.report import balance
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Program
@@ -327,15 +327,13 @@ def _steps(found: _Situation, plan: Plan) -> tuple[RebalanceStep, ...]:
 def _figures(found: _Situation, plan: Plan) -> tuple[RebalanceFigure, ...]:
     features = found.pool.features
     before, after = balance(features, found.labels), balance(features, plan.labels)
-    spread_before = circle_mean_deviation(features, found.labels)
-    spread_after = circle_mean_deviation(features, plan.labels)
     return tuple(
         RebalanceFigure(
             feature=b.name,
             range_before=b.mean_range,
             range_after=a.mean_range,
-            deviation_before=spread_before[b.name],
-            deviation_after=spread_after[a.name],
+            deviation_before=b.mean_deviation,
+            deviation_after=a.mean_deviation,
         )
         for b, a in zip(before, after, strict=True)
     )

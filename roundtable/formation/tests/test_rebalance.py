@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from roundtable.formation.constraints import breaches
-from roundtable.formation.features import Feature
 from roundtable.formation.problem import FormationError, Problem, objective
-from roundtable.formation.rebalance import Plan, circle_mean_deviation, rebalance
+from roundtable.formation.rebalance import Plan, rebalance
 
 SIZE_RANGE = (4, 6)
 
@@ -263,14 +262,3 @@ def test_many_people_swap_within_the_candidate_limit():
     plan = rebalance(problem, budget=6, size_range=(5, 5), time_limit=30)
     assert [s.kind for s in plan.steps] == ["swap"] * 3
     assert plan.gain > 0
-
-
-def test_the_mean_deviation_of_circle_means_is_in_sd_units():
-    features = [
-        Feature("years", "numeric", (1, 3, 1, 3)),
-        Feature("dept", "categorical", ("a", "a", "b", "b")),
-    ]
-    mixed = circle_mean_deviation(features, np.array([0, 0, 1, 1]))
-    assert mixed == {"years": 0.0, "dept": pytest.approx(1.0)}
-    sorted_by_years = circle_mean_deviation(features, np.array([0, 1, 0, 1]))
-    assert sorted_by_years == {"years": pytest.approx(1.0), "dept": 0.0}
