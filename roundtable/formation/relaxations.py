@@ -31,6 +31,7 @@ TRY_FIRST = (SLOT_EXEMPT, APART_DROP, UNPIN, SLOT_WIDEN, SMALLER, LARGER, SLOT_O
 BUDGET = 3.0  # seconds for the whole explanation
 PER_TRY = 0.4  # seconds the engine gets per relaxation tried
 WIDEN_SLOTS = 2  # the most popular slots tried as an extra slot for the people in conflict
+SAME_PEOPLE = 0.8  # a slot suiting this share of the people of one already offered is skipped
 
 
 @dataclass(frozen=True)
@@ -406,8 +407,7 @@ def _candidates(
         )
         rows = _rows(pool, slot_people)
         availability = np.asarray(pool.availability, dtype=bool)
-        popular = np.argsort(-availability.sum(axis=0), kind="stable")
-        for slot in [s for s in popular if not availability[rows, s].all()][:WIDEN_SLOTS]:
+        for slot in _popular_slots(availability, rows):
             label = pool.slot_labels[slot] if pool.slot_labels else f"slot {slot + 1}"
             lacking = tuple(
                 p for p, row in zip(slot_people, rows, strict=True) if not availability[row, slot]
@@ -514,6 +514,23 @@ def _smaller(pool: Pool, request: Request, low: int, high: int) -> list[Relaxati
                 )
             break
     return found
+
+
+def _popular_slots(availability: np.ndarray, rows: Sequence[int]) -> list[int]:
+    """Up to WIDEN_SLOTS slots that suit the most people and not yet all of `rows`, each
+    suiting other people than those chosen before (Thursday 14:30 after Thursday 14:00 would
+    offer the same thing twice)."""
+    chosen: list[int] = []
+    for slot in np.argsort(-availability.sum(axis=0), kind="stable"):
+        if availability[rows, slot].all():
+            continue
+        column = availability[:, slot]
+        if any((column & availability[:, c]).sum() >= SAME_PEOPLE * column.sum() for c in chosen):
+            continue
+        chosen.append(int(slot))
+        if len(chosen) == WIDEN_SLOTS:
+            break
+    return chosen
 
 
 def _apart_pairs(conflicts: Sequence[NamedConflict]) -> list[tuple[str, str]]:
