@@ -16,6 +16,10 @@ from typing import Any
 import numpy as np
 
 from roundtable.formation.diagnosis import PINNED, SIZE, SLOT, Conflict, find_conflicts
+
+# The sizes the engine plans for a part, with the current circles counted (`_sizes` is the
+# one place that decides; a copy here could drift and make the checks unsound).
+from roundtable.formation.grouping import _sizes as planned_sizes
 from roundtable.formation.grouping import form_circles
 from roundtable.formation.pool import Pool, Request, index_pairs, validate
 from roundtable.formation.problem import FormationError, Problem, plan_sizes
@@ -29,7 +33,7 @@ KINDS = (SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, UNPIN, SLOT_OFF)
 # most (the engine searches until its time is up), so those come last.
 TRY_FIRST = (SLOT_EXEMPT, APART_DROP, UNPIN, SLOT_WIDEN, SMALLER, LARGER, SLOT_OFF)
 BUDGET = 3.0  # seconds for the whole explanation
-PER_TRY = 0.4  # seconds the engine gets per relaxation tried
+PER_TRY = 0.8  # seconds the engine gets per relaxation tried (a valid grouping ends it early)
 WIDEN_SLOTS = 2  # the most popular slots tried as an extra slot for the people in conflict
 SAME_PEOPLE = 0.8  # a slot suiting this share of the people of one already offered is skipped
 
@@ -276,15 +280,11 @@ def _problems(
     keys = sorted(set(current.values()))
     problems = []
     for role, members in sorted(parts.items()):
+        circles_now = len({current[pool.ids[p]] for p in members if pool.ids[p] in current})
         try:
-            sizes = plan_sizes(
-                len(members),
-                groups=request.groups if not role else None,
-                size_range=request.size_range,
-            )
+            sizes = planned_sizes(len(members), request, circles_now, role or None)
         except FormationError as exc:
-            where = f"Role {role!r} has {len(members)} people: " if role else ""
-            named += [NamedConflict((), (SIZE,), where + p) for p in exc.problems]
+            named += [NamedConflict((), (SIZE,), p) for p in exc.problems]
             continue
         local = {p: i for i, p in enumerate(members)}
         start = np.array(
@@ -474,8 +474,9 @@ def _smaller(pool: Pool, request: Request, low: int, high: int) -> list[Relaxati
             )
         ]
     n = len(pool.ids)
+    circles_now = len(set((request.current or {}).values()))
     try:
-        planned: list[int] | None = plan_sizes(n, size_range=(low, high))
+        planned: list[int] | None = planned_sizes(n, request, circles_now, None)
     except FormationError:
         planned = None
     targets = [min(planned) - 1] if planned and min(planned) - 1 >= low else []

@@ -16,6 +16,7 @@ from roundtable.formation.relaxations import (
     SLOT_WIDEN,
     SMALLER,
     Relaxation,
+    conflicts_named,
     explain,
     is_valid,
     relax,
@@ -209,3 +210,17 @@ def test_bad_input_gets_no_relaxation():
     explanation = explain_roomy(pool, request)
     assert explanation.relaxations == ()
     assert explanation.conflicts == ()
+
+
+def test_the_checks_plan_sizes_as_the_engine_does_around_current_circles():
+    # With four circles now, the engine plans 16 people as four circles of 4, not 6-5-5:
+    # Friday's four can then meet, and nothing is in conflict.
+    pool = mei_and_hiroshi()
+    availability = pool.availability.copy()
+    availability[3, 2] = True
+    pool = replace(pool, availability=availability)
+    current = {"p0": "a", "p1": "a", "p2": "b", "p3": "c", "p4": "d"}
+    request = replace(REQUEST, size_range=(3, 6), current=current, stickiness=0.0)
+    assert is_valid(pool, request)
+    assert conflicts_named(pool, request) == []
+    assert conflicts_named(pool, replace(request, current=None))  # 6-5-5: Friday's four too few
