@@ -26,7 +26,12 @@ class Kernel:
     in feature space (as anticlust's fast exchange does) plus random units each pass."""
 
     def __init__(
-        self, state: SearchState, movable: np.ndarray, cost: np.ndarray, rng: np.random.Generator
+        self,
+        state: SearchState,
+        movable: np.ndarray,
+        cost: np.ndarray,
+        rng: np.random.Generator,
+        sampled: bool | None = None,
     ):
         u = state.u
         self.movable = movable
@@ -39,7 +44,8 @@ class Kernel:
         self.cost = cost if cost.any() else np.zeros(0)
         self.home = u.start.astype(np.int64)
         self.q = (u.x * u.x).sum(axis=1)
-        if u.count > FULL_PARTNER_LIMIT:
+        self.sampled = u.count > FULL_PARTNER_LIMIT if sampled is None else sampled
+        if self.sampled:
             directions = rng.standard_normal((u.x.shape[1], PROJECTIONS))
             ids = np.flatnonzero(movable & (u.size == 1)).astype(np.int64)
             proj = np.ascontiguousarray(u.x[ids] @ directions)

@@ -662,4 +662,287 @@ def warm() -> float:
         order, size, avail, indptr, ints, exempt, np.array([2, 2], dtype=np.int64),
         np.full(4, -1, dtype=np.int64), np.ones((2, 1), dtype=np.bool_),
     )  # fmt: skip
+    d = np.abs(x - x.T)
+    pair_sizes = np.array([2, 2], dtype=np.int64)
+    mt = np.ascontiguousarray(np.stack([d[:, :2].sum(axis=1), d[:, 2:].sum(axis=1)]))
+    pair_value(d, labels, pair_sizes, True)
+    pair_swap_gains(d, mt, labels, True, pair_sizes, 0)
+    tenures = np.array([1, 2], dtype=np.int64)
+    tabu_swap_steps(
+        d, False, labels.copy(), pair_sizes, mt.copy(), 2, 0, tenures,
+        np.zeros((4, 2), dtype=np.int64), np.zeros(4, dtype=np.int64), np.zeros((4, 4)),
+        labels.copy(), 0.0,
+    )  # fmt: skip
+    tabu_move_steps(
+        d, True, labels.copy(), pair_sizes.copy(), mt.copy(), np.array([1, 1], dtype=np.int64),
+        np.array([3, 3], dtype=np.int64), 2, 0, tenures, np.zeros(4, dtype=np.int64),
+        labels.copy(), 0.0,
+    )  # fmt: skip
     return time.perf_counter() - started
+
+
+# --- pair sums: the tabu search on M[i, g] = sum of d_ij over j in g -------------------------
+#
+# One state for both representations when every pair's distance fits in memory: a distance
+# matrix as given (MDGPLIB), or people's squared Euclidean distances. The objective is
+# sum_g w(n_g) D_g with D_g = the sum of d over the pairs in circle g and w(n) = 1 (MDGP) or
+# 1/n (our size-neutral objective, = the within-circle sum of squares for features).
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _weight(weighted, size):
+    if weighted:
+        return 1.0 / size if size > 0 else 0.0
+    return 1.0
+
+
+@njit(cache=True, nogil=True)
+def pair_value(d, labels, sizes, weighted):
+    """sum_g w(n_g) D_g from scratch (what the tabu loops carry along by their gains)."""
+    k = len(sizes)
+    per = np.zeros(k)
+    n = len(labels)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if labels[i] == labels[j]:
+                per[labels[i]] += d[i, j]
+    total = 0.0
+    for g in range(k):
+        total += _weight(weighted, sizes[g]) * per[g]
+    return total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _pair_swap_gain(d, mt, own, w, labels, r, c):
+    """Gain of swapping r (circle a) and c (circle b): circle a loses r and gains c, so D_a
+    changes by M[c, a] - M[r, a] - d_rc; b likewise; each weighted by its circle's w."""
+    a = labels[r]
+    b = labels[c]
+    return w[a] * (mt[a, c] - own[r] - d[r, c]) + w[b] * (mt[b, r] - own[c] - d[r, c])
+
+
+@njit(cache=True, nogil=True)
+def pair_swap_gains(d, mt, labels, weighted, sizes, r):
+    """Swap gains of r with every element (-inf in its own circle): the kernel the tests hold
+    to a from-scratch recomputation of the objective."""
+    n = len(labels)
+    own = np.empty(n)
+    for i in range(n):
+        own[i] = mt[labels[i], i]
+    w = np.empty(len(sizes))
+    for g in range(len(sizes)):
+        w[g] = _weight(weighted, sizes[g])
+    out = np.full(n, -np.inf)
+    for c in range(n):
+        if labels[c] != labels[r]:
+            out[c] = _pair_swap_gain(d, mt, own, w, labels, r, c)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _row(d, mt, own, w, labels, forbid, step, r, out):
+    """Row r of the swap-gain matrix: -inf where r may not join the other's circle or the
+    other may not join r's (tabu returns; nobody may join their own circle)."""
+    a = labels[r]
+    for c in range(len(labels)):
+        b = labels[c]
+        if forbid[r, b] > step or forbid[c, a] > step:
+            out[c] = -np.inf
+        else:
+            out[c] = _pair_swap_gain(d, mt, own, w, labels, r, c)
+
+
+@njit(cache=True, nogil=True)
+def tabu_swap_steps(
+    d, weighted, labels, sizes, mt, steps, first, tenures, forbid, until, gains, best_labels, best
+):
+    """The tabu search when circle sizes stay as they are (swaps only), for `steps` steps
+    numbered from `first` (the caller checks its deadline between calls and keeps `forbid`,
+    `until` and `gains` between them; `first == 0` fills them).
+
+    State: labels and M^T (`mt`, circles x elements). A swap of i (circle a) and j (circle b)
+    changes M^T[a] and M^T[b] only, hence the swap gains only in the rows and columns of the
+    elements now in a or b, which are recomputed (with those whose tenure just ended); each
+    row's best entry is kept, so a step reads n row maxima. Tabu forbids a return: after the
+    swap, i may not rejoin a and j may not rejoin b for the tenure (no aspiration).
+    Returns (value of the current grouping, best value seen); `best_labels` holds the best."""
+    n = len(labels)
+    k = len(sizes)
+    never = np.iinfo(np.int64).max
+    w = np.empty(k)
+    for g in range(k):
+        w[g] = _weight(weighted, sizes[g])
+    own = np.empty(n)
+    for i in range(n):
+        own[i] = mt[labels[i], i]
+    value = 0.0
+    for i in range(n):
+        value += 0.5 * w[labels[i]] * own[i]
+    if first == 0:
+        for i in range(n):
+            for g in range(k):
+                forbid[i, g] = -1
+            forbid[i, labels[i]] = never
+            until[i] = -1
+        for r in range(n):
+            _row(d, mt, own, w, labels, forbid, -1, r, gains[r])
+    row_arg = np.empty(n, dtype=np.int64)
+    row_best = np.empty(n)
+    for r in range(n):
+        j = int(np.argmax(gains[r]))
+        row_arg[r] = j
+        row_best[r] = gains[r, j]
+    touched = np.zeros(n, dtype=np.bool_)
+    idx = np.empty(n, dtype=np.int64)
+    for step in range(first, first + steps):
+        i = int(np.argmax(row_best))
+        gain = row_best[i]
+        if gain == -np.inf:
+            break
+        j = row_arg[i]
+        a = labels[i]
+        b = labels[j]
+        for e in range(n):
+            delta = d[j, e] - d[i, e]
+            mt[a, e] += delta
+            mt[b, e] -= delta
+        labels[i] = b
+        labels[j] = a
+        value += gain
+        tenure = tenures[step % len(tenures)]
+        until[i] = step + tenure
+        until[j] = step + tenure
+        forbid[i, a] = step + tenure
+        forbid[j, b] = step + tenure
+        forbid[i, b] = never
+        forbid[j, a] = never
+        m = 0
+        for e in range(n):
+            if labels[e] == a or labels[e] == b or until[e] == step:
+                idx[m] = e
+                m += 1
+                touched[e] = True
+        for t in range(m):
+            e = idx[t]
+            own[e] = mt[labels[e], e]
+        for t in range(m):
+            r = idx[t]
+            _row(d, mt, own, w, labels, forbid, step, r, gains[r])
+        for t in range(m):
+            r = idx[t]
+            for c in range(n):
+                gains[c, r] = gains[r, c]
+        # Row maxima: rows in idx are scanned again; others changed in the columns idx only.
+        for r in range(n):
+            if touched[r] or touched[row_arg[r]]:
+                jj = int(np.argmax(gains[r]))
+                row_arg[r] = jj
+                row_best[r] = gains[r, jj]
+            else:
+                for t in range(m):
+                    c = idx[t]
+                    if gains[r, c] > row_best[r]:
+                        row_best[r] = gains[r, c]
+                        row_arg[r] = c
+        for t in range(m):
+            touched[idx[t]] = False
+        if value > best + EPS:
+            best = value
+            best_labels[:] = labels
+    return value, best
+
+
+@njit(cache=True, nogil=True)
+def tabu_move_steps(
+    d, weighted, labels, sizes, mt, lower, upper, steps, first, tenures, until, best_labels, best
+):
+    """The tabu search with moves (circle sizes within their bounds) and swaps, `steps` steps
+    from `first`: each step takes the best step whose elements are not tabu, even a worsening
+    one, unless a tabu one beats the best grouping seen (aspiration); the elements it moved
+    stay put for a random tenure. Every pair and every (element, circle) is scanned per step
+    (O(n^2 + nk)); D_g and the weights follow the sizes. Returns (value, best value)."""
+    n = len(labels)
+    k = len(sizes)
+    dsum = np.zeros(k)
+    own = np.empty(n)
+    for i in range(n):
+        own[i] = mt[labels[i], i]
+        dsum[labels[i]] += 0.5 * own[i]
+    value = 0.0
+    for g in range(k):
+        value += _weight(weighted, sizes[g]) * dsum[g]
+    w = np.empty(k)
+    for step in range(first, first + steps):
+        for g in range(k):
+            w[g] = _weight(weighted, sizes[g])
+        aspire = best - value + EPS
+        s_gain = -np.inf
+        si = -1
+        sj = -1
+        for r in range(n):
+            r_free = until[r] <= step
+            for c in range(r + 1, n):
+                if labels[r] == labels[c]:
+                    continue
+                gain = _pair_swap_gain(d, mt, own, w, labels, r, c)
+                if gain > s_gain and ((r_free and until[c] <= step) or gain > aspire):
+                    s_gain = gain
+                    si = r
+                    sj = c
+        m_gain = -np.inf
+        mi = -1
+        mb = -1
+        for i in range(n):
+            a = labels[i]
+            if sizes[a] <= lower[a]:
+                continue
+            free = until[i] <= step
+            wa_after = _weight(weighted, sizes[a] - 1)
+            for g in range(k):
+                if g == a or sizes[g] >= upper[g]:
+                    continue
+                gain = (
+                    wa_after * (dsum[a] - own[i])
+                    - w[a] * dsum[a]
+                    + _weight(weighted, sizes[g] + 1) * (dsum[g] + mt[g, i])
+                    - w[g] * dsum[g]
+                )
+                if gain > m_gain and (free or gain > aspire):
+                    m_gain = gain
+                    mi = i
+                    mb = g
+        if si < 0 and mi < 0:
+            break
+        tenure = tenures[step % len(tenures)]
+        if mi >= 0 and m_gain >= s_gain:
+            a = labels[mi]
+            dsum[a] -= own[mi]
+            dsum[mb] += mt[mb, mi]
+            for e in range(n):
+                mt[a, e] -= d[mi, e]
+                mt[mb, e] += d[mi, e]
+            sizes[a] -= 1
+            sizes[mb] += 1
+            labels[mi] = mb
+            value += m_gain
+            until[mi] = step + tenure
+        else:
+            a = labels[si]
+            b = labels[sj]
+            dsum[a] += mt[a, sj] - own[si] - d[si, sj]
+            dsum[b] += mt[b, si] - own[sj] - d[si, sj]
+            for e in range(n):
+                delta = d[sj, e] - d[si, e]
+                mt[a, e] += delta
+                mt[b, e] -= delta
+            labels[si] = b
+            labels[sj] = a
+            value += s_gain
+            until[si] = step + tenure
+            until[sj] = step + tenure
+        for i in range(n):
+            own[i] = mt[labels[i], i]
+        if value > best + EPS:
+            best = value
+            best_labels[:] = labels
+    return value, best

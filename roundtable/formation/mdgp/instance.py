@@ -1,6 +1,6 @@
 """An MDGP instance and what is read from it: the MDGPLIB file reader (every problem a
 ValueError naming the line), the value of a grouping (bounds checked), the size profile with
-the most pairs and the `Solution` the search returns.
+the most pairs (`tabu.best_profile`) and the `Solution` the search returns.
 """
 
 from __future__ import annotations
@@ -115,32 +115,3 @@ def within_group_sum(instance: Instance, labels: np.ndarray) -> float:
         )
     same = labels[:, None] == labels[None, :]
     return float(instance.distances[same].sum() / 2)
-
-
-def best_profile(
-    lower: np.ndarray, upper: np.ndarray, n: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Group sizes within the bounds, summing to n, with the most pairs Σ s (s - 1) / 2; a random
-    one among ties. Dynamic program over the groups: most[g][t] = most pairs of groups g.. that
-    hold t elements."""
-    groups = len(lower)
-    most = np.full((groups + 1, n + 1), -1, dtype=np.int64)
-    most[groups, 0] = 0
-    for g in range(groups - 1, -1, -1):
-        for s in range(int(lower[g]), min(int(upper[g]), n) + 1):
-            after = most[g + 1, : n + 1 - s]
-            shifted = np.where(after >= 0, after + s * (s - 1) // 2, -1)
-            most[g, s:] = np.maximum(most[g, s:], shifted)
-    sizes = np.zeros(groups, dtype=np.int64)
-    left = n
-    for g in range(groups):
-        options = [
-            s
-            for s in range(int(lower[g]), min(int(upper[g]), left) + 1)
-            if most[g + 1, left - s] >= 0
-            and most[g + 1, left - s] + s * (s - 1) // 2 == most[g, left]
-        ]
-        s = int(options[int(rng.integers(len(options)))])
-        sizes[g] = s
-        left -= s
-    return sizes

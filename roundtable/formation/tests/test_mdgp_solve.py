@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roundtable.formation import mdgp
+from roundtable.formation.tabu import PairSearch
 from roundtable.formation.tests.mdgp_cases import bounded, instance_of, within_bounds
 
 FILES = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "mdgplib"
@@ -61,10 +62,10 @@ def test_every_solution_respects_the_bounds(case):
 @given(bounded(st.integers(6, 30), st.integers(2, 5)))
 def test_crossover_children_respect_the_bounds(case):
     instance, rng = case
-    search = mdgp.TabuSearch(instance, rng)
+    search = PairSearch(mdgp.as_pair_problem(instance), rng)
     first, second = search.random_labels(), search.random_labels()
     first = rng.permutation(np.repeat(np.arange(instance.groups), np.bincount(first)))
-    assert within_bounds(instance, mdgp.crossover(search, first, second))
+    assert within_bounds(instance, search.crossover(first, second))
 
 
 def test_exact_rounds_are_deterministic_whatever_the_time_limit():
