@@ -316,11 +316,9 @@ def _by_id(pool: Pool, members: Sequence[int], conflict: Conflict) -> NamedConfl
 
 
 def _rows(pool: Pool, people: Iterable[str]) -> list[int]:
+    """Rows of the people still in the pool (someone who left needs no relaxation)."""
     index = {person: i for i, person in enumerate(pool.ids)}
-    missing = [p for p in people if p not in index]
-    if missing:
-        raise FormationError([f"{', '.join(missing)} no longer in the program."])
-    return [index[p] for p in people]
+    return [index[p] for p in people if p in index]
 
 
 def _tightness(pool: Pool) -> list[str]:

@@ -16,7 +16,7 @@ from roundtable.circles.forming.proposal import (
 from roundtable.circles.forming.selectors import formation_members, formation_placements
 from roundtable.circles.models import FormationRun
 from roundtable.formation import FormationError, Pool, Request, assess, form_circles
-from roundtable.formation.relaxations import Relaxation, explain, relax_all
+from roundtable.formation.relaxations import Relaxation, explain, relax
 
 Status = FormationRun.Status
 
@@ -135,6 +135,12 @@ def formation_explain(
 
 
 def _relaxed(run: FormationRun, pool: Pool, request: Request) -> tuple[Pool, Request]:
-    """The pool and request with the run's relaxations applied (none for most runs)."""
-    chosen = [Relaxation.from_dict(r) for r in run.settings.get("relaxations", [])]
-    return relax_all(pool, request, chosen)
+    """The pool and request with the run's relaxations applied (none for most runs). One that
+    no longer fits (its extra slot is gone with a new meeting length, say) is left out: the
+    checks then show what it covered."""
+    for stored in run.settings.get("relaxations", []):
+        try:
+            pool, request = relax(pool, request, Relaxation.from_dict(stored))
+        except FormationError:
+            continue
+    return pool, request

@@ -10,12 +10,14 @@ import pytest
 from django.urls import reverse
 
 from roundtable.circles.forming import services
+from roundtable.circles.forming.execution import formation_reassess
 from roundtable.circles.forming.selectors import formation_members
 from roundtable.circles.forming.tests.conftest import newcomers_enrol
 from roundtable.circles.models import FormationRun
 from roundtable.core.errors import DomainError
 from roundtable.formation import relaxations
 from roundtable.orgs.models import AvailabilitySlot
+from roundtable.programs.services import enrolment_end
 from roundtable.testing.factories import EnrolmentFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +164,24 @@ def test_only_coordinators_relax(client, personas, early_pair, start, who):
     relax = reverse("circles:formation_relax", args=[program.pk, failed.pk])
     assert client.post(relax, {"choice": 0}).status_code == 404
     assert program.formation_runs.count() == 1
+
+
+def test_a_relaxed_proposal_is_assessed_with_its_relaxation_after_someone_leaves(
+    early_pair, start, django_capture_on_commit_callbacks
+):
+    program, people = early_pair
+    failed = start(program, **SETTINGS)
+    labels = [r["label"] for r in failed.proposal["infeasible"]["relaxations"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.formation_relax(
+            run=failed,
+            by=None,
+            choice=labels.index("Drop the slot rule for Mei Clarke and Hiroshi Kim"),
+        )
+    run.refresh_from_db()
+    assert services.formation_check(run=run).problems == []
+    enrolment_end(program=program, member=people["Hiroshi Kim"])
+    run = formation_reassess(run=run)
+    assert str(people["Hiroshi Kim"].pk) not in run.assignment
+    # Mei is still excused from the slot rule: no circle is said to lack a shared slot.
+    assert not [p for p in services.formation_check(run=run).problems if "weekly slot" in p]
