@@ -30,35 +30,37 @@ def bundle_step(
     a = int(state.labels[unit])
     m = int(u.size[unit])
     singles = movable & (u.size == 1)
-    circles = [g for g in rng.permutation(state.k) if g != a][:24]
+    circles = [g for g in rng.permutation(state.k)[:25].tolist() if g != a][:24]
+    # The chosen circles' single movable units, from one pass over the labels.
+    inside = np.flatnonzero(np.isin(state.labels, circles) & singles)
+    by_circle = {g: inside[state.labels[inside] == g] for g in circles}
     options: list[tuple[float, np.ndarray]] = []
-    tries = [
-        (g, bundle)
-        for g in circles
-        for bundle in _bundles(np.flatnonzero((state.labels == g) & singles), m, rng)
-    ]
+    tries = [(g, bundle) for g in circles for bundle in _bundles(by_circle[g], m, rng)]
     left = np.array([unit])
     if not repair:
-        # Gains from the circle sums first (no exchange needed); constraints only for the
-        # exchanges that would raise the objective, best first.
-        gains = []
-        for g, bundle in tries:
-            step = u.x[bundle].sum(axis=0) - u.x[unit]
-            new_a, new_g = state.sums[a] + step, state.sums[g] - step
-            gain = (state.sq[a] - new_a @ new_a) / state.people[a] + (
-                state.sq[g] - new_g @ new_g
-            ) / state.people[g]
-            if cost is not None and cost.any():
+        # Gains from the circle sums first, for every try at once (no exchange needed);
+        # constraints only for the exchanges that would raise the objective, best first.
+        if not tries:
+            return None
+        targets = np.array([g for g, _ in tries])
+        bundle_x = np.array([u.x[bundle].sum(axis=0) for _, bundle in tries])
+        step = bundle_x - u.x[unit]
+        new_a = state.sums[a] + step
+        new_g = state.sums[targets] - step
+        gains = (state.sq[a] - (new_a * new_a).sum(axis=1)) / state.people[a] + (
+            state.sq[targets] - (new_g * new_g).sum(axis=1)
+        ) / state.people[targets]
+        if cost is not None and cost.any():
+            for t, (g, bundle) in enumerate(tries):
                 moved = np.concatenate([left, bundle])
                 home = u.start[moved]
                 now = np.where(moved == unit, a, g)
                 then = np.where(moved == unit, g, a)
-                gain -= float(
+                gains[t] -= float(
                     cost[moved][(home >= 0) & (home != then)].sum()
                     - cost[moved][(home >= 0) & (home != now)].sum()
                 )
-            gains.append(gain)
-        for idx in np.argsort(-np.array(gains), kind="stable") if gains else []:
+        for idx in np.argsort(-gains, kind="stable"):
             if gains[idx] <= EPS:
                 break
             g, bundle = tries[idx]
@@ -93,4 +95,5 @@ def _bundles(pool: np.ndarray, m: int, rng: np.random.Generator) -> list[np.ndar
         return []
     if math.comb(len(pool), m) <= 12:
         return [np.array(c) for c in itertools.combinations(pool.tolist(), m)]
-    return [rng.choice(pool, m, replace=False) for _ in range(12)]
+    picks = np.argsort(rng.random((12, len(pool))), axis=1)[:, :m]  # 12 random m-subsets
+    return list(pool[picks])

@@ -13,6 +13,9 @@ from roundtable.formation import kernels
 from roundtable.formation.bundles import bundle_step
 from roundtable.formation.state import SearchState
 
+HYBRID_FROM = int(
+    __import__("os").environ.get("RT_HYB", 2000)
+)  # units; above this, neighbours and a sample come first
 FULL_PARTNER_LIMIT = 12000  # units; above this, each unit tries its neighbours and a sample
 SAMPLE_PARTNERS = 24  # random partners per unit and pass, beside its nearest neighbours
 NEIGHBOUR_WIDTH = 4  # per projection: this many units on either side of a unit
@@ -45,7 +48,8 @@ class Kernel:
         self.home = u.start.astype(np.int64)
         self.q = (u.x * u.x).sum(axis=1)
         self.sampled = u.count > FULL_PARTNER_LIMIT if sampled is None else sampled
-        if self.sampled:
+        self.full = not self.sampled
+        if self.sampled or u.count > HYBRID_FROM:
             directions = rng.standard_normal((u.x.shape[1], PROJECTIONS))
             ids = np.flatnonzero(movable & (u.size == 1)).astype(np.int64)
             proj = np.ascontiguousarray(u.x[ids] @ directions)
@@ -53,11 +57,11 @@ class Kernel:
                 proj, ids, u.count, NEIGHBOUR_WIDTH
             )
             self.samples = SAMPLE_PARTNERS
-            self.chunk = CHUNK
         else:
             self.cand_ptr, self.cands = np.zeros(0, np.int64), np.zeros(0, np.int64)
             self.samples = 0
-            # A unit scans every partner: fewer units per call, so deadlines are kept.
+        self.chunk = CHUNK
+        if self.full:  # a unit may scan every partner: fewer units per call, deadlines kept
             self.chunk = max(16, min(CHUNK, 20_000_000 // max(1, u.count * u.x.shape[1])))
 
     @staticmethod
@@ -72,7 +76,7 @@ class Kernel:
             kernels.descend_units(
                 order, u.x, u.size, self.movable, s.labels, s.sums, s.sq, s.people,
                 s.unit_count, self.tally(s), self.avail, self.exempt, u.indptr, u.neighbours,
-                self.cand_ptr, self.cands, self.samples, self.cost, self.home, self.q, look,
+                self.cand_ptr, self.cands, self.samples, self.cost, self.home, self.q, self.full, look,
                 changed,
             )
         )  # fmt: skip

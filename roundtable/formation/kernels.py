@@ -165,6 +165,18 @@ def apply_move(x, size, labels, sums, sq, people, count, tally, avail, u, b):
 
 
 @njit(cache=True, nogil=True)
+def _swap_cost(cost, home, u, p, a, b):
+    """Change in what people away from their current circle cost if u (in a) and p (in b)
+    trade places."""
+    return (
+        _away(cost, home, u, b)
+        + _away(cost, home, p, a)
+        - _away(cost, home, u, a)
+        - _away(cost, home, p, b)
+    )
+
+
+@njit(cache=True, nogil=True)
 def _away(cost, home, u, circle):
     """What keeping unit u in `circle` costs (re-balancing: away from its current circle)."""
     if home[u] >= 0 and home[u] != circle:
@@ -246,18 +258,18 @@ def descend_units(
     cost,
     home,
     q,
+    full,
     look,
     changed,
 ):
     """One pass of local search over the units in `order`: each single unit takes the best
     valid move (to a circle one size smaller: the circles trade sizes) or else the best valid
-    swap with a unit of its size, if it gains. Partners: every movable unit when `cand_ptr` is
-    empty, else the unit's candidate list (its nearest neighbours in feature space) plus
-    `samples` random units. Returns the number of steps taken; `changed` marks the circles
+    swap with a unit of its size, if it gains. Partners: the unit's candidate list (its nearest
+    neighbours in feature space, when `cand_ptr` is given) plus `samples` random units; when
+    none of them gains and `full` is set, every unit. Returns the number of steps taken; `changed` marks the circles
     touched (the caller turns them into look bits)."""
     n_units = len(size)
     k = len(people)
-    full = len(cand_ptr) == 0
     any_cost = len(cost) > 0
     steps = 0
     own = np.zeros(n_units)
@@ -303,37 +315,36 @@ def descend_units(
             continue  # kept-together groups trade with single people (bundles, in numpy)
         best_gain = EPS
         best_p = -1
-        total = n_units if full else cand_ptr[u + 1] - cand_ptr[u] + samples
-        if full:
-            _best_swap_full(x, q, own, size, movable, labels, sums, people, u, across)
-        for r in range(total):
-            if full:
-                p = r
-            elif r < cand_ptr[u + 1] - cand_ptr[u]:
-                p = cands[cand_ptr[u] + r]
-            else:
-                p = np.random.randint(n_units)
+        # The unit's own candidates first (nearest neighbours and a random sample), then, if
+        # none of them gains and the pool is small enough, every partner.
+        listed = cand_ptr[u + 1] - cand_ptr[u] if len(cand_ptr) else 0
+        tries = listed + samples if len(cand_ptr) else 0
+        for r in range(tries):
+            p = cands[cand_ptr[u] + r] if r < listed else np.random.randint(n_units)
             b = labels[p]
-            if full:
-                gain = across[p]
-                if gain <= best_gain:
-                    continue
-            elif b == a or size[p] != 1 or not movable[p]:
+            if b == a or size[p] != 1 or not movable[p]:
                 continue
-            else:
-                gain = swap_gain(x, sums, people, a, b, u, p)
+            gain = swap_gain(x, sums, people, a, b, u, p)
             if any_cost:
-                gain -= (
-                    _away(cost, home, u, b)
-                    + _away(cost, home, p, a)
-                    - _away(cost, home, u, a)
-                    - _away(cost, home, p, b)
-                )
+                gain -= _swap_cost(cost, home, u, p, a, b)
             if gain > best_gain and swap_ok(
                 labels, indptr, nbrs, tally, count, avail, exempt, u, p
             ):
                 best_gain = gain
                 best_p = p
+        if best_p < 0 and full:
+            _best_swap_full(x, q, own, size, movable, labels, sums, people, u, across)
+            for p in range(n_units):
+                gain = across[p]
+                if gain == -np.inf:
+                    continue
+                if any_cost:
+                    gain -= _swap_cost(cost, home, u, p, a, labels[p])
+                if gain > best_gain and swap_ok(
+                    labels, indptr, nbrs, tally, count, avail, exempt, u, p
+                ):
+                    best_gain = gain
+                    best_p = p
         if best_p >= 0:
             b = labels[best_p]
             apply_swap(x, labels, sums, sq, tally, avail, u, best_p)
@@ -648,7 +659,7 @@ def warm() -> float:
         descend_units(
             order, x, size, movable, labels, sums, sq, people, count, tally, avail, exempt,
             indptr, ints, cand_ptr, cand, 2, np.zeros(0), labels.copy(), (x * x)[:, 0],
-            np.ones(4, dtype=np.bool_), np.zeros(2, dtype=np.bool_),
+            len(cand_ptr) == 0, np.ones(4, dtype=np.bool_), np.zeros(2, dtype=np.bool_),
         )  # fmt: skip
     random_swaps(
         1, 4, order, x, size, labels, sums, sq, count, tally, avail, exempt, indptr, ints,
