@@ -13,9 +13,7 @@ from roundtable.formation import kernels
 from roundtable.formation.bundles import bundle_step
 from roundtable.formation.state import SearchState
 
-HYBRID_FROM = int(
-    __import__("os").environ.get("RT_HYB", 2000)
-)  # units; above this, neighbours and a sample come first
+HYBRID_FROM = 12000  # units; above this a unit tries its neighbours and a sample before all
 FULL_PARTNER_LIMIT = 12000  # units; above this, each unit tries its neighbours and a sample
 SAMPLE_PARTNERS = 24  # random partners per unit and pass, beside its nearest neighbours
 NEIGHBOUR_WIDTH = 4  # per projection: this many units on either side of a unit
@@ -76,8 +74,8 @@ class Kernel:
             kernels.descend_units(
                 order, u.x, u.size, self.movable, s.labels, s.sums, s.sq, s.people,
                 s.unit_count, self.tally(s), self.avail, self.exempt, u.indptr, u.neighbours,
-                self.cand_ptr, self.cands, self.samples, self.cost, self.home, self.q, self.full, look,
-                changed,
+                self.cand_ptr, self.cands, self.samples, self.cost, self.home, self.q, self.full,
+                look, changed,
             )
         )  # fmt: skip
 

@@ -266,8 +266,8 @@ def descend_units(
     valid move (to a circle one size smaller: the circles trade sizes) or else the best valid
     swap with a unit of its size, if it gains. Partners: the unit's candidate list (its nearest
     neighbours in feature space, when `cand_ptr` is given) plus `samples` random units; when
-    none of them gains and `full` is set, every unit. Returns the number of steps taken; `changed` marks the circles
-    touched (the caller turns them into look bits)."""
+    none of them gains and `full` is set, every unit. Returns the number of steps taken;
+    `changed` marks the circles touched (the caller turns them into look bits)."""
     n_units = len(size)
     k = len(people)
     any_cost = len(cost) > 0
