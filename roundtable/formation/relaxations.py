@@ -2,7 +2,8 @@
 conflict and the rules that clash for them (see `diagnosis`), and offers the relaxations the
 engine found a valid grouping with, each tried with a short budget before it is offered:
 smaller circles, the slot rule dropped for those people, one more weekly slot for them, their
-kept-apart pairs dropped, or (when nothing narrower works) the slot rule dropped for everyone.
+kept-apart pairs dropped, or (when nothing narrower works) the slot rule dropped for everyone;
+or, when nothing is in conflict and a second try finds circles as asked, forming them again.
 `relax` applies a relaxation to a pool and request; the app stores `Relaxation.as_dict()`.
 """
 
@@ -27,8 +28,8 @@ from roundtable.formation.units import build_units
 
 SMALLER, LARGER = "smaller", "larger"
 SLOT_EXEMPT, SLOT_WIDEN = "slot_exempt", "slot_widen"
-APART_DROP, SLOT_OFF, UNPIN = "apart_drop", "slot_off", "unpin"
-KINDS = (SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, UNPIN, SLOT_OFF)
+APART_DROP, SLOT_OFF, UNPIN, RETRY = "apart_drop", "slot_off", "unpin", "retry"
+KINDS = (RETRY, SMALLER, LARGER, SLOT_EXEMPT, SLOT_WIDEN, APART_DROP, UNPIN, SLOT_OFF)
 # Narrow relaxations aimed at the people named work most often; a try that fails costs the
 # most (the engine searches until its time is up), so those come last.
 TRY_FIRST = (SLOT_EXEMPT, APART_DROP, UNPIN, SLOT_WIDEN, SMALLER, LARGER, SLOT_OFF)
@@ -36,6 +37,7 @@ BUDGET = 3.0  # seconds for the whole explanation
 PER_TRY = 0.8  # seconds the engine gets per relaxation tried (a valid grouping ends it early)
 WIDEN_SLOTS = 2  # the most popular slots tried as an extra slot for the people in conflict
 SAME_PEOPLE = 0.8  # a slot suiting this share of the people of one already offered is skipped
+MOST_NAMED = 8  # more people than this the engine had to excuse explain nothing
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ def relax(pool: Pool, request: Request, relaxation: Relaxation) -> tuple[Pool, R
     if kind == LARGER:
         low = request.size_range[0] if request.size_range else relaxation.size
         return pool, replace(request, size_range=(min(low, relaxation.size), relaxation.size))
+    if kind == RETRY:
+        return pool, request
     if kind == SLOT_OFF:
         return pool, replace(request, use_availability=False)
     if kind == UNPIN:
@@ -184,6 +188,18 @@ def explain(
     trier = _Trier(pool, request, PER_TRY if per_try is None else per_try, deadline)
     conflicts = conflicts_named(pool, request)
     if not conflicts:
+        # The cheap checks are necessary conditions: with none failing, the engine may simply
+        # have run out of time. Then the request as it is, tried once more, is the answer.
+        seconds = trier.works(None)
+        if seconds is not None:
+            again = Relaxation(
+                RETRY,
+                "Form the circles again",
+                "The engine found valid circles as asked on a second try; the first ran out "
+                "of time.",
+                seconds=seconds,
+            )
+            return Explanation((), (again,), time.perf_counter() - started, trier.tried)
         conflicts = _isolate_slot_conflict(pool, request, trier)
     candidates = _candidates(pool, request, conflicts)
     offered: dict[int, Relaxation] = {}
@@ -333,7 +349,8 @@ def _tightness(pool: Pool) -> list[str]:
 def _isolate_slot_conflict(pool: Pool, request: Request, trier: _Trier) -> list[NamedConflict]:
     """When no cheap check explains the failure but the slot rule is on: the fewest people
     (tightest first) whose exemption from it lets the engine succeed, by bisection then by
-    leaving each out in turn. Empty when even dropping the rule does not help."""
+    leaving each out in turn. Empty when even dropping the rule does not help, or when it
+    takes more than MOST_NAMED people."""
     if not request.use_availability or pool.availability is None:
         return []
     ranked = _tightness(pool)
@@ -352,9 +369,16 @@ def _isolate_slot_conflict(pool: Pool, request: Request, trier: _Trier) -> list[
     if len(people) <= 6:
         for person in list(people):
             fewer = [p for p in people if p != person]
-            if fewer and trier.works(Relaxation(SLOT_EXEMPT, "", "", people=tuple(fewer))):
+            exempt = Relaxation(SLOT_EXEMPT, "", "", people=tuple(fewer))
+            if fewer and trier.works(exempt) is not None:
                 people = fewer
-    smallest = request.size_range[0] if request.size_range else 2
+    if len(people) > MOST_NAMED:
+        return []  # the rule against most of the pool: no one to name
+    try:
+        circles_now = len(set((request.current or {}).values()))
+        smallest = min(planned_sizes(len(pool.ids), request, circles_now, None))
+    except FormationError:
+        smallest = request.size_range[0] if request.size_range else 2
     listed = _names(pool, people)
     if len(people) == 1:
         message = (

@@ -20,7 +20,7 @@ from roundtable.circles.services import circle_add_member, circle_create, circle
 from roundtable.core.errors import DomainError
 from roundtable.formation import FormationError
 from roundtable.formation.proposal import circle_label, size_sentence
-from roundtable.formation.relaxations import LARGER, SMALLER, Relaxation
+from roundtable.formation.relaxations import LARGER, RETRY, SMALLER, Relaxation
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Program
 
@@ -273,10 +273,10 @@ def formation_relax(*, run: FormationRun, by: Member | None, choice: int) -> For
         relaxation = Relaxation.from_dict(offered[choice])
     except FormationError as exc:
         raise DomainError(" ".join(exc.problems)) from None
-    settings = {
-        **run.settings,
-        "relaxations": [*run.settings.get("relaxations", []), relaxation.as_dict()],
-    }
+    relaxations = run.settings.get("relaxations", [])
+    if relaxation.kind != RETRY:  # forming again as asked changes nothing to record
+        relaxations = [*relaxations, relaxation.as_dict()]
+    settings = {**run.settings, "relaxations": relaxations}
     # Sizes are settings the checks and the criteria form read too.
     if relaxation.kind == SMALLER:
         settings["size_min"] = relaxation.size

@@ -11,6 +11,7 @@ from roundtable.formation import Feature, FormationError, Infeasible, Pool, Requ
 from roundtable.formation.diagnosis import APART, SIZE, SLOT
 from roundtable.formation.relaxations import (
     APART_DROP,
+    RETRY,
     SLOT_EXEMPT,
     SLOT_OFF,
     SLOT_WIDEN,
@@ -227,3 +228,15 @@ def test_the_checks_plan_sizes_as_the_engine_does_around_current_circles():
     assert is_valid(pool, request)
     assert conflicts_named(pool, request) == []
     assert conflicts_named(pool, replace(request, current=None))  # 6-5-5: Friday's four too few
+
+
+def test_nothing_in_conflict_and_a_second_try_works_offers_to_form_again():
+    # A request the engine can meet (say its first run was cut short): nobody is named, and
+    # forming again as asked is the one thing offered.
+    availability = np.ones((12, 3), dtype=bool)
+    pool = pool_of(availability)
+    explanation = explain_roomy(pool, REQUEST)
+    assert explanation.conflicts == ()
+    [again] = explanation.relaxations
+    assert (again.kind, again.label) == (RETRY, "Form the circles again")
+    assert relax(pool, REQUEST, again) == (pool, REQUEST)

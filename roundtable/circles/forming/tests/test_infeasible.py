@@ -10,12 +10,13 @@ import pytest
 from django.urls import reverse
 
 from roundtable.circles.forming import services
-from roundtable.circles.forming.execution import formation_reassess
+from roundtable.circles.forming.adapter import formation_pool_build, formation_request_build
+from roundtable.circles.forming.execution import formation_explain, formation_reassess
 from roundtable.circles.forming.selectors import formation_members
 from roundtable.circles.forming.tests.conftest import newcomers_enrol
 from roundtable.circles.models import FormationRun
 from roundtable.core.errors import DomainError
-from roundtable.formation import relaxations
+from roundtable.formation import FormationError, relaxations
 from roundtable.orgs.models import AvailabilitySlot
 from roundtable.programs.services import enrolment_end
 from roundtable.testing.factories import EnrolmentFactory, MemberFactory
@@ -185,3 +186,26 @@ def test_a_relaxed_proposal_is_assessed_with_its_relaxation_after_someone_leaves
     assert str(people["Hiroshi Kim"].pk) not in run.assignment
     # Mei is still excused from the slot rule: no circle is said to lack a shared slot.
     assert not [p for p in services.formation_check(run=run).problems if "weekly slot" in p]
+
+
+def test_forming_again_as_asked_records_no_relaxation(
+    early_pair, start, django_capture_on_commit_callbacks
+):
+    # A run whose engine ran out of time (made so by hand: the request is one it can meet).
+    program, _ = early_pair
+    run = start(program, use_availability=False)
+    members = formation_members(program=program)
+    pool = formation_pool_build(program=program, members=members, settings=run.settings)
+    request = formation_request_build(program=program, run=run, current={})
+    problems, proposal = formation_explain(
+        pool=pool, request=request, exc=FormationError(["Ran out of time."])
+    )
+    assert problems == ["Ran out of time."]
+    assert [r["label"] for r in proposal["infeasible"]["relaxations"]] == ["Form the circles again"]
+    run.status, run.problems, run.proposal = Status.FAILED, problems, proposal
+    run.save(update_fields=["status", "problems", "proposal"])
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.formation_relax(run=run, by=None, choice=0)
+    again.refresh_from_db()
+    assert again.status == Status.READY
+    assert again.settings["relaxations"] == []
