@@ -10,15 +10,20 @@ Hard constraints are handled by the search itself, never by penalties in the fin
   a circle is valid while at least one slot is shared by all its units;
 - pinned: a pinned unit never moves.
 
-The search has two phases. Phase one (`placement`) finds a grouping that meets every hard
-constraint: a greedy placement (hardest units first), then a min-conflicts repair by swaps. If
-no such grouping is found, `diagnosis` explains which constraints conflict and why
-(`Infeasible`). Phase two (`descent`) maximises W among valid groupings: swap local search whose
-gains come from per-circle sums in O(d) per partner (never by recomputing the objective),
-vectorised over all partners in numpy, then perturbation (a few random valid swaps) and search
-again, keeping the best (iterated local search), within the time budget or for an exact number
-of rounds. Memory is O(N·d + N·S): no N x N matrix. Above a few thousand units each unit is
-offered a random sample of partners instead of all.
+When nothing but circle sizes constrains a pool of up to `PAIR_LIMIT` people, `form` runs the
+iterated tabu search on pair sums (`tabu`), the same search that MDGPLIB measures, on people's
+squared distances with the size-neutral weight 1/size (its objective is then W exactly).
+
+Otherwise the search has two phases. Phase one (`placement`) finds a grouping that meets every
+hard constraint: a greedy placement (hardest units first), then a min-conflicts repair by
+swaps. If no such grouping is found, `diagnosis` explains which constraints conflict and why
+(`Infeasible`). Phase two (`descent`) maximises W among valid groupings: move and swap local
+search whose gains come from per-circle sums in O(d) per partner (never by recomputing the
+objective), then perturbation (a few random valid swaps) and search again, keeping the best
+(iterated local search), within the time budget or for an exact number of rounds. The loops of
+both phases run compiled (`kernels`). Memory is O(N·d + N·S): no N x N matrix. Up to 12,000
+units each unit is offered every partner; above, its nearest neighbours in feature space (the
+exchange partners of anticlust's fast anticlustering) and a random sample.
 
 Incremental re-balancing (`start=`): the search starts from the current circles and charges
 `move_cost` for each person it takes away from their current circle, so it only moves people
