@@ -101,7 +101,7 @@ def test_compact_rows_list_members_and_page_links_keep_the_search_and_the_view(
     rows = re.findall(r'<tr id="circle-([^"]+)"', html)
     assert rows == [c["key"] for c in circles[PROPOSAL_PAGE_SIZE : 2 * PROPOSAL_PAGE_SIZE]]
     row = html.split(f'<tr id="circle-{rows[0]}"')[1].split("</tr>")[0]
-    assert f"<td>{len(circles[PROPOSAL_PAGE_SIZE]['members'])}</td>" in row
+    assert f'<td data-label="People">{len(circles[PROPOSAL_PAGE_SIZE]["members"])}</td>' in row
     assert circles[PROPOSAL_PAGE_SIZE]["why"] in row
     assert row.count(", ") >= len(circles[PROPOSAL_PAGE_SIZE]["members"]) - 1
     assert '?q=e&amp;view=compact&amp;page=1"' in html
