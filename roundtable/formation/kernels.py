@@ -631,6 +631,17 @@ def place_units(order, size, avail, indptr, nbrs, exempt, room, labels, common):
     return -1
 
 
+_READY = [False]
+
+
+def ready() -> None:
+    """Load (or compile) every kernel once per process, before a search starts its clock: a
+    time limit is the search's own, never numba's loading."""
+    if not _READY[0]:
+        warm()
+        _READY[0] = True
+
+
 def warm() -> float:
     """Compile every kernel (or load it from the on-disk cache) on tiny inputs of the types the
     search passes; returns the seconds it took. `python -m roundtable.formation.kernels`."""

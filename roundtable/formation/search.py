@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from roundtable.formation import tabu
+from roundtable.formation import kernels, tabu
 from roundtable.formation.descent import Kernel, descend, perturb
 from roundtable.formation.diagnosis import diagnose
 from roundtable.formation.placement import place, repair
@@ -74,6 +74,7 @@ def form(
         if sizes is None:
             raise FormationError(["Give the circle sizes."])
         problem = Problem(x=np.asarray(x_or_problem, dtype=np.float64), sizes=list(sizes))
+    kernels.ready()
     started = time.perf_counter()
     deadline = started + max(time_limit, 0.01) if rounds is None else math.inf
     exact_rounds = max(1, rounds) if rounds is not None else None

@@ -297,6 +297,7 @@ def solve(
     result depends on the seed alone; the time limit can only stop it earlier). With `rounds`,
     exactly that many rounds run whatever the time limit. `progress` gets the share of the
     time (or of the rounds) used after every round."""
+    kernels.ready()
     started = time.perf_counter()
     deadline = started + time_limit if rounds is None else math.inf
     if rounds is not None:
