@@ -100,3 +100,36 @@ def test_the_progress_partial_polls_every_second(client, personas, program):
     client.force_login(personas.coordinator)
     partial = client.get(reverse("circles:formation_progress", args=[program.pk, run.pk]))
     assert 'hx-trigger="every 1s"' in partial.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_heartbeat_saves_while_the_engine_is_silent(program, monkeypatch):
+    # As the task worker runs it (no open transaction): the engine says nothing for a while;
+    # the heartbeat's own connection writes the time-based progress to the run's row.
+    saved: list[tuple[float, int]] = []
+    moved_on = threading.Event()
+
+    class Watched(ProgressReporter):
+        def __init__(self, *, save, **kwargs):
+            def watched(fraction: float) -> int:
+                rows = save(fraction)
+                saved.append((fraction, rows))
+                if fraction > 0:
+                    moved_on.set()
+                return rows
+
+            super().__init__(save=watched, **kwargs)
+
+    real = execution.form_circles
+
+    def silent_engine(pool, request, progress=None):
+        assert moved_on.wait(timeout=10)  # the heartbeat saved while the engine was silent
+        return real(pool, request)
+
+    monkeypatch.setattr(execution, "ProgressReporter", Watched)
+    monkeypatch.setattr(execution, "form_circles", silent_engine)
+    run = services.formation_start(program=program, by=None, settings=formation_settings())
+    run.refresh_from_db()
+    assert run.status == FormationRun.Status.READY
+    assert saved[-1][0] > 0
+    assert all(rows == 1 for _, rows in saved), saved  # each save reached the running row
