@@ -128,3 +128,13 @@ def test_unreadable_page_input_falls_back(client, personas, program, start, quer
     response = client.get(f"{url}?{query}")
     assert response.status_code == 200
     assert _cards(response.content.decode()) == [c["key"] for c in run.proposal["circles"][cards]]
+
+
+@pytest.mark.parametrize("who", ["sponsor", "lead", "member", "outsider"])
+def test_search_and_pages_are_for_coordinators_only(client, personas, program, start, who):
+    run = start(program)
+    client.force_login(getattr(personas, who))
+    url = reverse("circles:formation_run", args=[program.pk, run.pk])
+    for query in ({"q": "a"}, {"view": "compact", "page": 2}):
+        assert client.get(url, query).status_code == 404
+        assert client.get(url, query, HTTP_HX_REQUEST="true").status_code == 404
