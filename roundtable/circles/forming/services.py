@@ -132,12 +132,12 @@ def formation_check(*, run: FormationRun) -> FormationChecks:
     problems += [f"{n} circles share the key {k}." for k, n in keys.items() if n > 1]
     problems += [f"{n} circles are named {name}." for name, n in names.items() if n > 1]
     listed = Counter(p for c in entries for p in c["members"])
-    twice = sorted((p for p, n in listed.items() if n > 1), key=int)
+    twice = sum(1 for n in listed.values() if n > 1)
     if twice:
-        problems.append(f"{len(twice)} people are listed in two circles.")
-    strays = sorted((p for p, key in run.assignment.items() if key not in keys), key=int)
+        problems.append(f"{_people_are(twice)} listed in two circles.")
+    strays = sum(1 for key in run.assignment.values() if key not in keys)
     if strays:
-        problems.append(f"{len(strays)} people are placed in no proposed circle.")
+        problems.append(f"{_people_are(strays)} placed in no proposed circle.")
     if any(run.assignment.get(p) != c["key"] for c in entries for p in c["members"]) or (
         set(listed) != set(run.assignment)
     ):
@@ -157,6 +157,10 @@ def formation_check(*, run: FormationRun) -> FormationChecks:
         *_constraint_lines(proposal.get("constraints", {})),
     ]
     return FormationChecks(lines=lines, problems=list(dict.fromkeys(problems)))
+
+
+def _people_are(count: int) -> str:
+    return "1 person is" if count == 1 else f"{count} people are"
 
 
 def _constraint_lines(constraints: dict[str, Any]) -> list[FormationCheck]:

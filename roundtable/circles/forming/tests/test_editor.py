@@ -97,3 +97,23 @@ def test_checks_name_a_broken_proposal_and_publishing_refuses_for_those_reasons(
         services.formation_check(run=run).problems
     )
     assert not CircleMembership.objects.filter(circle__program=program).exists()
+
+
+def test_checks_find_people_listed_twice_or_placed_nowhere_and_empty_circles():
+    circles = [
+        {"key": "new-1", "name": "Circle 1", "members": ["1", "2", "3"]},
+        {"key": "new-2", "name": "Circle 2", "members": ["3", "4"]},
+        {"key": "new-3", "name": "Circle 3", "members": []},
+    ]
+    run = FormationRun(
+        settings={"size_min": 2, "size_max": 3},
+        proposal={"circles": circles, "issues": [], "constraints": {}},
+        assignment={"1": "new-1", "2": "new-1", "3": "new-2", "4": "new-2", "5": "new-9"},
+    )
+    problems = services.formation_check(run=run).problems
+    assert problems == [
+        "1 person is listed in two circles.",
+        "1 person is placed in no proposed circle.",
+        "The circles listed differ from where people are placed; reload.",
+        "Circle 3 has 0 people, outside 2-3.",
+    ]
