@@ -105,7 +105,11 @@ def test_keyboard_users_keep_their_place_and_hear_what_changed(live_server, demo
     coordinator.goto(f"{live_server.url}{main_pages('coordinator')['formation-proposal']}")
     # The balance chart's bars: 3:1 against white.
     marks = _chart_marks(coordinator, "chart-formation-balance")
-    assert {m["mark"] for m in marks} == {"Means differ (SD)", "Spreads differ (SD)"}
+    assert {m["mark"] for m in marks} == {
+        "Means differ (SD)",
+        "Spreads differ (SD)",
+        "Typical circle off the program mean (SD)",
+    }
     assert not [m for m in marks if _contrast_with_white(m["color"]) < 3]
 
     # Each Pin button names its person; pinning by keyboard keeps focus on that button.

@@ -51,6 +51,7 @@ def formation_proposal_serialise(
                 "feature": b.name,
                 "mean_range": round(b.mean_range, 3),
                 "sd_range": round(b.sd_range, 3),
+                "mean_deviation": round(b.mean_deviation, 3),
                 "worst": b.worst,
             }
             for b in result.balance
@@ -64,8 +65,10 @@ def formation_proposal_serialise(
 
 def formation_balance_chart(balance: list[dict[str, Any]]) -> Chart:
     """Per criterion, how far apart the circles are: the largest difference of two circles'
-    means and of their spreads, in standard deviations of the whole program (0 is even), with a
-    guide at half a standard deviation. The scale runs to 2 SD, further only if a figure does."""
+    means and of their spreads, and the mean distance of a circle's mean from the program's
+    (which does not grow with the number of circles), in standard deviations of the whole
+    program (0 is even), with a guide at half a standard deviation. The scale runs to 2 SD,
+    further only if a figure does."""
     largest = max([b["mean_range"] for b in balance] + [b["sd_range"] for b in balance] + [2.0])
     return Chart(
         kind="bar",
@@ -88,6 +91,14 @@ def formation_balance_chart(balance: list[dict[str, Any]]) -> Chart:
                 values=[b["sd_range"] for b in balance],
                 colour="grey",
                 texts=[f"{b['sd_range']}" for b in balance],
+            ),
+            # Size-independent: the typical circle's distance from the program (older runs
+            # stored no such figure).
+            Dataset(
+                name="Typical circle off the program mean (SD)",
+                values=[b.get("mean_deviation", 0.0) for b in balance],
+                colour="teal",
+                texts=[f"{b.get('mean_deviation', 0.0)}" for b in balance],
             ),
         ],
         guides=[Guide(value=0.5, label="0.5 SD")],

@@ -103,7 +103,10 @@ def test_coordinator_proposes_moves_pins_and_publishes_through_the_pages(
     assert balance.values == {
         "Means differ (SD)": [b["mean_range"] for b in stored],
         "Spreads differ (SD)": [b["sd_range"] for b in stored],
+        "Typical circle off the program mean (SD)": [b["mean_deviation"] for b in stored],
     }
+    # The size-independent figure is the circle means' mean distance from the program mean.
+    assert all(0 <= b["mean_deviation"] <= b["mean_range"] for b in stored)
     assert balance.columns["Spreads differ (SD)"] == [str(b["sd_range"]) for b in stored]
     assert balance.data["guides"] == [{"value": 0.5, "label": "0.5 SD"}]
 
