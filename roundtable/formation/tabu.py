@@ -17,7 +17,7 @@ objective. Steps run compiled: a swap-only tabu search whose swap-gain matrix an
 updated in the rows and columns of the two circles touched (`kernels.tabu_swap_steps`), and a
 tabu search with moves within each circle's size bounds and aspiration (`tabu_move_steps`).
 
-Rounds (`solve`): each runs 10 n tabu steps from the best grouping kicked by a few random swaps
+Rounds (`solve`): each runs 10 n tabu steps (30 n beyond n = 150) from the best grouping kicked by a few random swaps
 and moves, or from a group-based crossover of two elite groupings (groups taken alternately
 from the two parents, the richest first; the rest placed greedily within the bounds); the elite
 pool (6 distinct groupings) is first filled from fresh random starts. With per-circle size
@@ -39,7 +39,8 @@ import numpy as np
 from roundtable.formation import kernels
 
 EPS = 1e-9
-TABU_STEPS = 10  # x n steps of tabu search per round
+TABU_STEPS = 10  # x n steps of tabu search per round (up to n = 150; then LONG_STEPS)
+LONG_STEPS = 30  # compiled steps are cheap: longer walks won on MDGPLIB's n = 240 files
 ELITES = 6  # groupings kept for crossover
 CROSSOVER_SHARE = 0.3  # share of rounds that start from a crossover once there are 2 elites
 KICK = 1.0  # kick strength: 2 .. KICK * n / k + 1 random swaps and moves
@@ -304,7 +305,7 @@ def solve(
         max_rounds = rounds
     rng = np.random.default_rng(seed)
     search = PairSearch(problem, rng)
-    steps = TABU_STEPS * problem.n
+    steps = (TABU_STEPS if problem.n <= 150 else LONG_STEPS) * problem.n
     per_group = max(2, int(KICK * problem.n / problem.k))
 
     search.load(search.random_labels() if start is None else start)
