@@ -17,8 +17,8 @@ objective. Steps run compiled: a swap-only tabu search whose swap-gain matrix an
 updated in the rows and columns of the two circles touched (`kernels.tabu_swap_steps`), and a
 tabu search with moves within each circle's size bounds and aspiration (`tabu_move_steps`).
 
-Rounds (`solve`): each runs 10 n tabu steps (30 n beyond n = 150) from the best grouping kicked by a few random swaps
-and moves, or from a group-based crossover of two elite groupings (groups taken alternately
+Rounds (`solve`): each runs 10 n tabu steps (30 n beyond n = 150) from the best grouping
+kicked by a few random swaps and moves, or from a group-based crossover of two elite groupings (groups taken alternately
 from the two parents, the richest first; the rest placed greedily within the bounds); the elite
 pool (6 distinct groupings) is first filled from fresh random starts. With per-circle size
 ranges, starts use the size profile with the most pairs (a small dynamic program), and nine
