@@ -18,12 +18,13 @@ updated in the rows and columns of the two circles touched (`kernels.tabu_swap_s
 tabu search with moves within each circle's size bounds and aspiration (`tabu_move_steps`).
 
 Rounds (`solve`): each runs 10 n tabu steps (30 n beyond n = 150) from the best grouping
-kicked by a few random swaps and moves, or from a group-based crossover of two elite groupings (groups taken alternately
-from the two parents, the richest first; the rest placed greedily within the bounds); the elite
-pool (6 distinct groupings) is first filled from fresh random starts. With per-circle size
-ranges, starts use the size profile with the most pairs (a small dynamic program), and nine
-rounds in ten keep their profile and run the swap-only loop: the moves mostly visit profiles
-with fewer pairs. Tabu tenures: 3-7 steps up to n = 150, n/30 - n/11 beyond (tuned on MDGPLIB).
+kicked by a few random swaps and moves, or from a group-based crossover of two elite groupings
+(groups taken alternately from the two parents, the richest first; the rest placed greedily
+within the bounds); the elite pool (6 distinct groupings) is first filled from fresh random
+starts. With per-circle size ranges, starts use the size profile with the most pairs (a small
+dynamic program), and nine rounds in ten keep their profile and run the swap-only loop: the
+moves mostly visit profiles with fewer pairs. Tabu tenures: 3-7 steps up to n = 150, n/30 -
+n/11 beyond (tuned on MDGPLIB).
 Memory: the n x n distances and swap gains (3.7 MB at n = 480) plus O(n k).
 """
 
