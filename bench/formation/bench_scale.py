@@ -30,15 +30,14 @@ BUDGET = {1_000: 0.7, 10_000: 8.0, 100_000: 20.0}  # engine seconds; targets 1, 
 
 def one(n: int, scale: float = 1.0) -> dict[str, object]:
     # Imported only in the child that forms the pool: the parent just launches children.
-    from roundtable.formation import Request, form_circles
-    from roundtable.formation.features import embed
-    from roundtable.formation.synthetic import employee_pool
-
     from dataclasses import replace
 
     import numpy as np
 
+    from roundtable.formation import Request, form_circles
+    from roundtable.formation.features import embed
     from roundtable.formation.kernels import warm
+    from roundtable.formation.synthetic import employee_pool
 
     warm()  # loaded from numba's on-disk cache, as in a worker that has formed circles before
     pool = employee_pool(n, seed=7)
@@ -100,7 +99,7 @@ def main() -> None:
         print(json.dumps(one(args.one, args.scale)))
         return
     print(f"{'N':>7} {'circles':>7} {'seconds':>8} {'budget':>6} {'peak MB':>8} {'violations':>10} "
-          f"{'manager pairs':>13} {'share of bound':>14}")  # fmt: skip
+          f"{'manager pairs':>13} {'share of bound':>14} {'objective':>12}")  # fmt: skip
     for n in (int(v) for v in args.sizes.split(",")):
         output = subprocess.run(  # noqa: S603 - our own interpreter and script
             [sys.executable, __file__, "--one", str(n), "--scale", str(args.scale)],
@@ -112,7 +111,7 @@ def main() -> None:
         print(
             f"{row['n']:>7} {row['circles']:>7} {row['seconds']:>8} {row['budget']:>6} "
             f"{row['peak_mb']:>8} {row['violations']:>10} {row['manager_pairs']:>13} "
-            f"{row['share_of_bound']:>14}"
+            f"{row['share_of_bound']:>14} {row['objective']:>12}"
         )
 
 
