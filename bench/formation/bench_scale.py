@@ -86,6 +86,7 @@ def one(n: int, scale: float = 1.0) -> dict[str, object]:
         "violations": sum(int(c["violations"]) for c in result.constraints.values()),
         "manager_pairs": result.constraints["managers_apart"]["pairs"],
         "share_of_bound": round(result.objective / bound, 4),
+        "mean_deviation": {b.name: round(b.mean_deviation, 4) for b in result.balance},
     }
 
 
@@ -100,6 +101,7 @@ def main() -> None:
         return
     print(f"{'N':>7} {'circles':>7} {'seconds':>8} {'budget':>6} {'peak MB':>8} {'violations':>10} "
           f"{'manager pairs':>13} {'share of bound':>14} {'objective':>12}")  # fmt: skip
+    rows = []
     for n in (int(v) for v in args.sizes.split(",")):
         output = subprocess.run(  # noqa: S603 - our own interpreter and script
             [sys.executable, __file__, "--one", str(n), "--scale", str(args.scale)],
@@ -108,11 +110,18 @@ def main() -> None:
             text=True,
         ).stdout
         row = json.loads(output.strip().splitlines()[-1])
+        rows.append(row)
         print(
             f"{row['n']:>7} {row['circles']:>7} {row['seconds']:>8} {row['budget']:>6} "
             f"{row['peak_mb']:>8} {row['violations']:>10} {row['manager_pairs']:>13} "
             f"{row['share_of_bound']:>14} {row['objective']:>12}"
         )
+
+    features = list(rows[0]["mean_deviation"]) if rows else []
+    print("\nMean deviation of circle means from the program mean (SD units), per feature:")
+    print(f"{'feature':<12}" + "".join(f"{row['n']:>10}" for row in rows))
+    for name in features:
+        print(f"{name:<12}" + "".join(f"{row['mean_deviation'][name]:>10}" for row in rows))
 
 
 if __name__ == "__main__":
