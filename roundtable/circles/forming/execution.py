@@ -1,5 +1,6 @@
 """Running the engine for a run: the background search that stores a proposal (or the reasons
-there is none, naming the people in conflict, with the relaxations the engine found to work),
+there is none, naming the people in conflict, with the relaxations the engine found to work;
+a proposal that "form the rest again" could not re-form is kept as it was, with those reasons),
 and the re-assessment of a proposal after the coordinator edited it. A run formed with a
 relaxation (`settings["relaxations"]`) is formed and assessed with it applied."""
 
@@ -48,6 +49,7 @@ def formation_execute(*, run: FormationRun) -> FormationRun:
     )
 
     asked: tuple[Pool, Request] | None = None
+    explained: dict[str, Any]
     try:
         asked = _relaxed(
             run,
@@ -57,9 +59,13 @@ def formation_execute(*, run: FormationRun) -> FormationRun:
         with progress_heartbeat(reporter):
             result = form_circles(*asked, progress=reporter.report)
     except FormationError as exc:
-        run.status, run.problems, run.progress = Status.FAILED, exc.problems, 1.0
+        problems, explained = list(exc.problems), {}
         if asked is not None:  # the engine ran: name the conflicts, try relaxations
-            run.problems, run.proposal = formation_explain(pool=asked[0], request=asked[1], exc=exc)
+            problems, explained = formation_explain(pool=asked[0], request=asked[1], exc=exc)
+        if run.proposal.get("circles"):
+            return _reform_failed(run, problems, explained.get("infeasible", {}))
+        run.status, run.problems, run.progress = Status.FAILED, problems, 1.0
+        run.proposal = explained
         run.save(update_fields=["status", "problems", "proposal", "progress", "updated_at"])
         return run
     keys = [c.key for c in result.circles]
@@ -73,6 +79,40 @@ def formation_execute(*, run: FormationRun) -> FormationRun:
     run.status, run.progress = Status.READY, 1.0
     run.save(
         update_fields=["assignment", "proposal", "problems", "status", "progress", "updated_at"]
+    )
+    return run
+
+
+# In a proposal: why forming the rest again did not work (conflicts, relaxations, problems);
+# and, while a relaxed re-form runs, the settings and pins to go back to if it fails too.
+REFORM_FAILED, REFORM_FROM = "reform_failed", "reform_from"
+
+
+def _reform_failed(
+    run: FormationRun, problems: list[str], infeasible: dict[str, Any]
+) -> FormationRun:
+    """Forming the rest again did not work: the coordinator's circles, moves and pins stay as
+    they were (with the settings and pins from before a relaxation tried), and the reasons and
+    the relaxations the engine found go beside them."""
+    proposal = {k: v for k, v in run.proposal.items() if k != REFORM_FROM}
+    before = run.proposal.get(REFORM_FROM) or {}
+    run.settings = before.get("settings", run.settings)
+    run.pinned = before.get("pinned", run.pinned)
+    run.proposal = {
+        **proposal,
+        REFORM_FAILED: {**infeasible, "problems": problems},
+    }
+    run.status, run.problems, run.progress = Status.READY, [], 1.0
+    run.save(
+        update_fields=[
+            "settings",
+            "pinned",
+            "proposal",
+            "status",
+            "problems",
+            "progress",
+            "updated_at",
+        ]
     )
     return run
 

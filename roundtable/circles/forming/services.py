@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.circles.forming.criteria import formation_settings_clean, formation_time_limit
-from roundtable.circles.forming.execution import formation_reassess
+from roundtable.circles.forming.execution import REFORM_FAILED, REFORM_FROM, formation_reassess
 from roundtable.circles.forming.selectors import formation_members, formation_placements
 from roundtable.circles.forming.tasks import formation_run_task
 from roundtable.circles.models import Circle, FormationRun
@@ -20,7 +20,7 @@ from roundtable.circles.services import circle_add_member, circle_create, circle
 from roundtable.core.errors import DomainError
 from roundtable.formation import FormationError
 from roundtable.formation.proposal import circle_label, size_sentence
-from roundtable.formation.relaxations import LARGER, RETRY, SMALLER, Relaxation
+from roundtable.formation.relaxations import LARGER, RETRY, SMALLER, UNPIN, Relaxation
 from roundtable.orgs.models import Member
 from roundtable.programs.models import Program
 
@@ -61,14 +61,26 @@ def formation_start(
 
 @transaction.atomic
 def formation_rerun(*, run: FormationRun) -> FormationRun:
-    """Form the circles again around the coordinator's pinned people."""
+    """Form the circles again around the coordinator's pinned people. Should that fail, the
+    proposal stays as it is, with the reasons beside it (`execution.formation_execute`)."""
     run = FormationRun.objects.select_for_update().get(pk=run.pk)
     _require_open(run)
-    run.status, run.progress = Status.QUEUED, 0.0
     run.settings = {**run.settings, "seed": int(run.settings.get("seed", 0)) + 1}
-    run.save(update_fields=["status", "progress", "settings", "updated_at"])
+    return _reform(run, proposal=_without_reform_failed(run.proposal))
+
+
+def _reform(run: FormationRun, *, proposal: dict[str, Any]) -> FormationRun:
+    """Queue the engine on this run again; its proposal is kept until the engine has a new one."""
+    run.status, run.progress, run.proposal = Status.QUEUED, 0.0, proposal
+    run.save(update_fields=["status", "progress", "settings", "pinned", "proposal", "updated_at"])
     _enqueue(run)
     return run
+
+
+def _without_reform_failed(proposal: dict[str, Any]) -> dict[str, Any]:
+    """The proposal without the reasons a re-form failed: they were found for the pins and
+    places of then, and the relaxations offered were tried for those."""
+    return {k: v for k, v in proposal.items() if k not in (REFORM_FAILED, REFORM_FROM)}
 
 
 @transaction.atomic
@@ -97,7 +109,8 @@ def formation_pin(*, run: FormationRun, member_id: int, pinned: bool) -> Formati
         raise DomainError("That person is not part of this proposal.")
     others = [p for p in run.pinned if p != int(member_id)]
     run.pinned = [*others, int(member_id)] if pinned else others
-    run.save(update_fields=["pinned", "updated_at"])
+    run.proposal = _without_reform_failed(run.proposal)
+    run.save(update_fields=["pinned", "proposal", "updated_at"])
     return run
 
 
@@ -266,19 +279,27 @@ def formation_publish(
 def formation_relax(*, run: FormationRun, by: Member | None, choice: int) -> FormationRun:
     """Form the circles again with one of the relaxations the engine found to work for a run
     that could not be formed (its seed kept, so the engine starts where the trial did); the
-    new run keeps that run's relaxations too."""
+    new run keeps that run's relaxations too. For a proposal whose "form the rest again"
+    failed, the same proposal is formed again with it (its pins kept, bar the people the
+    relaxation lets change circle); should that fail too, everything stays as it was."""
     run = FormationRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != Status.FAILED:
+    proposal = run.proposal or {}
+    kept = run.status == Status.READY and REFORM_FAILED in proposal
+    if run.status != Status.FAILED and not kept:
         raise DomainError("Only a request that could not be formed can be relaxed.")
-    offered = (run.proposal or {}).get("infeasible", {}).get("relaxations", [])
+    offered = proposal.get(REFORM_FAILED if kept else "infeasible", {}).get("relaxations", [])
     if not 0 <= choice < len(offered):
         raise DomainError("Choose one of the offered ways to form the circles.")
     try:
         relaxation = Relaxation.from_dict(offered[choice])
     except FormationError as exc:
         raise DomainError(" ".join(exc.problems)) from None
+    # Letting people the coordinator pinned change circle is unpinning them (their pin buttons
+    # say so); only people held by their current circle need the relaxation recorded.
+    freed = {int(p) for p in relaxation.people} if relaxation.kind == UNPIN and kept else set()
+    unpins_only = bool(freed) and freed <= set(run.pinned)
     relaxations = run.settings.get("relaxations", [])
-    if relaxation.kind != RETRY:  # forming again as asked changes nothing to record
+    if relaxation.kind != RETRY and not unpins_only:  # forming again as asked: nothing to record
         relaxations = [*relaxations, relaxation.as_dict()]
     settings = {**run.settings, "relaxations": relaxations}
     # Sizes are settings the checks and the criteria form read too.
@@ -286,7 +307,12 @@ def formation_relax(*, run: FormationRun, by: Member | None, choice: int) -> For
         settings["size_min"] = relaxation.size
     elif relaxation.kind == LARGER:
         settings["size_max"] = relaxation.size
-    return formation_start(program=run.program, by=by, settings=settings)
+    if not kept:
+        return formation_start(program=run.program, by=by, settings=settings)
+    before = {"settings": run.settings, "pinned": run.pinned}
+    run.pinned = [p for p in run.pinned if p not in freed]
+    run.settings = settings
+    return _reform(run, proposal={**_without_reform_failed(proposal), REFORM_FROM: before})
 
 
 def formation_discard(*, run: FormationRun) -> FormationRun:

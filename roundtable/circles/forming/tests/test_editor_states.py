@@ -1,5 +1,6 @@
 """The proposal editor as a state machine: random sequences of move, pin, unpin, form the rest
-again and publish, through the services, on a small program with a manager and report and a
+again (failing, when pins make it impossible, with the proposal kept as it was), relax, and
+publish, through the services, on a small program with a manager and report and a
 kept-apart pair. After every step the proposal's circles are distinct, everyone is placed once,
 every broken size or hard constraint is reported by the Checks, and publishing succeeds exactly
 when the Checks say it will (and otherwise refuses with their reasons)."""
@@ -89,22 +90,71 @@ class ProposalEditor(RuleBasedStateMachine):
         assert person not in self.run.pinned
 
     @precondition(lambda self: self.run.status == Status.READY)
-    @rule(pin_first=none() | integers(0, PEOPLE - 1))
-    def form_the_rest_again(self, pin_first: int | None) -> None:
+    @rule()
+    def pin_report_beside_manager(self) -> None:
+        # The edit that makes forming the rest again impossible (managers are kept apart).
+        boss, report = map(int, self.manager_pair)
+        self.run = services.formation_pin(run=self.run, member_id=report, pinned=False)
+        key = self.run.assignment[str(boss)]
+        self.run = services.formation_move(run=self.run, member_id=report, circle_key=key)
+        for person in (boss, report):
+            self.run = services.formation_pin(run=self.run, member_id=person, pinned=True)
+
+    @precondition(lambda self: self.run.status == Status.READY)
+    @rule(pin_first=none() | integers(0, PEOPLE - 1), relax_after=none() | integers(0, 5))
+    def form_the_rest_again(self, pin_first: int | None, relax_after: int | None) -> None:
         # Often with one more person pinned first: the order of steps the bug needed.
         if pin_first is not None:
             self.pin(pin_first)
         held = {str(p): self.run.assignment[str(p)] for p in self.run.pinned}
+        before = self._editable()
         with TestCase.captureOnCommitCallbacks(execute=True):
             services.formation_rerun(run=self.run)
         self.run.refresh_from_db()
-        if self.run.status == Status.READY:
+        assert self.run.status == Status.READY
+        if "reform_failed" in self.run.proposal:
+            # Pins can make the request impossible: the reasons are given, nothing changes.
+            assert self._editable() == before
+            assert self.run.proposal["reform_failed"]["problems"]
+            event("form the rest again failed: proposal kept")
+            if relax_after is not None:  # often the coordinator's next step
+                self.relax(relax_after)
+        else:
             assert {p: self.run.assignment[p] for p in held} == held
             event(f"formed again, {len(held)} pinned")
+
+    @precondition(
+        lambda self: self.run.status == Status.READY and "reform_failed" in self.run.proposal
+    )
+    @rule(choice=integers(0, 5))
+    def relax(self, choice: int) -> None:
+        offered = self.run.proposal["reform_failed"]["relaxations"]
+        before = self._editable()
+        if not offered:
+            with pytest.raises(DomainError, match="Choose one of the offered"):
+                services.formation_relax(run=self.run, by=None, choice=choice)
+            return
+        relaxation = offered[choice % len(offered)]
+        freed = {int(p) for p in relaxation["people"]} if relaxation["kind"] == "unpin" else set()
+        kept = [p for p in self.run.pinned if p not in freed]
+        held = {str(p): self.run.assignment[str(p)] for p in kept}
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            relaxed = services.formation_relax(run=self.run, by=None, choice=choice % len(offered))
+        assert relaxed.pk == self.run.pk
+        self.run.refresh_from_db()
+        assert self.run.status == Status.READY
+        if "reform_failed" in self.run.proposal:
+            assert self._editable() == before  # settings and pins back as they were too
+            event("relaxed re-form failed: proposal kept")
         else:
-            # Pins can make a request impossible: it fails with reasons, and nothing changes.
-            assert self.run.status == Status.FAILED
-            assert self.run.problems
+            assert sorted(self.run.pinned) == sorted(kept)
+            assert {p: self.run.assignment[p] for p in held} == held
+            event(f"relaxed: {relaxation['kind']}")
+
+    def _editable(self) -> tuple[Any, ...]:
+        """What the coordinator edits and sees: placements, circles, pins, the rules."""
+        settings = {k: v for k, v in self.run.settings.items() if k != "seed"}
+        return (dict(self.run.assignment), self.run.proposal["circles"], self.run.pinned, settings)
 
     @precondition(lambda self: self.run.status == Status.READY)
     @rule(confirm=booleans())
@@ -140,7 +190,7 @@ class ProposalEditor(RuleBasedStateMachine):
     @precondition(lambda self: self.run.status != Status.READY)
     @rule()
     def start_again(self) -> None:
-        # After publishing (or a failed run) the coordinator proposes again: people now in
+        # After publishing the coordinator proposes again: people now in
         # published circles stay there, keyed c<pk>.
         self.run = _start(self.program)
         assert self.run.status == Status.READY, self.run.problems
@@ -173,10 +223,20 @@ class ProposalEditor(RuleBasedStateMachine):
                 assert f"{circle['name']} has {sizes[circle['key']]} people" in report
                 assert not checks.lines[0].ok
         together = self.run.assignment
+        # A pair the coordinator chose to let share a circle (a relaxation) is no longer broken.
+        dropped = {
+            tuple(sorted(pair))
+            for relaxation in self.run.settings.get("relaxations", [])
+            for pair in relaxation["pairs"]
+        }
         boss, report_ = self.manager_pair
-        assert (together[boss] == together[report_]) is ("(manager and report)" in report)
+        kept_apart = tuple(sorted(self.manager_pair)) not in dropped
+        assert (together[boss] == together[report_] and kept_apart) is (
+            "(manager and report)" in report
+        )
         first, second = self.apart_pair
-        assert (together[first] == together[second]) is ("(kept apart)" in report)
+        kept_apart = tuple(sorted(self.apart_pair)) not in dropped
+        assert (together[first] == together[second] and kept_apart) is ("(kept apart)" in report)
         if not checks.problems:
             assert all(line.ok for line in checks.lines)
 
