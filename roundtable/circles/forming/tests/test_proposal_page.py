@@ -103,7 +103,13 @@ def test_compact_rows_list_members_and_page_links_keep_the_search_and_the_view(
     row = html.split(f'<tr id="circle-{rows[0]}"')[1].split("</tr>")[0]
     assert f'<td data-label="People">{len(circles[PROPOSAL_PAGE_SIZE]["members"])}</td>' in row
     assert circles[PROPOSAL_PAGE_SIZE]["why"] in row
-    assert row.count(", ") >= len(circles[PROPOSAL_PAGE_SIZE]["members"]) - 1
+    # Each member listed with a button to pin them there (the same endpoint as the cards').
+    members = circles[PROPOSAL_PAGE_SIZE]["members"]
+    assert row.count("<li>") == len(members)
+    for member in members:
+        pin = reverse("circles:formation_pin", args=[program.pk, run.pk, int(member)])
+        assert f'action="{pin}?q=e&amp;view=compact&amp;page=2"' in row
+        assert f'id="pin-{member}"' in row
     assert '?q=e&amp;view=compact&amp;page=1"' in html
     # A move from the compact page comes back to the same page, search and view.
     person = circles[PROPOSAL_PAGE_SIZE]["members"][0]
@@ -113,6 +119,32 @@ def test_compact_rows_list_members_and_page_links_keep_the_search_and_the_view(
         f"{move}?q=e&view=compact&page=2", {"member": person, "circle": circles[0]["key"]}
     )
     assert response.url == f"{url}?q=e&view=compact&page=2"
+
+
+def test_a_person_is_pinned_and_unpinned_from_the_compact_rows(client, personas, program, start):
+    run = start(program)
+    client.force_login(personas.coordinator)
+    person = run.proposal["circles"][1]["members"][0]
+    pin = reverse("circles:formation_pin", args=[program.pk, run.pk, int(person)])
+    button = re.compile(rf'<button type="submit" id="pin-{person}"[^>]*aria-pressed="(\w+)"')
+    html = client.get(
+        reverse("circles:formation_run", args=[program.pk, run.pk]), {"view": "compact"}
+    )
+    assert button.findall(html.content.decode()) == ["false"]
+    # Pinned through htmx: the fragment comes back as compact rows, the button pressed.
+    fragment = client.post(
+        f"{pin}?view=compact&page=1", {"pin": "1"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    run.refresh_from_db()
+    assert run.pinned == [int(person)]
+    assert '<table class="proposal-compact">' in fragment
+    assert button.findall(fragment) == ["true"]
+    fragment = client.post(
+        f"{pin}?view=compact&page=1", {"pin": "0"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    run.refresh_from_db()
+    assert run.pinned == []
+    assert button.findall(fragment) == ["false"]
 
 
 @pytest.mark.parametrize(
