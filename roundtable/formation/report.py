@@ -108,18 +108,26 @@ def balance(features: Sequence[Feature], labels: np.ndarray) -> list[FeatureBala
 
 class MixDescriber:
     """A short human line per circle: what it mixes, feature by feature ("4 of 5 departments;
-    experience 2-15; 7 of 9 skills"). Pool-wide totals are counted once."""
+    experience 2-15; 7 of 9 skills"). Pool-wide totals are counted once; a feature on which the
+    whole pool is alike (nobody has tags, one department, the same tenure) says nothing about a
+    circle's mix and is left out ("0 of 0 skills", "tenure 2.2-2.2")."""
 
     def __init__(self, features: Sequence[Feature]):
-        self.features = [f for f in features if f.weight > 0]
         self.totals: dict[str, int] = {}
-        for feature in self.features:
-            if feature.kind == "categorical":
+        self.features = []
+        for feature in (f for f in features if f.weight > 0):
+            if feature.kind == "numeric":
+                varies = len({float(v) for v in feature.values}) > 1  # type: ignore[arg-type]
+            elif feature.kind == "categorical":
                 self.totals[feature.name] = len({str(v) for v in feature.values})
-            elif feature.kind == "tags":
+                varies = self.totals[feature.name] > 1
+            else:
                 self.totals[feature.name] = len(
                     set().union(*(set(map(str, as_tags(v))) for v in feature.values))
                 )
+                varies = self.totals[feature.name] > 0
+            if varies:
+                self.features.append(feature)
 
     def __call__(self, members: Sequence[int]) -> str:
         parts = []
