@@ -74,7 +74,10 @@ def formation_balance_chart(balance: list[dict[str, Any]]) -> Chart:
         kind="bar",
         key="formation-balance",
         title="Balance per criterion",
-        summary="Difference of circle means and of spreads, in standard deviations (0 is even).",
+        summary=(
+            "Difference of circle means and of spreads, and how far a typical circle is from"
+            " the program, in standard deviations (0 is even)."
+        ),
         labels=[b["feature"] for b in balance],
         horizontal=True,
         datasets=[
@@ -92,13 +95,19 @@ def formation_balance_chart(balance: list[dict[str, Any]]) -> Chart:
                 colour="grey",
                 texts=[f"{b['sd_range']}" for b in balance],
             ),
-            # Size-independent: the typical circle's distance from the program (older runs
-            # stored no such figure).
-            Dataset(
-                name="Typical circle off the program mean (SD)",
-                values=[b.get("mean_deviation", 0.0) for b in balance],
-                colour="teal",
-                texts=[f"{b.get('mean_deviation', 0.0)}" for b in balance],
+            *(
+                # Size-independent: the typical circle's distance from the program. Runs
+                # stored before it existed have no such figure, and are not drawn as 0.
+                [
+                    Dataset(
+                        name="Typical circle off the program mean (SD)",
+                        values=[b["mean_deviation"] for b in balance],
+                        colour="teal",
+                        texts=[f"{b['mean_deviation']}" for b in balance],
+                    )
+                ]
+                if all("mean_deviation" in b for b in balance)
+                else []
             ),
         ],
         guides=[Guide(value=0.5, label="0.5 SD")],
